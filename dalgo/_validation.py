@@ -1,0 +1,120 @@
+"""Input validation shared by the public functions (done once, at the boundary)."""
+
+import numbers
+
+import numpy as np
+from sklearn.utils import check_array
+
+CENTERS = ("euclidean", "medoid")
+
+
+def check_points(X, *, name="X", min_samples=1):
+    """Return ``X`` as a C-contiguous float64 2-D array with finite values.
+
+    Raises ``TypeError`` for object/complex/string arrays and ``ValueError`` for
+    empty input, NaN or inf, naming the problem.
+    """
+    arr = np.asarray(X) if not hasattr(X, "toarray") else X
+    if hasattr(arr, "dtype") and arr.dtype.kind in "OUSVc":
+        raise TypeError(
+            f"{name} must hold real numbers; got an array of dtype {arr.dtype}."
+        )
+    try:
+        out = check_array(
+            X,
+            dtype=np.float64,
+            order="C",
+            ensure_all_finite=True,
+            ensure_min_samples=min_samples,
+            input_name=name,
+        )
+    except ValueError as exc:
+        raise ValueError(f"invalid {name}: {exc}") from None
+    return out
+
+
+def check_n_clusters(n_clusters, n_samples=None):
+    if isinstance(n_clusters, bool) or not isinstance(n_clusters, numbers.Integral):
+        raise TypeError(f"n_clusters must be an integer; got {n_clusters!r}.")
+    if n_clusters < 1:
+        raise ValueError(f"n_clusters must be >= 1; got {n_clusters}.")
+    if n_samples is not None and n_clusters > n_samples:
+        raise ValueError(
+            f"n_clusters={n_clusters} is larger than the number of samples "
+            f"({n_samples})."
+        )
+    return int(n_clusters)
+
+
+def check_alpha(alpha):
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise TypeError(f"alpha must be a real number or np.inf; got {alpha!r}.")
+    alpha = float(alpha)
+    if np.isnan(alpha) or alpha < 0:
+        raise ValueError(f"alpha must be >= 0 (np.inf allowed); got {alpha}.")
+    return alpha
+
+
+def check_beta(beta):
+    if isinstance(beta, bool) or not isinstance(beta, numbers.Real):
+        raise TypeError(f"beta must be a real number or np.inf; got {beta!r}.")
+    beta = float(beta)
+    if np.isnan(beta) or beta < 1:
+        raise ValueError(f"beta must be >= 1 (np.inf allowed); got {beta}.")
+    return beta
+
+
+def check_center(center):
+    if center not in CENTERS:
+        raise ValueError(f"center must be one of {CENTERS}; got {center!r}.")
+    return center
+
+
+def check_z(z, n_clusters):
+    """``z`` as float64 of shape ``(n_clusters,)`` with values in [0, 1)."""
+    try:
+        z = np.asarray(z, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"z must be an array of floats; got {z!r}.") from None
+    if z.shape != (n_clusters,):
+        raise ValueError(
+            f"z must have shape ({n_clusters},) (one uniform draw per centre); "
+            f"got shape {z.shape}."
+        )
+    if not np.all(np.isfinite(z)) or np.any(z < 0) or np.any(z >= 1):
+        raise ValueError(f"z must lie in [0, 1); got {z}.")
+    return np.ascontiguousarray(z)
+
+
+def check_sample_weight(sample_weight, n_samples):
+    if sample_weight is None:
+        return np.ones(n_samples, dtype=np.float64)
+    w = np.asarray(sample_weight)
+    if w.dtype.kind in "OUSVc":
+        raise TypeError(f"sample_weight must be numeric; got dtype {w.dtype}.")
+    w = np.ascontiguousarray(w, dtype=np.float64)
+    if w.ndim == 0:
+        return np.full(n_samples, float(w))
+    if w.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight must have shape ({n_samples},); got {w.shape}."
+        )
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError("sample_weight must be finite and non-negative.")
+    if not np.any(w > 0):
+        raise ValueError("sample_weight must have at least one positive entry.")
+    return w
+
+
+def count_distinct_rows(X):
+    """Number of distinct rows of ``X``."""
+    return np.unique(X, axis=0).shape[0]
+
+
+def check_enough_distinct(X, n_clusters):
+    n_distinct = count_distinct_rows(X)
+    if n_distinct < n_clusters:
+        raise ValueError(
+            f"n_clusters={n_clusters} is larger than the number of distinct points "
+            f"in X ({n_distinct}); seeding needs {n_clusters} distinct points."
+        )

@@ -1,0 +1,277 @@
+"""scikit-learn estimators for the (α, β) Lloyd's family."""
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from . import _kernels
+from ._validation import check_alpha, check_beta, check_center
+from .local_search import _local_search
+from .seeding import _dalpha_seeding, greedy_kmeans_plusplus, log_weights
+
+__all__ = ["AlphaBetaKMeans", "make_generator", "canonical_order"]
+
+
+def canonical_order(X):
+    """Row order the estimator works in: lexicographic by columns, stable.
+
+    Fitting on this order makes the result independent of how the rows of ``X``
+    are arranged (and makes an integer ``sample_weight`` act as repeating rows).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> canonical_order(np.array([[2.0, 0.0], [1.0, 5.0], [1.0, 3.0]]))
+    array([2, 1, 0])
+    """
+    X = np.asarray(X)
+    return np.lexsort(X.T[::-1]) if X.shape[1] else np.arange(X.shape[0])
+
+
+def _complete_seeds(seeds, n, k):
+    """Fill up to ``k`` seeds with the lowest unused indices (duplicate points)."""
+    unused = np.setdiff1d(np.arange(n), seeds)[: k - seeds.shape[0]]
+    return np.concatenate([seeds, unused]).astype(np.intp)
+
+
+def make_generator(random_state):
+    """The one generator a fit draws from.
+
+    ``None`` or an int seeds ``np.random.default_rng``; a ``Generator`` is used
+    as is; a legacy ``RandomState`` contributes one seed,
+    ``random_state.randint(2**32)``.
+    """
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(2**32, dtype=np.uint64))
+    if random_state is None or isinstance(random_state, (numbers.Integral, np.integer)):
+        return np.random.default_rng(random_state)
+    raise TypeError(
+        f"random_state must be None, an int, a numpy Generator or RandomState; "
+        f"got {random_state!r}."
+    )
+
+
+def _positive_int(value, name, allow_none=False):
+    if allow_none and value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{name} must be a positive integer; got {value!r}.")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1; got {value}.")
+    return int(value)
+
+
+class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
+    """Clustering by d^α seeding followed by β-Lloyd's local search.
+
+    The (α, β) Lloyd's family of Balcan, Dick & White (2018): α = 0 seeds
+    uniformly, α = 2 is k-means++, α = ∞ is farthest-first; β = 2 is k-means,
+    β = 1 k-median, β = ∞ k-center.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters.
+    alpha : float, default=2.0
+        Seeding exponent, >= 0 or ``np.inf``.
+    beta : float, default=2.0
+        Local-search exponent, >= 1 or ``np.inf``.
+    center : {"euclidean", "medoid"}, default="euclidean"
+        Whether centres may be any point or must be cluster members.
+    n_init : int, default=1
+        Number of seeded runs; the one with the lowest β-cost is kept (the first
+        on ties).
+    max_iter : int, default=300
+        Maximum number of local-search iterations per run.
+    tol : float, default=1e-4
+        Relative tolerance, as in scikit-learn: a run also stops when the sum of
+        squared centre shifts is at most ``tol`` times the mean per-feature
+        variance of ``X``. With ``tol=0`` runs stop only when no label changes,
+        which reproduces :func:`dalgo.local_search` (and the execution tree)
+        exactly.
+    n_local_trials : int, default=None
+        If set, seed with scikit-learn's greedy k-means++ using this many
+        candidates per step instead of d^α sampling (``alpha`` is then ignored);
+        for comparisons only.
+    random_state : int, Generator, RandomState or None, default=None
+        Source of the seeding randomness; see Notes.
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, n_features)
+    labels_ : ndarray of shape (n_samples,)
+    inertia_ : float
+        β-cost of the kept run on the training data (sum of squared distances
+        for β = 2).
+    n_iter_ : int
+        Local-search iterations of the kept run.
+    seeds_ : ndarray of shape (n_clusters,)
+        Indices of the training points the kept run was seeded with.
+    z_ : ndarray of shape (n_clusters,) or None
+        The randomness of the kept run (None with ``n_local_trials``).
+    n_features_in_ : int
+
+    Notes
+    -----
+    Reproducing a fit: ``fit`` works on the rows in :func:`canonical_order`
+    (lexicographic), so that the result does not depend on the order of the rows.
+    With ``n_local_trials=None`` it makes one generator
+    ``rng = np.random.default_rng(random_state)`` (see :func:`make_generator`
+    for other types) and for each of the ``n_init`` runs in turn draws
+    ``z = rng.random(n_clusters)``; then, with ``Xs = X[order]``::
+
+        seeds = dalpha_seeding(Xs, n_clusters, alpha, z, sample_weight=w[order])
+        run = local_search(Xs, seeds, beta=beta, center=center, max_iter=max_iter,
+                           tol=tol * np.mean(X.var(axis=0)), sample_weight=w[order])
+        labels_[order] = run.labels
+
+    and ``seeds_ = order[seeds]``. With ``tol=0`` this reproduces the fit bit for
+    bit. ``sample_weight`` multiplies the seeding weights as well as the
+    objective, so a weight of 0 acts as removing the point and an integer weight
+    as repeating it.
+
+    If ``X`` has fewer distinct points (of positive weight) than ``n_clusters``,
+    the missing seeds are the lowest-index unused rows, some clusters hold
+    duplicates, and a ``ConvergenceWarning`` says so (as scikit-learn's
+    ``KMeans`` does); :func:`dalgo.dalpha_seeding` itself raises instead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dalgo import AlphaBetaKMeans
+    >>> X = np.array([[1.0, 2.0], [1.0, 4.0], [1.0, 0.0],
+    ...               [10.0, 2.0], [10.0, 4.0], [10.0, 0.0]])
+    >>> km = AlphaBetaKMeans(n_clusters=2, alpha=2.0, random_state=0).fit(X)
+    >>> km.labels_
+    array([1, 1, 1, 0, 0, 0])
+    >>> km.predict([[0.0, 0.0], [12.0, 3.0]])
+    array([1, 0])
+    >>> km.cluster_centers_
+    array([[10.,  2.],
+           [ 1.,  2.]])
+    """
+
+    def __init__(self, n_clusters=8, *, alpha=2.0, beta=2.0, center="euclidean", n_init=1,
+                 max_iter=300, tol=1e-4, n_local_trials=None, random_state=None):
+        self.n_clusters = n_clusters
+        self.alpha = alpha
+        self.beta = beta
+        self.center = center
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_local_trials = n_local_trials
+        self.random_state = random_state
+
+    def _check_params(self, X):
+        k = _positive_int(self.n_clusters, "n_clusters")
+        if X.shape[0] < k:
+            raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={k}.")
+        _positive_int(self.n_init, "n_init")
+        _positive_int(self.max_iter, "max_iter")
+        _positive_int(self.n_local_trials, "n_local_trials", allow_none=True)
+        check_alpha(self.alpha)
+        check_beta(self.beta)
+        check_center(self.center)
+        if not isinstance(self.tol, numbers.Real) or not np.isfinite(self.tol) or self.tol < 0:
+            raise ValueError(f"tol must be a finite number >= 0; got {self.tol!r}.")
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Cluster ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training points (float32 or float64; computed in float64).
+        y : Ignored
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the points.
+
+        Returns
+        -------
+        self : AlphaBetaKMeans
+        """
+        X = validate_data(self, X, dtype=[np.float64, np.float32], order="C",
+                          accept_sparse=False)
+        self._check_params(X)
+        X64 = np.ascontiguousarray(X, dtype=np.float64)
+        w = np.ascontiguousarray(_check_sample_weight(sample_weight, X64, dtype=np.float64))
+        k = int(self.n_clusters)
+        order = canonical_order(X64)
+        Xs = np.ascontiguousarray(X64[order])
+        ws = np.ascontiguousarray(w[order])
+        rng = make_generator(self.random_state)
+        tol = float(self.tol) * float(np.mean(np.var(X64, axis=0))) if self.tol else 0.0
+        logw = log_weights(ws)
+        best = None
+        for _ in range(int(self.n_init)):
+            if self.n_local_trials is None:
+                z = rng.random(k)
+                seeds = _dalpha_seeding(Xs, float(self.alpha), z, logw, allow_fewer=True)
+            else:
+                z = None
+                seeds = greedy_kmeans_plusplus(Xs, k, n_local_trials=self.n_local_trials,
+                                               random_state=rng, sample_weight=ws)
+            if seeds.shape[0] < k:
+                warnings.warn(
+                    f"X has {seeds.shape[0]} distinct points of positive weight, fewer "
+                    f"than n_clusters={k}; some clusters hold duplicate points.",
+                    ConvergenceWarning,
+                    stacklevel=2,
+                )
+                seeds = _complete_seeds(seeds, Xs.shape[0], k)
+            result = _local_search(Xs, ws, seeds, Xs[seeds], beta=float(self.beta),
+                                   center=self.center, max_iter=int(self.max_iter), tol=tol)
+            if best is None or result.cost < best[0].cost:
+                best = (result, seeds, z)
+        result, seeds, z = best
+        labels = np.empty_like(result.labels)
+        labels[order] = result.labels
+        self.cluster_centers_ = result.centers
+        self.labels_ = labels
+        self.inertia_ = float(result.cost)
+        self.n_iter_ = int(result.n_iter)
+        self.seeds_ = order[seeds]
+        self.z_ = z
+        return self
+
+    def fit_predict(self, X, y=None, sample_weight=None):
+        """Cluster ``X`` and return the labels."""
+        return self.fit(X, sample_weight=sample_weight).labels_
+
+    def _sq_distances(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], order="C",
+                          accept_sparse=False, reset=False)
+        X64 = np.ascontiguousarray(X, dtype=np.float64)
+        sq = np.empty((X64.shape[0], self.cluster_centers_.shape[0]))
+        _kernels.sq_distances_to_centers(X64, self.cluster_centers_, sq)
+        return sq
+
+    def predict(self, X):
+        """Index of the nearest centre for each row of ``X`` (ties: lowest index)."""
+        sq = self._sq_distances(X)
+        labels = np.empty(sq.shape[0], dtype=np.intp)
+        _kernels.assign_from_sq_distances(sq, labels, np.empty(sq.shape[0]))
+        return labels
+
+    def transform(self, X):
+        """Euclidean distances from each row of ``X`` to every centre."""
+        return np.sqrt(self._sq_distances(X))
+
+    def score(self, X, y=None, sample_weight=None):
+        """Opposite of the β-cost of ``X`` against the fitted centres."""
+        dist = np.sqrt(self._sq_distances(X).min(axis=1))
+        w = _check_sample_weight(sample_weight, dist, dtype=np.float64)
+        return -float(_kernels.beta_cost(dist, np.ascontiguousarray(w), float(self.beta)))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        return tags

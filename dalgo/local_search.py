@@ -1,0 +1,347 @@
+"""β-Lloyd's local search: assign to the nearest centre, move centres to β-optimal points."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _kernels
+from ._validation import (
+    check_beta,
+    check_center,
+    check_points,
+    check_sample_weight,
+)
+
+__all__ = ["local_search", "LocalSearchResult"]
+
+#: Largest instance for which the exact paths precompute an n×n matrix (Gram
+#: matrix for β = 2, distance matrix for medoids): 4096² doubles = 128 MiB.
+GRAM_MAX_SAMPLES = 4096
+#: Inner solver limits for β ∉ {2, ∞} centres (IRLS / Weiszfeld).
+BETA_CENTER_MAX_ITER = 500
+BETA_CENTER_RTOL = 1e-10
+#: Minimum-enclosing-ball (β = ∞) solver limits: relative duality gap.
+MEB_MAX_ITER = 20000
+MEB_RTOL = 1e-12
+
+
+@dataclass(frozen=True)
+class LocalSearchResult:
+    """Outcome of :func:`local_search`.
+
+    Attributes
+    ----------
+    labels : ndarray of shape (n_samples,)
+        Index of each point's centre.
+    centers : ndarray of shape (n_clusters, n_features)
+        Final centres.
+    n_iter : int
+        Number of assignment steps run.
+    cost : float
+        ``sum_i w_i ||x_i - c(x_i)||^beta`` (``beta = inf``: the largest
+        distance).
+    converged : bool
+        Whether an assignment step changed nothing (or the centre shift fell to
+        ``tol``) before ``max_iter``.
+    center_indices : ndarray of shape (n_clusters,) or None
+        For ``center="medoid"``: the index of each medoid in ``X``.
+    """
+
+    labels: np.ndarray
+    centers: np.ndarray
+    n_iter: int
+    cost: float
+    converged: bool
+    center_indices: np.ndarray = None
+
+
+def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0,
+                 sample_weight=None, algorithm="auto"):
+    """Run β-Lloyd's local search from given initial centres.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The points.
+    init : ndarray of shape (n_clusters, n_features) or (n_clusters,) of int
+        Initial centres, or indices of the points to start from (as returned by
+        :func:`dalgo.dalpha_seeding`).
+    beta : float, default=2.0
+        Exponent of the objective ``sum ||x - c||^beta``, >= 1 or ``np.inf``.
+        2 = k-means (means), 1 = k-median (geometric medians), ``inf`` =
+        k-center (minimum-enclosing-ball centres), other values by a convex solver.
+    center : {"euclidean", "medoid"}, default="euclidean"
+        ``"medoid"`` restricts each centre to a member of its cluster, the one
+        with the least β-cost.
+    max_iter : int, default=300
+        Maximum number of assignment steps.
+    tol : float, default=0.0
+        Stop when the sum of squared centre shifts is <= ``tol`` (absolute; the
+        estimator scales it like scikit-learn). With 0, stop only when an
+        assignment step changes no label.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights of the points.
+    algorithm : {"auto", "gram", "lloyd"}, default="auto"
+        How β = 2 runs are computed. ``"gram"`` precomputes the Gram matrix and
+        keeps per-cluster sums of its rows as points move: an iteration costs
+        O(n k + moves n), and it is the arithmetic the execution tree uses for
+        every leaf. ``"lloyd"`` forms the centres and computes distances with
+        BLAS, O(n k d) per iteration and no n×n matrix. ``"auto"`` picks
+        ``"gram"`` when ``init`` is point indices, ``tol == 0`` and
+        ``n_samples <= GRAM_MAX_SAMPLES``.
+
+    Returns
+    -------
+    result : LocalSearchResult
+        ``labels``, ``centers``, ``n_iter``, ``cost``, ``converged``.
+
+    Notes
+    -----
+    An iteration assigns every point to its nearest centre (Euclidean; ties go to
+    the lowest centre index) and then moves each centre to
+    ``argmin_c sum_{x in cluster} w_x ||x - c||^beta``. If a cluster becomes
+    empty, the point farthest from its own centre (ties: lowest index), taken
+    from a cluster with at least two members, moves into it; empty clusters are
+    filled in increasing index. After ``max_iter`` without convergence the labels
+    are recomputed once against the final centres.
+
+    β = 1 uses Weiszfeld's iterations with the Vardi-Zhang guard, other finite
+    β iteratively reweighted least squares (damped and backtracked for β > 2),
+    each stopping at a relative step of ``BETA_CENTER_RTOL``; β = ∞ solves the
+    minimum-enclosing-ball dual by Frank-Wolfe with away steps to a relative
+    duality gap of ``MEB_RTOL``. Medoids are exact (every member is tried); for
+    ``n_samples <= GRAM_MAX_SAMPLES`` they use a precomputed distance matrix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dalgo import local_search
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
+    >>> res = local_search(X, np.array([0, 2]))
+    >>> res.labels, res.centers, res.n_iter, res.cost
+    (array([0, 0, 1, 1]), array([[ 0. ,  0.5],
+           [10. ,  0.5]]), 2, 1.0)
+    """
+    X = check_points(X)
+    n = X.shape[0]
+    beta = check_beta(beta)
+    center = check_center(center)
+    w = check_sample_weight(sample_weight, n)
+    if isinstance(max_iter, bool) or int(max_iter) != max_iter or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}.")
+    tol = float(tol)
+    if not np.isfinite(tol) or tol < 0:
+        raise ValueError(f"tol must be a finite number >= 0; got {tol}.")
+    if algorithm not in ("auto", "gram", "lloyd"):
+        raise ValueError(f"algorithm must be 'auto', 'gram' or 'lloyd'; got {algorithm!r}.")
+    init_idx, init_centers = _check_init(init, X)
+    return _local_search(X, w, init_idx, init_centers, beta=beta, center=center,
+                         max_iter=int(max_iter), tol=tol, algorithm=algorithm)
+
+
+def _check_init(init, X):
+    n, d = X.shape
+    arr = np.asarray(init)
+    if arr.dtype.kind in "iu":
+        if arr.ndim != 1 or arr.size < 1:
+            raise ValueError(
+                f"integer init must be a 1-D array of point indices; got shape {arr.shape}."
+            )
+        if np.any(arr < 0) or np.any(arr >= n):
+            raise ValueError(f"init indices must lie in [0, {n}); got {arr}.")
+        idx = np.ascontiguousarray(arr, dtype=np.intp)
+        return idx, X[idx]
+    centers = check_points(init, name="init")
+    if centers.shape[1] != d:
+        raise ValueError(
+            f"init has {centers.shape[1]} features but X has {d}."
+        )
+    if centers.shape[0] > n:
+        raise ValueError(
+            f"init has {centers.shape[0]} centres but X has only {n} points."
+        )
+    return None, centers
+
+
+def use_gram(n, init_idx, beta, center, tol, algorithm):
+    """Whether a β = 2 run takes the Gram-matrix path (shared with the tree)."""
+    if beta != 2.0 or center != "euclidean" or algorithm == "lloyd":
+        return False
+    if algorithm == "gram":
+        if init_idx is None or tol != 0.0:
+            raise ValueError("algorithm='gram' needs point-index init and tol=0.")
+        return True
+    return init_idx is not None and tol == 0.0 and n <= GRAM_MAX_SAMPLES
+
+
+def _local_search(X, w, init_idx, init_centers, *, beta, center, max_iter, tol,
+                  algorithm="auto", gram=None, distances=None, want_centers=True):
+    """Validation already done.  ``gram``/``distances``: precomputed matrices."""
+    n = X.shape[0]
+    if use_gram(n, init_idx, beta, center, tol, algorithm):
+        if gram is None:
+            gram = np.empty((n, n))
+            _kernels.gram_matrix(X, gram)
+        labels = np.empty(n, dtype=np.intp)
+        dist = np.empty(n)
+        n_iter, converged = _kernels.gram_lloyd(gram, w, init_idx, max_iter, labels, dist)
+        np.maximum(dist, 0.0, out=dist)
+        cost = float(w @ dist)
+        centers = None
+        if want_centers:
+            k = init_idx.shape[0]
+            centers = np.zeros((k, X.shape[1]))
+            _kernels.weighted_means(X, w, labels, centers, np.empty(k))
+        return LocalSearchResult(labels, centers, int(n_iter), cost, bool(converged))
+    if center == "medoid":
+        return _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances)
+    if beta == 2.0:
+        return _lloyd(X, w, init_centers, max_iter, tol)
+    return _beta_lloyd(X, w, init_centers, beta, max_iter, tol)
+
+
+def _assign(X, centers, labels, dist, sqd):
+    _kernels.sq_distances_to_centers(X, centers, sqd)
+    _kernels.assign_from_sq_distances(sqd, labels, dist)
+
+
+def _fill_empty(labels, dist, k):
+    counts = np.bincount(labels, minlength=k).astype(np.intp)
+    return _kernels._fill_empty_clusters(labels, dist, counts, k)
+
+
+def _lloyd(X, w, init_centers, max_iter, tol):
+    """β = 2 on coordinates; distances ||c||² - 2 x·c by BLAS (no n×n matrix)."""
+    n = X.shape[0]
+    k = init_centers.shape[0]
+    centers = init_centers.copy()
+    x_sq = np.einsum("ij,ij->i", X, X)
+    labels = np.full(n, -1, dtype=np.intp)
+    prev = labels.copy()
+    dist = np.empty(n)
+    weight = np.empty(k)
+    converged = False
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):
+        _blas_assign(X, x_sq, centers, labels, dist)
+        moves = _fill_empty(labels, dist, k)
+        if np.array_equal(labels, prev):
+            converged = True
+            break
+        old = centers.copy()
+        _kernels.weighted_means(X, w, labels, centers, weight)
+        for p, _, c in moves:
+            centers[c] = X[p]
+        prev[:] = labels
+        if tol > 0.0 and float(((centers - old) ** 2).sum()) <= tol:
+            _blas_assign(X, x_sq, centers, labels, dist)
+            converged = True
+            break
+    if not converged:
+        _blas_assign(X, x_sq, centers, labels, dist)
+    np.maximum(dist, 0.0, out=dist)
+    return LocalSearchResult(labels, centers, n_iter, float(w @ dist), converged)
+
+
+def _blas_assign(X, x_sq, centers, labels, dist):
+    scores = centers @ X.T  # (k, n): one BLAS call, row blocks per thread
+    scores *= -2.0
+    scores += np.einsum("ij,ij->i", centers, centers)[:, None]
+    _kernels.assign_from_sq_distances(np.ascontiguousarray(scores.T), labels, dist)
+    dist += x_sq
+
+
+def _beta_lloyd(X, w, init_centers, beta, max_iter, tol):
+    n, d = X.shape
+    k = init_centers.shape[0]
+    centers = init_centers.copy()
+    labels = np.full(n, -1, dtype=np.intp)
+    prev = labels.copy()
+    dist = np.empty(n)
+    sqd = np.empty((n, k))
+    converged = False
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):
+        _assign(X, centers, labels, dist, sqd)
+        moves = _fill_empty(labels, dist, k)
+        if np.array_equal(labels, prev):
+            converged = True
+            break
+        old = centers.copy()
+        for c in range(k):
+            members = np.flatnonzero(labels == c)
+            Xc = np.ascontiguousarray(X[members])
+            wc = np.ascontiguousarray(w[members])
+            if np.isinf(beta):
+                _kernels.min_enclosing_ball_center(Xc, centers[c], MEB_MAX_ITER, MEB_RTOL)
+            else:
+                _kernels.beta_center(Xc, wc, beta, centers[c], BETA_CENTER_MAX_ITER,
+                                     BETA_CENTER_RTOL)
+        for p, _, c in moves:
+            if np.sum(labels == c) == 1:
+                centers[c] = X[p]
+        prev[:] = labels
+        if tol > 0.0 and float(((centers - old) ** 2).sum()) <= tol:
+            _assign(X, centers, labels, dist, sqd)
+            converged = True
+            break
+    if not converged:
+        _assign(X, centers, labels, dist, sqd)
+    r = np.sqrt(np.maximum(dist, 0.0))
+    return LocalSearchResult(labels, centers, n_iter,
+                             float(_kernels.beta_cost(r, w, beta)), converged)
+
+
+def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
+    """Medoids: centres are members; exact argmin of the β-cost over members."""
+    n = X.shape[0]
+    if init_idx is None:
+        # start from the points nearest to the given centres
+        sqd = np.empty((n, init_centers.shape[0]))
+        _kernels.sq_distances_to_centers(X, init_centers, sqd)
+        init_idx = np.argmin(sqd, axis=0).astype(np.intp)
+    k = init_idx.shape[0]
+    if distances is None and n <= GRAM_MAX_SAMPLES:
+        distances = np.empty((n, n))
+        _kernels.pairwise_distances(X, distances)
+    medoids = init_idx.copy()
+    labels = np.full(n, -1, dtype=np.intp)
+    prev = labels.copy()
+    dist = np.empty(n)
+    sqd = np.empty((n, k))
+    converged = False
+    n_iter = 0
+
+    def assign():
+        if distances is not None:
+            block = np.ascontiguousarray(distances[:, medoids])
+            _kernels.assign_from_sq_distances(block, labels, dist)
+        else:
+            _assign(X, X[medoids], labels, dist, sqd)
+            np.sqrt(dist, out=dist)
+
+    for n_iter in range(1, max_iter + 1):
+        assign()
+        moves = _fill_empty(labels, dist, k)
+        if np.array_equal(labels, prev):
+            converged = True
+            break
+        for c in range(k):
+            members = np.flatnonzero(labels == c)
+            costs = np.empty(members.shape[0])
+            wc = np.ascontiguousarray(w[members])
+            if distances is not None:
+                block = np.ascontiguousarray(distances[np.ix_(members, members)])
+                _kernels.medoid_costs_from_distances(block, wc, beta, costs)
+            else:
+                _kernels.medoid_costs(np.ascontiguousarray(X[members]), wc, beta, costs)
+            medoids[c] = members[int(np.argmin(costs))]
+        for p, _, c in moves:
+            if np.sum(labels == c) == 1:
+                medoids[c] = p
+        prev[:] = labels
+    if not converged:
+        assign()
+    return LocalSearchResult(labels, X[medoids].copy(), n_iter,
+                             float(_kernels.beta_cost(dist, w, beta)), converged,
+                             center_indices=medoids.copy())
