@@ -1,12 +1,13 @@
 """dalgo: data-driven algorithm configuration.
 
 Learn the best member of the (α, β) Lloyd's family for a distribution of
-clustering instances, exactly in α, and check how well it generalises.
+clustering instances — exactly in α — and check how well it generalises.
 """
+
+__version__ = "0.1.0"
 
 from .seeding import dalpha_seeding, draw_z, greedy_kmeans_plusplus
 from .local_search import LocalSearchResult, local_search
-from .estimators import AlphaBetaKMeans
 from .losses import (
     beta_cost,
     hamming_loss,
@@ -15,21 +16,69 @@ from .losses import (
     kmedian_cost,
     normalized_cost,
 )
-
-__version__ = "0.1.0"
+from .estimators import AlphaBetaKMeans, DataDrivenKMeans
+from .piecewise import PiecewiseConstant
+from .execution_tree import Piece, alpha_pieces, loss_curve, loss_curves
+from .instances import (
+    ClassSubsampling,
+    FixedInstances,
+    GaussianGrid,
+    Instance,
+    InstanceDistribution,
+    instances_from_benchmark_battery,
+    make_instance,
+)
+from .datasets import (
+    Dataset,
+    from_torchvision,
+    list_clustering_benchmarks,
+    load_cifar10,
+    load_clustering_benchmark,
+    load_cnae9,
+    load_dataset,
+    load_digits,
+    load_mnist,
+)
+from .tuning import TuneResult, tune
+from . import generalization
 
 __all__ = [
     "AlphaBetaKMeans",
+    "ClassSubsampling",
+    "DataDrivenKMeans",
+    "Dataset",
+    "FixedInstances",
+    "GaussianGrid",
+    "Instance",
+    "InstanceDistribution",
     "LocalSearchResult",
+    "Piece",
+    "PiecewiseConstant",
+    "TuneResult",
+    "alpha_pieces",
     "beta_cost",
     "dalpha_seeding",
     "draw_z",
+    "from_torchvision",
+    "generalization",
     "greedy_kmeans_plusplus",
     "hamming_loss",
+    "instances_from_benchmark_battery",
     "kcenter_cost",
     "kmeans_cost",
     "kmedian_cost",
+    "list_clustering_benchmarks",
+    "load_cifar10",
+    "load_clustering_benchmark",
+    "load_cnae9",
+    "load_dataset",
+    "load_digits",
+    "load_mnist",
     "local_search",
+    "loss_curve",
+    "loss_curves",
+    "make_instance",
     "normalized_cost",
+    "tune",
     "__version__",
 ]

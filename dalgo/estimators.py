@@ -13,7 +13,7 @@ from ._validation import check_alpha, check_beta, check_center
 from .local_search import _local_search
 from .seeding import _dalpha_seeding, greedy_kmeans_plusplus, log_weights
 
-__all__ = ["AlphaBetaKMeans", "make_generator", "canonical_order"]
+__all__ = ["AlphaBetaKMeans", "DataDrivenKMeans", "make_generator", "canonical_order"]
 
 
 def canonical_order(X):
@@ -275,3 +275,105 @@ class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
         return tags
+
+
+class DataDrivenKMeans(ClusterMixin, BaseEstimator):
+    """Learn (α, β) from labelled instances, then cluster new data with them.
+
+    ``fit(instances)`` runs :func:`dalgo.tune` — the exact empirical risk
+    minimiser over α in ``alpha_range`` and over the ``betas`` grid — and
+    ``fit_predict(X)`` clusters a new data set with :class:`AlphaBetaKMeans` at
+    the learned parameters.
+
+    Parameters
+    ----------
+    n_clusters : int, default=None
+        k for new data; by default the k of the training instances (which must
+        then all share it).
+    alpha_range : (float, float), default=(0.0, 20.0)
+    betas : sequence of float, default=(2.0,)
+    loss : str or callable, default="hamming"
+    center : {"euclidean", "medoid"}, default="euclidean"
+    n_init, max_iter, tol : passed to :class:`AlphaBetaKMeans`
+        (``tol=0`` by default, so that clustering uses exactly the runs that
+        were tuned).
+    n_jobs : int, default=1
+    cache_dir : str, default=None
+    random_state : int or None, default=None
+        Seeds the z of tuple instances during ``fit`` and the seeding of
+        ``fit_predict``.
+
+    Attributes
+    ----------
+    alpha_ : float
+        The learned α (midpoint of the ERM interval, or ``inf``).
+    alpha_interval_ : (float, float)
+    beta_ : float
+    tune_result_ : TuneResult
+    estimator_ : AlphaBetaKMeans
+        The estimator fitted by the last ``fit_predict``.
+
+    Examples
+    --------
+    >>> from dalgo.estimators import DataDrivenKMeans
+    >>> from dalgo.instances import GaussianGrid
+    >>> grid = GaussianGrid(grid_size=3, n_clusters=3, n_per_cluster=10)
+    >>> model = DataDrivenKMeans(alpha_range=(0, 10)).fit(grid.sample(5, random_state=0))
+    >>> new = grid.sample(1, random_state=1)[0]
+    >>> model.fit_predict(new.X).shape
+    (30,)
+    """
+
+    def __init__(self, n_clusters=None, *, alpha_range=(0.0, 20.0), betas=(2.0,),
+                 loss="hamming", center="euclidean", n_init=1, max_iter=300, tol=0.0,
+                 n_jobs=1, cache_dir=None, random_state=None):
+        self.n_clusters = n_clusters
+        self.alpha_range = alpha_range
+        self.betas = betas
+        self.loss = loss
+        self.center = center
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_jobs = n_jobs
+        self.cache_dir = cache_dir
+        self.random_state = random_state
+
+    def fit(self, instances, y=None, test_instances=None):
+        """Learn α and β from ``instances`` (Instances or (X, y[, k]) tuples)."""
+        from .tuning import tune
+
+        result = tune(instances, test_instances, n_clusters=self.n_clusters,
+                      alpha_range=self.alpha_range, betas=self.betas, loss=self.loss,
+                      center=self.center, n_jobs=self.n_jobs, cache_dir=self.cache_dir,
+                      progress=False, max_iter=self.max_iter,
+                      random_state=self.random_state)
+        ks = set()
+        for item in instances:
+            ks.add(getattr(item, "n_clusters", None))
+        self.tune_result_ = result
+        self.alpha_interval_ = result.alpha_interval
+        self.alpha_ = float(result.alpha)
+        self.beta_ = float(result.beta)
+        self.instance_n_clusters_ = ks.pop() if len(ks) == 1 else None
+        return self
+
+    def _estimator(self):
+        check_is_fitted(self, "alpha_")
+        k = self.n_clusters if self.n_clusters is not None else self.instance_n_clusters_
+        if k is None:
+            raise ValueError("the training instances have different k; set n_clusters.")
+        return AlphaBetaKMeans(n_clusters=k, alpha=self.alpha_, beta=self.beta_,
+                               center=self.center, n_init=self.n_init,
+                               max_iter=self.max_iter, tol=self.tol,
+                               random_state=self.random_state)
+
+    def fit_predict(self, X, y=None, sample_weight=None):
+        """Cluster ``X`` with the learned (α, β); returns the labels."""
+        self.estimator_ = self._estimator().fit(X, sample_weight=sample_weight)
+        return self.estimator_.labels_
+
+    def predict(self, X):
+        """Nearest centre of the last ``fit_predict`` for each row of ``X``."""
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict(X)

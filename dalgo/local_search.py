@@ -1,10 +1,11 @@
 """β-Lloyd's local search: assign to the nearest centre, move centres to β-optimal points."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import _kernels
+from . import _beta_kernels, _kernels
 from ._validation import (
     check_beta,
     check_center,
@@ -18,11 +19,11 @@ __all__ = ["local_search", "LocalSearchResult"]
 #: matrix for β = 2, distance matrix for medoids): 4096² doubles = 128 MiB.
 GRAM_MAX_SAMPLES = 4096
 #: Inner solver limits for β ∉ {2, ∞} centres (IRLS / Weiszfeld).
-BETA_CENTER_MAX_ITER = 500
-BETA_CENTER_RTOL = 1e-10
+BETA_CENTER_MAX_ITER = 200
+BETA_CENTER_RTOL = 1e-7
 #: Minimum-enclosing-ball (β = ∞) solver limits: relative duality gap.
 MEB_MAX_ITER = 20000
-MEB_RTOL = 1e-12
+MEB_RTOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,10 @@ def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0
         How β = 2 runs are computed. ``"gram"`` precomputes the Gram matrix and
         keeps per-cluster sums of its rows as points move: an iteration costs
         O(n k + moves n), and it is the arithmetic the execution tree uses for
-        every leaf. ``"lloyd"`` forms the centres and computes distances with
-        BLAS, O(n k d) per iteration and no n×n matrix. ``"auto"`` picks
+        every leaf. ``"lloyd"`` forms the centres and makes one fused pass over
+        fixed blocks of 256 rows per iteration (a single-threaded BLAS product,
+        nearest centre, per-block sums reduced in block order), O(n k d) per
+        iteration and no n×n matrix. ``"auto"`` picks
         ``"gram"`` when ``init`` is point indices, ``tol == 0`` and
         ``n_samples <= GRAM_MAX_SAMPLES``.
 
@@ -183,15 +186,19 @@ def _local_search(X, w, init_idx, init_centers, *, beta, center, max_iter, tol,
             gram = np.empty((n, n))
             _kernels.gram_matrix(X, gram)
         labels = np.empty(n, dtype=np.intp)
+        mean_labels = np.empty(n, dtype=np.intp)
         dist = np.empty(n)
-        n_iter, converged = _kernels.gram_lloyd(gram, w, init_idx, max_iter, labels, dist)
+        n_iter, converged = _kernels.gram_lloyd(gram, w, init_idx, max_iter, labels, dist,
+                                                mean_labels)
         np.maximum(dist, 0.0, out=dist)
         cost = float(w @ dist)
         centers = None
         if want_centers:
             k = init_idx.shape[0]
             centers = np.zeros((k, X.shape[1]))
-            _kernels.weighted_means(X, w, labels, centers, np.empty(k))
+            # the centres the labels were assigned to (differs from the means
+            # of ``labels`` only when max_iter stopped the run)
+            _kernels.weighted_means(X, w, mean_labels, centers, np.empty(k))
         return LocalSearchResult(labels, centers, int(n_iter), cost, bool(converged))
     if center == "medoid":
         return _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances)
@@ -211,8 +218,14 @@ def _fill_empty(labels, dist, k):
 
 
 def _lloyd(X, w, init_centers, max_iter, tol):
-    """β = 2 on coordinates; distances ||c||² - 2 x·c by BLAS (no n×n matrix)."""
-    n = X.shape[0]
+    """β = 2 on coordinates, no n×n matrix.
+
+    Each iteration is one fused pass over row blocks (:func:`_kernels.lloyd_step`:
+    a single-threaded BLAS product per block, nearest centre, per-block sums),
+    blocks in parallel, partial sums reduced in block order: bit-identical
+    whatever the numba or BLAS thread counts.
+    """
+    n, d = X.shape
     k = init_centers.shape[0]
     centers = init_centers.copy()
     x_sq = np.einsum("ij,ij->i", X, X)
@@ -220,76 +233,79 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     prev = labels.copy()
     dist = np.empty(n)
     weight = np.empty(k)
+    n_blocks = (n + _kernels.LLOYD_BLOCK - 1) // _kernels.LLOYD_BLOCK
+    psums = np.empty((n_blocks, k, d))
+    pw = np.empty((n_blocks, k))
     converged = False
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):
-        _blas_assign(X, x_sq, centers, labels, dist)
-        moves = _fill_empty(labels, dist, k)
-        if np.array_equal(labels, prev):
-            converged = True
-            break
-        old = centers.copy()
-        _kernels.weighted_means(X, w, labels, centers, weight)
-        for p, _, c in moves:
-            centers[c] = X[p]
-        prev[:] = labels
-        if tol > 0.0 and float(((centers - old) ** 2).sum()) <= tol:
-            _blas_assign(X, x_sq, centers, labels, dist)
-            converged = True
-            break
-    if not converged:
-        _blas_assign(X, x_sq, centers, labels, dist)
+
+    def step():
+        Ct = np.ascontiguousarray(centers.T)
+        c_sq = np.einsum("ij,ij->i", centers, centers)
+        _kernels.lloyd_step(X, x_sq, Ct, c_sq, w, labels, dist, psums, pw)
+
+    with single_threaded_blas():
+        for n_iter in range(1, max_iter + 1):
+            step()
+            moves = _fill_empty(labels, dist, k)
+            if np.array_equal(labels, prev):
+                converged = True
+                break
+            old = centers.copy()
+            if len(moves):
+                _kernels.weighted_means(X, w, labels, centers, weight)
+                for p, _, c in moves:
+                    centers[c] = X[p]
+            else:
+                _kernels.reduce_block_sums(psums, pw, centers, weight)
+            prev[:] = labels
+            if tol > 0.0 and float(((centers - old) ** 2).sum()) <= tol:
+                step()
+                converged = True
+                break
+        if not converged:
+            step()
     np.maximum(dist, 0.0, out=dist)
     return LocalSearchResult(labels, centers, n_iter, float(w @ dist), converged)
 
 
-def _blas_assign(X, x_sq, centers, labels, dist):
-    scores = centers @ X.T  # (k, n): one BLAS call, row blocks per thread
-    scores *= -2.0
-    scores += np.einsum("ij,ij->i", centers, centers)[:, None]
-    _kernels.assign_from_sq_distances(np.ascontiguousarray(scores.T), labels, dist)
-    dist += x_sq
+_BLAS_CONTROLLER = None
+
+
+@contextmanager
+def single_threaded_blas():
+    """Limit BLAS to one thread inside the block (restored in ``finally``).
+
+    The fused Lloyd step calls BLAS from numba's worker threads; one BLAS thread
+    each avoids oversubscription and keeps every product's arithmetic fixed.
+    """
+    global _BLAS_CONTROLLER
+    from threadpoolctl import ThreadpoolController
+
+    if _BLAS_CONTROLLER is None:
+        _BLAS_CONTROLLER = ThreadpoolController()
+    limiter = _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
+    try:
+        yield
+    finally:
+        limiter.restore_original_limits()
 
 
 def _beta_lloyd(X, w, init_centers, beta, max_iter, tol):
-    n, d = X.shape
-    k = init_centers.shape[0]
-    centers = init_centers.copy()
+    """β ≠ 2 with Euclidean centres: the whole loop in one numba kernel."""
+    n = X.shape[0]
+    centers = np.array(init_centers, dtype=np.float64, order="C")
     labels = np.full(n, -1, dtype=np.intp)
-    prev = labels.copy()
     dist = np.empty(n)
-    sqd = np.empty((n, k))
-    converged = False
-    n_iter = 0
-    for n_iter in range(1, max_iter + 1):
-        _assign(X, centers, labels, dist, sqd)
-        moves = _fill_empty(labels, dist, k)
-        if np.array_equal(labels, prev):
-            converged = True
-            break
-        old = centers.copy()
-        for c in range(k):
-            members = np.flatnonzero(labels == c)
-            Xc = np.ascontiguousarray(X[members])
-            wc = np.ascontiguousarray(w[members])
-            if np.isinf(beta):
-                _kernels.min_enclosing_ball_center(Xc, centers[c], MEB_MAX_ITER, MEB_RTOL)
-            else:
-                _kernels.beta_center(Xc, wc, beta, centers[c], BETA_CENTER_MAX_ITER,
-                                     BETA_CENTER_RTOL)
-        for p, _, c in moves:
-            if np.sum(labels == c) == 1:
-                centers[c] = X[p]
-        prev[:] = labels
-        if tol > 0.0 and float(((centers - old) ** 2).sum()) <= tol:
-            _assign(X, centers, labels, dist, sqd)
-            converged = True
-            break
-    if not converged:
-        _assign(X, centers, labels, dist, sqd)
+    if np.isinf(beta):
+        inner_iter, inner_rtol = MEB_MAX_ITER, MEB_RTOL
+    else:
+        inner_iter, inner_rtol = BETA_CENTER_MAX_ITER, BETA_CENTER_RTOL
+    n_iter, converged = _beta_kernels.beta_lloyd(X, w, centers, beta, max_iter, inner_iter,
+                                                 inner_rtol, tol, labels, dist)
     r = np.sqrt(np.maximum(dist, 0.0))
-    return LocalSearchResult(labels, centers, n_iter,
-                             float(_kernels.beta_cost(r, w, beta)), converged)
+    return LocalSearchResult(labels, centers, int(n_iter),
+                             float(_kernels.beta_cost(r, w, beta)), bool(converged))
 
 
 def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
@@ -306,8 +322,14 @@ def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
         _kernels.pairwise_distances(X, distances)
     medoids = init_idx.copy()
     labels = np.full(n, -1, dtype=np.intp)
-    prev = labels.copy()
     dist = np.empty(n)
+    if distances is not None:
+        n_iter, converged = _beta_kernels.medoid_lloyd(distances, w, medoids, beta, max_iter,
+                                                       labels, dist)
+        return LocalSearchResult(labels, X[medoids].copy(), int(n_iter),
+                                 float(_kernels.beta_cost(dist, w, beta)), bool(converged),
+                                 center_indices=medoids.copy())
+    prev = labels.copy()
     sqd = np.empty((n, k))
     converged = False
     n_iter = 0

@@ -64,7 +64,8 @@ def hamming_loss(y_true, y_pred):
         raise ValueError("hamming_loss needs at least one label.")
     table = contingency_matrix(y_true, y_pred)
     rows, cols = linear_sum_assignment(table, maximize=True)
-    return float(1.0 - table[rows, cols].sum() / n)
+    # (n - matched) / n, not 1 - matched / n: exact when the loss is m / n
+    return float((n - int(table[rows, cols].sum())) / n)
 
 
 def _costs_input(X, centers, labels, sample_weight):

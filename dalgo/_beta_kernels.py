@@ -1,0 +1,208 @@
+"""numba kernels running a whole β-Lloyd's search (β ≠ 2, and medoids) in one call.
+
+The execution tree runs one local search per leaf, a thousand or more per
+instance, so the loop itself must not go through Python.  Arithmetic is
+serial and in index order: results do not depend on the thread count.
+"""
+
+import numpy as np
+from numba import njit
+
+from ._kernels import _fill_empty_clusters, beta_center, min_enclosing_ball_center, sq_dist
+
+
+@njit(cache=True, nogil=True)
+def _power(r, beta):
+    """``r ** beta`` with the common exponents done by multiplication (same value
+    as ``pow`` for 1; ``r * r`` for 2)."""
+    if beta == 1.0:
+        return r
+    if beta == 2.0:
+        return r * r
+    return r**beta
+
+
+@njit(cache=True, nogil=True)
+def _group_by_label(labels, k, perm, offsets):
+    """Counting sort: members of cluster ``c`` are ``perm[offsets[c]:offsets[c + 1]]``,
+    in increasing index."""
+    offsets[:] = 0
+    for i in range(labels.shape[0]):
+        offsets[labels[i] + 1] += 1
+    for c in range(k):
+        offsets[c + 1] += offsets[c]
+    fill = offsets[:k].copy()
+    for i in range(labels.shape[0]):
+        c = labels[i]
+        perm[fill[c]] = i
+        fill[c] += 1
+
+
+@njit(cache=True, nogil=True)
+def _assign_to_centers(X, centers, labels, dist):
+    """Nearest centre by :func:`sq_dist` (ties: lowest index); ``dist`` squared.
+    Returns the number of labels that changed."""
+    n = X.shape[0]
+    k = centers.shape[0]
+    changed = 0
+    for i in range(n):
+        best = np.inf
+        arg = 0
+        for c in range(k):
+            v = sq_dist(X, i, centers, c)
+            if v < best:
+                best = v
+                arg = c
+        if labels[i] != arg:
+            changed += 1
+        labels[i] = arg
+        dist[i] = best
+    return changed
+
+
+@njit(cache=True, nogil=True)
+def beta_lloyd(X, w, centers, beta, max_iter, inner_max_iter, inner_rtol, tol, labels, dist):
+    """β-Lloyd's with Euclidean centres for β ≠ 2 (``beta = inf``: k-center).
+
+    Inputs ``X`` (n, d), ``w`` (n,), ``beta``, limits; ``centers`` (k, d) holds
+    the initial centres and receives the final ones.  Outputs ``labels`` (n,),
+    ``dist`` (n,) squared distance to the own centre.  Returns
+    ``(n_iter, converged)``.  Each centre update starts from the previous
+    centre (:func:`beta_center` or :func:`min_enclosing_ball_center`).
+    """
+    n, d = X.shape
+    k = centers.shape[0]
+    prev = np.full(n, -1, dtype=np.intp)
+    counts = np.zeros(k, dtype=np.intp)
+    perm = np.empty(n, dtype=np.intp)
+    offsets = np.zeros(k + 1, dtype=np.intp)
+    buf = np.empty((n, d))
+    wbuf = np.empty(n)
+    old = np.empty(d)
+    converged = False
+    n_iter = 0
+    for it in range(1, max_iter + 1):
+        n_iter = it
+        _assign_to_centers(X, centers, labels, dist)
+        counts[:] = 0
+        for i in range(n):
+            counts[labels[i]] += 1
+        moves = _fill_empty_clusters(labels, dist, counts, k)
+        same = True
+        for i in range(n):
+            if labels[i] != prev[i]:
+                same = False
+                break
+        if same:
+            converged = True
+            break
+        _group_by_label(labels, k, perm, offsets)
+        shift = 0.0
+        for c in range(k):
+            m = offsets[c + 1] - offsets[c]
+            for r in range(m):
+                p = perm[offsets[c] + r]
+                wbuf[r] = w[p]
+                for f in range(d):
+                    buf[r, f] = X[p, f]
+            old[:] = centers[c]
+            if m == 1:
+                centers[c, :] = buf[0]
+            elif np.isinf(beta):
+                min_enclosing_ball_center(buf[:m], centers[c], inner_max_iter, inner_rtol)
+            else:
+                beta_center(buf[:m], wbuf[:m], beta, centers[c], inner_max_iter, inner_rtol)
+            for f in range(d):
+                shift += (centers[c, f] - old[f]) ** 2
+        for r in range(moves.shape[0]):
+            c = moves[r, 2]
+            if counts[c] == 1:
+                centers[c, :] = X[moves[r, 0]]
+        prev[:] = labels
+        if tol > 0.0 and shift <= tol:
+            _assign_to_centers(X, centers, labels, dist)
+            converged = True
+            break
+    if not converged:
+        _assign_to_centers(X, centers, labels, dist)
+    return n_iter, converged
+
+
+@njit(cache=True, nogil=True)
+def medoid_lloyd(D, w, medoids, beta, max_iter, labels, dist):
+    """k-medoids by alternation on a precomputed distance matrix.
+
+    Inputs ``D`` (n, n) Euclidean distances, ``w`` (n,), ``beta`` (``inf``:
+    max); ``medoids`` (k,) holds the initial point indices and receives the
+    final ones.  Outputs ``labels`` (n,), ``dist`` (n,) distance to the own
+    medoid.  Each update tries every member as the centre and keeps the one of
+    least β-cost (ties: lowest index).  Returns ``(n_iter, converged)``.
+    """
+    n = D.shape[0]
+    k = medoids.shape[0]
+    prev = np.full(n, -1, dtype=np.intp)
+    counts = np.zeros(k, dtype=np.intp)
+    perm = np.empty(n, dtype=np.intp)
+    offsets = np.zeros(k + 1, dtype=np.intp)
+    converged = False
+    n_iter = 0
+    for it in range(1, max_iter + 1):
+        n_iter = it
+        _assign_medoids(D, medoids, labels, dist)
+        counts[:] = 0
+        for i in range(n):
+            counts[labels[i]] += 1
+        moves = _fill_empty_clusters(labels, dist, counts, k)
+        same = True
+        for i in range(n):
+            if labels[i] != prev[i]:
+                same = False
+                break
+        if same:
+            converged = True
+            break
+        _group_by_label(labels, k, perm, offsets)
+        for c in range(k):
+            lo = offsets[c]
+            hi = offsets[c + 1]
+            best = np.inf
+            arg = medoids[c]
+            for a in range(lo, hi):
+                cand = perm[a]
+                total = 0.0
+                for b in range(lo, hi):
+                    i = perm[b]
+                    r = D[i, cand]
+                    if np.isinf(beta):
+                        if w[i] > 0.0 and r > total:
+                            total = r
+                    elif r > 0.0:
+                        total += w[i] * _power(r, beta)
+                if total < best:
+                    best = total
+                    arg = cand
+            medoids[c] = arg
+        for r in range(moves.shape[0]):
+            c = moves[r, 2]
+            if counts[c] == 1:
+                medoids[c] = moves[r, 0]
+        prev[:] = labels
+    if not converged:
+        _assign_medoids(D, medoids, labels, dist)
+    return n_iter, converged
+
+
+@njit(cache=True, nogil=True)
+def _assign_medoids(D, medoids, labels, dist):
+    n = D.shape[0]
+    k = medoids.shape[0]
+    for i in range(n):
+        best = np.inf
+        arg = 0
+        for c in range(k):
+            v = D[i, medoids[c]]
+            if v < best:
+                best = v
+                arg = c
+        labels[i] = arg
+        dist[i] = best

@@ -1,0 +1,261 @@
+"""Piecewise-constant functions of α: the exact representation of loss curves."""
+
+from collections import namedtuple
+
+import numpy as np
+
+__all__ = ["PiecewiseConstant", "Argmin"]
+
+Argmin = namedtuple("Argmin", ["intervals", "value"])
+Argmin.__doc__ = """Minimisers of a :class:`PiecewiseConstant`.
+
+``intervals`` is the list of maximal ``(lo, hi)`` intervals on which the minimum
+``value`` is attained, in increasing order.
+"""
+
+
+class PiecewiseConstant:
+    """A function constant on the intervals ``[b[i], b[i + 1])``.
+
+    Parameters
+    ----------
+    breakpoints : array-like of shape (n_pieces + 1,)
+        Strictly increasing; the last may be ``np.inf``. The domain is
+        ``[b[0], b[-1]]``: the last piece is closed, so a curve over
+        ``[0, inf]`` has a value at ``inf`` (farthest-first).
+    values : array-like of shape (n_pieces,)
+        Finite value on each piece.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dalgo import PiecewiseConstant
+    >>> f = PiecewiseConstant([0.0, 1.0, 3.0], [0.5, 0.25])
+    >>> g = PiecewiseConstant([0.0, 2.0, 3.0], [0.0, 1.0])
+    >>> f(np.array([0.0, 0.99, 1.0, 3.0]))
+    array([0.5 , 0.5 , 0.25, 0.25])
+    >>> PiecewiseConstant.mean([f, g]).values
+    array([0.25 , 0.125, 0.625])
+    >>> (f + g).argmin()
+    Argmin(intervals=[(1.0, 2.0)], value=0.25)
+    """
+
+    __slots__ = ("breakpoints", "values")
+
+    def __init__(self, breakpoints, values):
+        b = np.array(breakpoints, dtype=np.float64)
+        v = np.array(values, dtype=np.float64)
+        if b.ndim != 1 or v.ndim != 1 or b.shape[0] != v.shape[0] + 1 or v.shape[0] < 1:
+            raise ValueError(
+                "breakpoints must be 1-D with one more entry than values (at least one "
+                f"piece); got {b.shape} and {v.shape}."
+            )
+        if np.isnan(b).any() or np.isinf(b[:-1]).any():
+            raise ValueError("breakpoints must be finite, except that the last may be inf.")
+        if np.any(np.diff(b) <= 0):
+            raise ValueError("breakpoints must be strictly increasing.")
+        if not np.all(np.isfinite(v)):
+            raise ValueError("values must be finite.")
+        b.setflags(write=False)
+        v.setflags(write=False)
+        self.breakpoints = b
+        self.values = v
+
+    # -- basic properties ----------------------------------------------------
+    @property
+    def domain(self):
+        """``(lo, hi)``, the closed interval the function is defined on."""
+        return float(self.breakpoints[0]), float(self.breakpoints[-1])
+
+    @property
+    def n_pieces(self):
+        return self.values.shape[0]
+
+    def __len__(self):
+        return self.n_pieces
+
+    def __repr__(self):
+        lo, hi = self.domain
+        return f"PiecewiseConstant({self.n_pieces} pieces on [{lo:g}, {hi:g}])"
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, PiecewiseConstant)
+            and np.array_equal(self.breakpoints, other.breakpoints)
+            and np.array_equal(self.values, other.values)
+        )
+
+    __hash__ = None
+
+    # -- evaluation ----------------------------------------------------------
+    def piece_index(self, alpha):
+        """Index of the piece containing each ``alpha`` (ValueError outside the domain)."""
+        a = np.asarray(alpha, dtype=np.float64)
+        lo, hi = self.domain
+        if np.isnan(a).any() or np.any(a < lo) or np.any(a > hi):
+            raise ValueError(f"alpha must lie in the domain [{lo}, {hi}]; got {alpha}.")
+        idx = np.searchsorted(self.breakpoints, a, side="right") - 1
+        return np.minimum(idx, self.n_pieces - 1)
+
+    def __call__(self, alpha):
+        idx = self.piece_index(alpha)
+        out = self.values[idx]
+        return float(out) if np.ndim(out) == 0 else out
+
+    # -- algebra -------------------------------------------------------------
+    def _check_same_domain(self, other):
+        if self.domain != other.domain:
+            raise ValueError(
+                f"curves must share their domain; got {self.domain} and {other.domain}."
+            )
+
+    @staticmethod
+    def common_breakpoints(curves):
+        """Sorted union of the breakpoints of ``curves`` (which share a domain)."""
+        return np.unique(np.concatenate([c.breakpoints for c in curves]))
+
+    @classmethod
+    def sum(cls, curves, weights=None):
+        """Exact (weighted) sum of curves on their common refinement."""
+        curves = list(curves)
+        if not curves:
+            raise ValueError("need at least one curve.")
+        for c in curves[1:]:
+            curves[0]._check_same_domain(c)
+        b = cls.common_breakpoints(curves)
+        left = b[:-1]
+        total = np.zeros(left.shape[0])
+        for i, c in enumerate(curves):
+            vals = c.values[np.searchsorted(c.breakpoints, left, side="right") - 1]
+            total += vals if weights is None else weights[i] * vals
+        return cls(b, total)
+
+    @classmethod
+    def mean(cls, curves):
+        """Exact average of curves: the value on each piece of the common
+        refinement is the mean of the curves' values there."""
+        curves = list(curves)
+        if not curves:
+            raise ValueError("need at least one curve to average.")
+        total = cls.sum(curves)
+        return cls(total.breakpoints, total.values / len(curves))
+
+    @classmethod
+    def stack(cls, curves):
+        """Common breakpoints and the (n_curves, n_pieces) matrix of values."""
+        curves = list(curves)
+        for c in curves[1:]:
+            curves[0]._check_same_domain(c)
+        b = cls.common_breakpoints(curves)
+        left = b[:-1]
+        rows = [c.values[np.searchsorted(c.breakpoints, left, side="right") - 1]
+                for c in curves]
+        return b, np.vstack(rows)
+
+    def __add__(self, other):
+        if isinstance(other, PiecewiseConstant):
+            return PiecewiseConstant.sum([self, other])
+        if np.isscalar(other):
+            return PiecewiseConstant(self.breakpoints, self.values + float(other))
+        return NotImplemented
+
+    __radd__ = __add__
+
+    def __mul__(self, other):
+        if np.isscalar(other):
+            return PiecewiseConstant(self.breakpoints, self.values * float(other))
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+    def __neg__(self):
+        return self * -1.0
+
+    def __sub__(self, other):
+        if isinstance(other, PiecewiseConstant):
+            return PiecewiseConstant.sum([self, other], weights=[1.0, -1.0])
+        if np.isscalar(other):
+            return self + (-float(other))
+        return NotImplemented
+
+    def abs(self):
+        return PiecewiseConstant(self.breakpoints, np.abs(self.values))
+
+    def max(self):
+        return float(self.values.max())
+
+    def min(self):
+        return float(self.values.min())
+
+    def simplify(self):
+        """Merge neighbouring pieces with equal values (same function, fewer pieces)."""
+        keep = np.concatenate([[True], self.values[1:] != self.values[:-1]])
+        b = np.concatenate([self.breakpoints[:-1][keep], self.breakpoints[-1:]])
+        return PiecewiseConstant(b, self.values[keep])
+
+    def argmin(self):
+        """All maximal intervals where the minimum is attained, and the minimum.
+
+        Returns
+        -------
+        Argmin
+            ``intervals``: list of ``(lo, hi)``; ``value``: the minimum.
+        """
+        value = self.values.min()
+        hit = self.values == value
+        intervals = []
+        b = self.breakpoints
+        i = 0
+        n = self.n_pieces
+        while i < n:
+            if hit[i]:
+                j = i
+                while j + 1 < n and hit[j + 1]:
+                    j += 1
+                intervals.append((float(b[i]), float(b[j + 1])))
+                i = j + 1
+            else:
+                i += 1
+        return Argmin(intervals, float(value))
+
+    def integral(self, upper=None):
+        """Integral over the domain (up to ``upper`` if the domain is unbounded)."""
+        b = self.breakpoints.copy()
+        if upper is not None:
+            b = np.minimum(b, upper)
+        if np.isinf(b[-1]):
+            raise ValueError("the domain is unbounded; pass a finite upper limit.")
+        return float(np.sum(np.diff(b) * self.values))
+
+    # -- serialisation -------------------------------------------------------
+    def to_dict(self):
+        return {"breakpoints": [float(x) for x in self.breakpoints],
+                "values": [float(x) for x in self.values]}
+
+    @classmethod
+    def from_dict(cls, d):
+        return cls(d["breakpoints"], d["values"])
+
+    # -- plotting ------------------------------------------------------------
+    def plot(self, ax=None, *, inf_at=None, **kwargs):
+        """Step plot; an infinite last piece is drawn up to ``inf_at``.
+
+        ``inf_at`` defaults to 1.1 times the largest finite breakpoint (or
+        ``lo + 1``); the value at infinity is marked at the right edge.
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            ax = plt.gca()
+        b = self.breakpoints.copy()
+        if np.isinf(b[-1]):
+            finite = b[:-1]
+            if inf_at is None:
+                inf_at = max(float(finite.max()) * 1.1, float(finite.min()) + 1.0)
+            b[-1] = inf_at
+        x = np.repeat(b, 2)[1:-1]
+        y = np.repeat(self.values, 2)
+        (line,) = ax.plot(x, y, **kwargs)
+        if np.isinf(self.breakpoints[-1]):
+            ax.plot([b[-1]], [self.values[-1]], marker=">", color=line.get_color())
+        return ax

@@ -1,0 +1,89 @@
+"""Figures: loss against α for tuning results and curves."""
+
+import numpy as np
+
+__all__ = ["plot_tune_result", "plot_curves", "finite_right_edge"]
+
+_BASELINE_STYLE = {"0": ("uniform (α=0)", "v"), "1": ("d¹ (α=1)", "^"),
+                   "2": ("k-means++ (α=2)", "o"), "inf": ("farthest-first (α=∞)", "s")}
+
+
+def finite_right_edge(curves, default=20.0):
+    """Where to draw α = ∞: a little right of the largest finite breakpoint."""
+    hi = 0.0
+    for c in curves:
+        b = c.breakpoints
+        finite = b[np.isfinite(b)]
+        hi = max(hi, float(finite.max()) if finite.size else 0.0)
+    return hi * 1.08 if hi > 0 else default
+
+
+def _finite(b, inf_at):
+    b = np.array(b, dtype=float)
+    b[np.isinf(b)] = inf_at
+    return b
+
+
+def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
+    """Mean train/test loss curves of a :class:`dalgo.TuneResult` against α.
+
+    The test curve carries a ±1 standard-error band; the ERM interval is shaded;
+    the baselines α ∈ {0, 1, 2, ∞} are marked with error bars at their α (∞ at
+    the right edge). Returns the axes.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.5))
+    betas = list(result.train_curves) if betas is None else [float(b) for b in betas]
+    all_curves = [result.train_curves[b] for b in betas] + [
+        result.test_curves[b] for b in betas if b in result.test_curves]
+    if inf_at is None:
+        inf_at = finite_right_edge(all_curves)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, b in enumerate(betas):
+        color = colors[i % len(colors)]
+        train = result.train_curves[b]
+        x = np.repeat(_finite(train.breakpoints, inf_at), 2)[1:-1]
+        ax.plot(x, np.repeat(train.values, 2), color=color, lw=1.0, ls="--",
+                label=f"train mean, β={b:g} ({result.n_train} inst.)")
+        if b in result.test_curves:
+            test = result.test_curves[b]
+            se = result.test_se_curves[b]
+            xt = np.repeat(_finite(test.breakpoints, inf_at), 2)[1:-1]
+            yt = np.repeat(test.values, 2)
+            st = np.repeat(se.values, 2)
+            ax.plot(xt, yt, color=color, lw=1.4, label=f"test mean ± s.e., β={b:g} "
+                    f"({result.n_test} inst.)")
+            ax.fill_between(xt, yt - st, yt + st, color=color, alpha=0.2, lw=0)
+    lo, hi = result.alpha_interval
+    ax.axvspan(lo, inf_at if np.isinf(hi) else hi, color="0.5", alpha=0.25,
+               label=f"ERM α ∈ [{lo:.3g}, {hi:.3g})")
+    for key, (name, marker) in _BASELINE_STYLE.items():
+        if key in result.baselines:
+            v = result.baselines[key]
+            xb = inf_at if key == "inf" else float(key)
+            ax.errorbar([xb], [v["test_loss"]], yerr=[v["test_se"]], fmt=marker, color="k",
+                        ms=5, capsize=3, label=f"{name}, test")
+    ax.set_xlabel("α (seeding exponent; right edge = ∞)" if np.isinf(
+        result.train_curves[betas[0]].breakpoints[-1]) else "α (seeding exponent)")
+    loss = result.config.get("loss", "loss")
+    ax.set_ylabel(f"mean {loss} loss" + (" (fraction misclustered)" if loss == "hamming" else ""))
+    ax.set_title(f"Loss of d^α seeding + β-Lloyd's, exact in α (β* = {result.beta:g})")
+    ax.legend(fontsize=7, loc="best")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_curves(curves, ax=None, *, labels=None, inf_at=None, **kwargs):
+    """Step plots of several :class:`dalgo.PiecewiseConstant` curves."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        ax = plt.gca()
+    if inf_at is None:
+        inf_at = finite_right_edge(curves)
+    for i, c in enumerate(curves):
+        c.plot(ax=ax, inf_at=inf_at, label=None if labels is None else labels[i], **kwargs)
+    ax.set_xlabel("α")
+    return ax
