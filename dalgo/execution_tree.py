@@ -27,16 +27,25 @@ from .piecewise import PiecewiseConstant
 __all__ = ["Piece", "alpha_pieces", "loss_curve", "loss_curves", "check_alpha_range"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Piece:
     """A leaf of the execution tree: ``seeds`` for every α in ``[lo, hi)``.
 
     If ``hi`` is ``inf`` the piece also covers α = ∞ (farthest-first).
+    Pieces compare equal when ``lo``, ``hi`` and ``seeds`` are equal.
     """
 
     lo: float
     hi: float
     seeds: np.ndarray
+
+    def __eq__(self, other):
+        if not isinstance(other, Piece):
+            return NotImplemented
+        return (self.lo == other.lo and self.hi == other.hi
+                and np.array_equal(self.seeds, other.seeds))
+
+    __hash__ = None
 
 
 def check_alpha_range(alpha_range):

@@ -1,5 +1,6 @@
 """β-Lloyd's local search: assign to the nearest centre, move centres to β-optimal points."""
 
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -270,6 +271,9 @@ def _lloyd(X, w, init_centers, max_iter, tol):
 
 
 _BLAS_CONTROLLER = None
+_BLAS_LOCK = threading.Lock()
+_BLAS_DEPTH = 0
+_BLAS_LIMITER = None
 
 
 @contextmanager
@@ -278,17 +282,26 @@ def single_threaded_blas():
 
     The fused Lloyd step calls BLAS from numba's worker threads; one BLAS thread
     each avoids oversubscription and keeps every product's arithmetic fixed.
+    Re-entrant and safe across Python threads: the first caller in sets the
+    limit, the last one out restores the original thread counts.
     """
-    global _BLAS_CONTROLLER
-    from threadpoolctl import ThreadpoolController
+    global _BLAS_CONTROLLER, _BLAS_DEPTH, _BLAS_LIMITER
+    with _BLAS_LOCK:
+        if _BLAS_DEPTH == 0:
+            if _BLAS_CONTROLLER is None:
+                from threadpoolctl import ThreadpoolController
 
-    if _BLAS_CONTROLLER is None:
-        _BLAS_CONTROLLER = ThreadpoolController()
-    limiter = _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
+                _BLAS_CONTROLLER = ThreadpoolController()
+            _BLAS_LIMITER = _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
+        _BLAS_DEPTH += 1
     try:
         yield
     finally:
-        limiter.restore_original_limits()
+        with _BLAS_LOCK:
+            _BLAS_DEPTH -= 1
+            if _BLAS_DEPTH == 0:
+                _BLAS_LIMITER.restore_original_limits()
+                _BLAS_LIMITER = None
 
 
 def _beta_lloyd(X, w, init_centers, beta, max_iter, tol):

@@ -1,5 +1,6 @@
 """Piecewise-constant functions of α: the exact representation of loss curves."""
 
+import numbers
 from collections import namedtuple
 
 import numpy as np
@@ -12,6 +13,11 @@ Argmin.__doc__ = """Minimisers of a :class:`PiecewiseConstant`.
 ``intervals`` is the list of maximal ``(lo, hi)`` intervals on which the minimum
 ``value`` is attained, in increasing order.
 """
+
+
+def _is_real_scalar(x):
+    """A real number (Python or numpy), not a string, bool or array."""
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
 class PiecewiseConstant:
@@ -41,6 +47,9 @@ class PiecewiseConstant:
     """
 
     __slots__ = ("breakpoints", "values")
+    # numpy defers to our operators (``np.float64(2) * f`` is a curve;
+    # ``array * f`` is a TypeError instead of an object array of curves)
+    __array_ufunc__ = None
 
     def __init__(self, breakpoints, values):
         b = np.array(breakpoints, dtype=np.float64)
@@ -155,14 +164,14 @@ class PiecewiseConstant:
     def __add__(self, other):
         if isinstance(other, PiecewiseConstant):
             return PiecewiseConstant.sum([self, other])
-        if np.isscalar(other):
+        if _is_real_scalar(other):
             return PiecewiseConstant(self.breakpoints, self.values + float(other))
         return NotImplemented
 
     __radd__ = __add__
 
     def __mul__(self, other):
-        if np.isscalar(other):
+        if _is_real_scalar(other):
             return PiecewiseConstant(self.breakpoints, self.values * float(other))
         return NotImplemented
 
@@ -174,7 +183,7 @@ class PiecewiseConstant:
     def __sub__(self, other):
         if isinstance(other, PiecewiseConstant):
             return PiecewiseConstant.sum([self, other], weights=[1.0, -1.0])
-        if np.isscalar(other):
+        if _is_real_scalar(other):
             return self + (-float(other))
         return NotImplemented
 

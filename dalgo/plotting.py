@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["plot_tune_result", "plot_curves", "finite_right_edge"]
+__all__ = ["plot_tune_result", "plot_curves", "finite_right_edge", "compress_tail"]
 
 _BASELINE_STYLE = {"0": ("uniform (α=0)", "v"), "1": ("d¹ (α=1)", "^"),
                    "2": ("k-means++ (α=2)", "o"), "inf": ("farthest-first (α=∞)", "s")}
@@ -24,6 +24,37 @@ def _finite(b, inf_at):
     return b
 
 
+def compress_tail(ax, knee=20.0, width=None):
+    """Show α ≤ ``knee`` linearly and squeeze ``(knee, ∞]`` into ``width`` more units.
+
+    ``x' = α`` below the knee and ``knee + width (1 - knee / α)`` above, so that
+    α = ∞ sits at ``knee + width``. Ticks past the knee are labelled in α.
+    Returns the data coordinate at which ∞ is drawn (1e300).
+    """
+    width = 0.25 * knee if width is None else width
+
+    def forward(a):
+        a = np.asarray(a, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tail = knee + width * (1.0 - knee / np.where(a > knee, a, knee))
+        return np.where(a <= knee, a, tail)
+
+    def inverse(x):
+        x = np.asarray(x, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = np.clip((x - knee) / width, 0.0, 1.0)
+            tail = knee / (1.0 - frac)
+        return np.where(x <= knee, x, tail)
+
+    ax.set_xscale("function", functions=(forward, inverse))
+    ticks = [t for t in np.linspace(0, knee, 5)] + [2 * knee, 5 * knee]
+    far = 1e300  # plotted where ∞ is: forward(1e300) = knee + width to display precision
+    ax.set_xticks(ticks + [far])
+    ax.set_xticklabels([f"{t:g}" for t in ticks] + ["∞"])
+    ax.set_xlim(0, far)
+    return far
+
+
 def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
     """Mean train/test loss curves of a :class:`dalgo.TuneResult` against α.
 
@@ -38,8 +69,10 @@ def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
     betas = list(result.train_curves) if betas is None else [float(b) for b in betas]
     all_curves = [result.train_curves[b] for b in betas] + [
         result.test_curves[b] for b in betas if b in result.test_curves]
+    unbounded = np.isinf(result.train_curves[betas[0]].breakpoints[-1])
     if inf_at is None:
-        inf_at = finite_right_edge(all_curves)
+        # α = ∞ is drawn at the far end of a compressed tail (see compress_tail)
+        inf_at = 1e300 if unbounded else finite_right_edge(all_curves)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, b in enumerate(betas):
         color = colors[i % len(colors)]
@@ -65,12 +98,17 @@ def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
             xb = inf_at if key == "inf" else float(key)
             ax.errorbar([xb], [v["test_loss"]], yerr=[v["test_se"]], fmt=marker, color="k",
                         ms=5, capsize=3, label=f"{name}, test")
-    ax.set_xlabel("α (seeding exponent; right edge = ∞)" if np.isinf(
-        result.train_curves[betas[0]].breakpoints[-1]) else "α (seeding exponent)")
+    if unbounded:
+        knee = float(result.config.get("plot_knee", 20.0))
+        compress_tail(ax, knee=knee)
+        ax.set_xlabel(f"α (seeding exponent; linear up to {knee:g}, compressed beyond, ∞ = "
+                      "farthest-first)")
+    else:
+        ax.set_xlabel("α (seeding exponent)")
     loss = result.config.get("loss", "loss")
     ax.set_ylabel(f"mean {loss} loss" + (" (fraction misclustered)" if loss == "hamming" else ""))
     ax.set_title(f"Loss of d^α seeding + β-Lloyd's, exact in α (β* = {result.beta:g})")
-    ax.legend(fontsize=7, loc="best")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.grid(alpha=0.3)
     return ax
 

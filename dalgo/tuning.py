@@ -67,7 +67,10 @@ def _as_instances(items, n_clusters, random_state, what):
                     raise ValueError(f"{what}[{i}]: give n_clusters or labels y.")
                 k = int(np.unique(np.asarray(y)).shape[0])
             z = np.random.default_rng(seeds[i]).random(int(k))
-            inst = Instance(X=X, y=y, n_clusters=int(k), z=z, name=f"{what}[{i}]")
+            try:
+                inst = Instance(X=X, y=y, n_clusters=int(k), z=z, name=f"{what}[{i}]")
+            except ValueError as exc:
+                raise ValueError(f"{what}[{i}]: {exc}") from None
         try:
             check_enough_distinct(inst.X, inst.n_clusters)
         except ValueError as exc:
@@ -422,7 +425,9 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=(0.0, 20.0), betas=(2
             for i, inst in enumerate(insts):
                 if inst.y is None:
                     raise ValueError(f"loss='hamming' needs labels, but {what}[{i}] has none.")
-    config = {"alpha_range": [lo, "inf" if np.isinf(hi) else hi], "betas": betas,
+    # JSON-safe (strict JSON has no Infinity): inf is written as the string "inf"
+    config = {"alpha_range": [lo, "inf" if np.isinf(hi) else hi],
+              "betas": ["inf" if np.isinf(b) else b for b in betas],
               "loss": _loss_id(loss), "center": center, "max_iter": int(max_iter)}
     cache = _Cache(cache_dir, config)
     kwargs = {"alpha_range": (lo, hi), "betas": betas, "loss": loss, "center": center,

@@ -1,0 +1,408 @@
+"""Benchmarks of the core (issue 2): local search and seeding vs scikit-learn, the
+β variants, and peak memory, on the MNIST test set (10,000 × 784, k = 10).
+
+Run from the repository root::
+
+    python benchmarks/bench_core.py            # full run, writes docs/results/bench_core.md
+    python benchmarks/bench_core.py --quick    # tiny run (n = 2,000), prints only
+
+Pixels are read in place from ``../shared/data/mnist/t10k-images-idx3-ubyte.gz``
+and scaled to [0, 1] (uint8 / 255) as float64. Competitors run in the same
+process, interleaved with ours, after a warm-up (numba compilation); each time is
+the best of several repetitions.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import numba  # noqa: E402
+import scipy  # noqa: E402
+import sklearn  # noqa: E402
+from sklearn.cluster import KMeans, kmeans_plusplus  # noqa: E402
+
+import dalgo  # noqa: E402
+from dalgo import dalpha_seeding, draw_z, local_search  # noqa: E402
+from dalgo import _kernels  # noqa: E402
+from dalgo.local_search import GRAM_MAX_SAMPLES, _local_search  # noqa: E402
+
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "mnist" / "t10k-images-idx3-ubyte.gz"
+K = 10
+
+
+def load_mnist(path):
+    with gzip.open(path) as f:
+        raw = f.read()
+    n = int.from_bytes(raw[4:8], "big")
+    X = np.frombuffer(raw, np.uint8, offset=16).reshape(n, 784)
+    return np.ascontiguousarray(X, dtype=np.float64) / 255.0
+
+
+def best_of(fns, reps):
+    """Run the callables interleaved ``reps`` times; best time of each."""
+    times = [[] for _ in fns]
+    out = [None] * len(fns)
+    for _ in range(reps):
+        for j, fn in enumerate(fns):
+            t = time.perf_counter()
+            out[j] = fn()
+            times[j].append(time.perf_counter() - t)
+    return [min(t) for t in times], out
+
+
+# ---------------------------------------------------------------------------
+# (a) local search vs scikit-learn KMeans
+# ---------------------------------------------------------------------------
+
+
+def bench_local_search(X, n_iter, reps):
+    rows = []
+    seeds = dalpha_seeding(X, K, 2.0, draw_z(K, 0))
+    init = X[seeds]
+
+    def ours():
+        return local_search(X, init, max_iter=n_iter, tol=0.0)
+
+    def theirs():
+        return KMeans(n_clusters=K, init=init, n_init=1, algorithm="lloyd", tol=0,
+                      max_iter=n_iter).fit(X)
+
+    ours(), theirs()  # warm-up
+    (t_ours, t_sk), (r, km) = best_of([ours, theirs], reps)
+    rows.append(dict(path="BLAS-block Lloyd (centres init)", n=X.shape[0],
+                     iters=(r.n_iter, int(km.n_iter_)), ours=t_ours, sklearn=t_sk,
+                     same_labels=float(np.mean(r.labels == km.labels_))))
+
+    # Gram path: point-index init, n <= GRAM_MAX_SAMPLES
+    ng = min(GRAM_MAX_SAMPLES, X.shape[0])
+    Xg = np.ascontiguousarray(X[:ng])
+    seeds_g = dalpha_seeding(Xg, K, 2.0, draw_z(K, 0))
+    w = np.ones(ng)
+
+    def gram_total():
+        return local_search(Xg, seeds_g, max_iter=n_iter, algorithm="gram")
+
+    G = np.empty((ng, ng))
+    _kernels.gram_matrix(Xg, G)
+
+    def gram_iters():
+        return _local_search(Xg, w, seeds_g, Xg[seeds_g], beta=2.0, center="euclidean",
+                             max_iter=n_iter, tol=0.0, algorithm="gram", gram=G)
+
+    def gram_build():
+        _kernels.gram_matrix(Xg, np.empty((ng, ng)))
+
+    def lloyd_g():
+        return local_search(Xg, seeds_g, max_iter=n_iter, algorithm="lloyd")
+
+    def theirs_g():
+        return KMeans(n_clusters=K, init=Xg[seeds_g], n_init=1, algorithm="lloyd", tol=0,
+                      max_iter=n_iter).fit(Xg)
+
+    for f in (gram_total, gram_iters, lloyd_g, theirs_g):
+        f()
+    (t_tot, t_it, t_build, t_lg, t_skg), (rg, rgi, _, rl, kmg) = best_of(
+        [gram_total, gram_iters, gram_build, lloyd_g, theirs_g], reps)
+    rows.append(dict(path="BLAS-block Lloyd (index init)", n=ng,
+                     iters=(rl.n_iter, int(kmg.n_iter_)), ours=t_lg, sklearn=t_skg,
+                     same_labels=float(np.mean(rl.labels == kmg.labels_))))
+    rows.append(dict(path="Gram, incl. building the Gram matrix", n=ng,
+                     iters=(rg.n_iter, int(kmg.n_iter_)), ours=t_tot, sklearn=t_skg,
+                     same_labels=float(np.mean(rg.labels == kmg.labels_))))
+    rows.append(dict(path="Gram, iterations only (matrix given)", n=ng,
+                     iters=(rgi.n_iter, int(kmg.n_iter_)), ours=t_it, sklearn=t_skg,
+                     same_labels=float(np.mean(rgi.labels == kmg.labels_))))
+    return rows, t_build
+
+
+# ---------------------------------------------------------------------------
+# (b) seeding vs kmeans_plusplus(n_local_trials=1)
+# ---------------------------------------------------------------------------
+
+
+def bench_seeding(X, reps):
+    z = draw_z(K, 0)
+
+    def ours():
+        return dalpha_seeding(X, K, 2.0, z)
+
+    def theirs():
+        return kmeans_plusplus(X, K, n_local_trials=1, random_state=0)
+
+    ours(), theirs()
+    (t_ours, t_sk), _ = best_of([ours, theirs], reps)
+    t_inf, _ = best_of([lambda: dalpha_seeding(X, K, np.inf, z),
+                        lambda: dalpha_seeding(X, K, 50.0, z)], reps)
+    return dict(ours=t_ours, sklearn=t_sk, alpha_inf=t_inf[0], alpha_50=t_inf[1])
+
+
+# ---------------------------------------------------------------------------
+# (c) β variants: time per iteration vs n
+# ---------------------------------------------------------------------------
+
+VARIANTS = [("β = 2 (Lloyd)", 2.0, "euclidean"), ("β = 1 (Weiszfeld)", 1.0, "euclidean"),
+            ("β = 3 (IRLS)", 3.0, "euclidean"), ("β = ∞ (MEB)", np.inf, "euclidean"),
+            ("medoid, β = 2", 2.0, "medoid"), ("medoid, β = 1", 1.0, "medoid")]
+
+
+def bench_variants(X, sizes, max_iter):
+    # warm-up / compile on a small slice
+    for _, beta, center in VARIANTS:
+        local_search(X[:300], np.arange(K), beta=beta, center=center, max_iter=2)
+    table = {}
+    for n in sizes:
+        Xn = np.ascontiguousarray(X[:n])
+        seeds = dalpha_seeding(Xn, K, 2.0, draw_z(K, 0))
+        for name, beta, center in VARIANTS:
+            init = Xn[seeds] if center == "euclidean" else seeds
+            t = time.perf_counter()
+            r = local_search(Xn, init, beta=beta, center=center, max_iter=max_iter)
+            dt = time.perf_counter() - t
+            table[(name, n)] = (dt / r.n_iter, r.n_iter)
+            print(f"  {name:<20} n={n:>6}: {dt / r.n_iter:8.4f} s/iter ({r.n_iter} iters)",
+                  flush=True)
+    return table
+
+
+# ---------------------------------------------------------------------------
+# (d) peak memory, each case in a fresh interpreter
+# ---------------------------------------------------------------------------
+
+MEM_SCRIPT = r"""
+import json, resource, sys, tracemalloc
+import numpy as np
+sys.path.insert(0, {repo!r})
+from benchmarks.bench_core import load_mnist
+from dalgo import local_search, dalpha_seeding, draw_z
+X = load_mnist({path!r})[: {n}]
+beta, center, algorithm = float({beta!r}), {center!r}, {algorithm!r}
+seeds = dalpha_seeding(X, 10, 2.0, draw_z(10, 0))
+init = X[seeds] if algorithm == "lloyd" and center == "euclidean" else seeds
+local_search(X[:300], np.arange(10), beta=beta, center=center, max_iter=1)  # compile
+def hwm_kib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def rss_kib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1])
+
+try:  # reset the peak-RSS high-water mark (Linux >= 4.0)
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    reset = True
+except OSError:
+    reset = False
+base = rss_kib()
+tracemalloc.start()
+local_search(X, init, beta=beta, center=center, max_iter={max_iter},
+             algorithm=algorithm if center == "euclidean" and beta == 2.0 else "auto")
+_, peak = tracemalloc.get_traced_memory()
+after = hwm_kib()
+print(json.dumps(dict(base_mib=base / 1024, rss_increase_mib=(after - base) / 1024,
+                      traced_peak_mib=peak / 2**20, x_mib=X.nbytes / 2**20,
+                      hwm_reset=reset)))
+"""
+
+
+def bench_memory(path, n, max_iter):
+    cases = [("β = 2, BLAS-block Lloyd", n, 2.0, "euclidean", "lloyd"),
+             ("β = 1", n, 1.0, "euclidean", "auto"),
+             ("β = ∞", n, np.inf, "euclidean", "auto"),
+             ("medoid, β = 2 (distance matrix only if n ≤ 4096)", n, 2.0, "medoid",
+              "auto"),
+             ("β = 2, Gram path (builds the n×n Gram matrix)", min(n, 4096), 2.0,
+              "euclidean", "gram")]
+    rows = []
+    for name, nn, beta, center, algorithm in cases:
+        code = MEM_SCRIPT.format(repo=str(REPO), path=str(path), n=nn, beta=str(beta),
+                                 center=center, algorithm=algorithm,
+                                 max_iter=max_iter if beta == 2.0 and center == "euclidean"
+                                 else 2)
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              cwd=str(REPO))
+        if proc.returncode != 0:
+            rows.append((name, nn, None, proc.stderr[-500:]))
+            continue
+        rows.append((name, nn, json.loads(proc.stdout.strip().splitlines()[-1]), None))
+        print(f"  {name}: {rows[-1][2]}", flush=True)
+    return rows
+
+
+# ---------------------------------------------------------------------------
+
+
+def machine_info():
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        load = os.getloadavg()
+    except OSError:
+        load = None
+    from threadpoolctl import threadpool_info
+
+    blas = sorted({f"{i['internal_api']} {i['version']} ({i['num_threads']} threads)"
+                   for i in threadpool_info() if i["user_api"] == "blas"})
+    return dict(cpu=cpu, cores=os.cpu_count(), load=load, python=platform.python_version(),
+                numpy=np.__version__, numba=numba.__version__, scipy=scipy.__version__,
+                sklearn=sklearn.__version__, dalgo=dalgo.__version__, blas=blas,
+                numba_threads=numba.get_num_threads(),
+                threading_layer=_threading_layer())
+
+
+def _threading_layer():
+    try:
+        return numba.threading_layer()
+    except ValueError:
+        return "not yet initialised"
+
+
+def render(args, info, ls_rows, t_build, seed, variants, sizes, memory, wall):
+    L = []
+    L.append("# Core benchmarks (issue 2)\n")
+    L.append(f"Command: `{args.command}` (wall time {wall:.0f} s).\n")
+    L.append(f"Machine: {info['cpu']}, {info['cores']} cores, shared with other "
+             f"sessions (load average at the end: "
+             f"{', '.join(f'{v:.1f}' for v in info['load']) if info['load'] else '?'}) — "
+             "absolute times are noisy; ratios are measured interleaved in one process, "
+             "best of several repetitions after a warm-up.\n")
+    L.append(f"Versions: Python {info['python']}, numpy {info['numpy']}, numba "
+             f"{info['numba']} ({info['numba_threads']} threads, layer "
+             f"{info['threading_layer']}), scipy {info['scipy']}, scikit-learn "
+             f"{info['sklearn']}, dalgo {info['dalgo']}; BLAS: {'; '.join(info['blas'])}.\n")
+    L.append(f"Data: MNIST test images, {args.n} × 784, pixels as float64 scaled to "
+             "[0, 1] (uint8 / 255), read in place; k = 10; seeds from "
+             "`dalpha_seeding(X, 10, 2.0, draw_z(10, 0))`.\n")
+
+    L.append("\n## (a) Local search vs scikit-learn `KMeans(init=centres, n_init=1, "
+             f"algorithm=\"lloyd\", tol=0, max_iter={args.iters})`\n")
+    L.append("Same initial centres, same number of iterations (columns *iters*: ours, "
+             "scikit-learn), best of "
+             f"{args.reps}. Ratio = ours / scikit-learn (goal ≤ 0.8, must be ≤ 1.0).\n")
+    L.append("| path | n | iters | dalgo (s) | scikit-learn (s) | ratio | same labels |")
+    L.append("|---|---:|---|---:|---:|---:|---:|")
+    for r in ls_rows:
+        L.append(f"| {r['path']} | {r['n']} | {r['iters'][0]} / {r['iters'][1]} | "
+                 f"{r['ours']:.3f} | {r['sklearn']:.3f} | **{r['ours'] / r['sklearn']:.2f}** "
+                 f"| {100 * r['same_labels']:.2f}% |")
+    L.append(f"\nBuilding the {min(args.n, GRAM_MAX_SAMPLES)}² Gram matrix alone: "
+             f"{t_build:.3f} s. The Gram path pays off when many local searches share one "
+             "matrix (the execution tree runs one per leaf); per iteration it costs "
+             "O(n k + moves·n) instead of O(n k d).\n")
+
+    L.append("\n## (b) α = 2 seeding vs `sklearn.cluster.kmeans_plusplus(X, 10, "
+             "n_local_trials=1)`\n")
+    L.append("| dalgo `dalpha_seeding` (s) | scikit-learn (s) | ratio (goal ≤ 1.0) | "
+             "α = ∞ (s) | α = 50 (s) |")
+    L.append("|---:|---:|---:|---:|---:|")
+    L.append(f"| {seed['ours']:.4f} | {seed['sklearn']:.4f} | "
+             f"**{seed['ours'] / seed['sklearn']:.2f}** | {seed['alpha_inf']:.4f} | "
+             f"{seed['alpha_50']:.4f} |")
+    L.append("\n(`dalpha_seeding` includes input validation; the distinct-points check "
+             "comes free from the kernel.)\n")
+
+    L.append(f"\n## (c) β variants: seconds per iteration (max_iter = {args.variant_iters})\n")
+    L.append("| variant | " + " | ".join(f"n = {n}" for n in sizes) + " |")
+    L.append("|---|" + "---:|" * len(sizes))
+    for name, _, _ in VARIANTS:
+        cells = []
+        for n in sizes:
+            t, it = variants[(name, n)]
+            cells.append(f"{t:.4f}")
+        L.append(f"| {name} | " + " | ".join(cells) + " |")
+    mod = sys.modules["dalgo.local_search"]  # the module (the attribute is the function)
+    L.append("\nScaling: Lloyd, Weiszfeld and IRLS grow about linearly in n (inner "
+             "solver iterations vary with the cluster; the inner solvers stop at a "
+             f"relative step of {mod.BETA_CENTER_RTOL:g} or {mod.BETA_CENTER_MAX_ITER} "
+             "iterations); exact medoids are quadratic in the cluster size (all m² "
+             "member pairs per cluster; for n ≤ 4096 one n×n distance matrix is built "
+             "per run, its cost included above, larger n recomputes distances per "
+             "candidate); the β = ∞ Frank-Wolfe solver runs to a relative duality gap "
+             f"of {mod.MEB_RTOL:g} (at most {mod.MEB_MAX_ITER} steps per centre) and is "
+             "the slowest euclidean variant.\n")
+
+    L.append("\n## (d) Peak memory (fresh process per case)\n")
+    L.append("`rss increase` = peak resident set during the local search minus the "
+             "resident set just before it (after loading X and compiling; the "
+             "high-water mark is reset through /proc/self/clear_refs); `traced peak` = "
+             "tracemalloc's peak of Python/numpy allocations (numba-internal "
+             "allocations are not traced, so the RSS column is the one to read). An "
+             f"n×n float64 matrix at n = {args.n} would be "
+             f"{args.n ** 2 * 8 / 2**20:.0f} MiB.\n")
+    L.append("| case | n | X (MiB) | rss increase (MiB) | traced peak (MiB) |")
+    L.append("|---|---:|---:|---:|---:|")
+    for name, n, m, err in memory:
+        if m is None:
+            L.append(f"| {name} | {n} | – | failed: {err!r} | |")
+        else:
+            L.append(f"| {name} | {n} | {m['x_mib']:.1f} | {m['rss_increase_mib']:.1f} | "
+                     f"{m['traced_peak_mib']:.1f} |")
+    L.append("")
+    return "\n".join(L)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="tiny run (n = 2000), no file")
+    p.add_argument("--data", default=str(DEFAULT_DATA))
+    p.add_argument("--out", default=str(REPO / "docs" / "results" / "bench_core.md"))
+    args = p.parse_args(argv)
+    args.command = "python benchmarks/bench_core.py" + (" --quick" if args.quick else "")
+    if not Path(args.data).exists():
+        sys.exit(f"MNIST not found at {args.data}")
+    t0 = time.perf_counter()
+    X = load_mnist(args.data)
+    if args.quick:
+        args.n, args.iters, args.reps, args.variant_iters = 2000, 5, 2, 2
+        sizes = [500, 1000, 2000]
+    else:
+        args.n, args.iters, args.reps, args.variant_iters = X.shape[0], 20, 5, 3
+        sizes = [1000, 2000, 5000, 10000]
+    X = np.ascontiguousarray(X[: args.n])
+    print(f"(a) local search, n={args.n}, {args.iters} iterations", flush=True)
+    ls_rows, t_build = bench_local_search(X, args.iters, args.reps)
+    for r in ls_rows:
+        print(f"  {r['path']:<40} n={r['n']:>6} ours {r['ours']:.3f}s sklearn "
+              f"{r['sklearn']:.3f}s ratio {r['ours'] / r['sklearn']:.2f} iters {r['iters']}",
+              flush=True)
+    print("(b) seeding", flush=True)
+    seed = bench_seeding(X, args.reps)
+    print(f"  ours {seed['ours']:.4f}s sklearn {seed['sklearn']:.4f}s ratio "
+          f"{seed['ours'] / seed['sklearn']:.2f}", flush=True)
+    print("(c) variants", flush=True)
+    variants = bench_variants(X, sizes, args.variant_iters)
+    print("(d) memory", flush=True)
+    memory = bench_memory(args.data, args.n, args.iters)
+    info = machine_info()
+    md = render(args, info, ls_rows, t_build, seed, variants, sizes, memory,
+                time.perf_counter() - t0)
+    if args.quick:
+        print(md)
+    else:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(md)
+        print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,359 @@
+"""β-Lloyd's local search against scikit-learn and brute-force references (SPEC §1.2)."""
+
+import importlib
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from sklearn.cluster import KMeans
+
+import _naive
+from dalgo import dalpha_seeding, local_search
+
+# ``dalgo.local_search`` the attribute is the function; the module is here:
+ls_module = importlib.import_module("dalgo.local_search")
+
+# Tolerances, stated once.
+#: centres of β = 2 vs scikit-learn / the plain reference (different summation order)
+MEAN_RTOL = 1e-10
+#: β-centre objective vs a generic optimiser: ours may not exceed the optimiser's
+#: value by more than this relative amount
+OBJ_RTOL = 1e-7
+#: minimum-enclosing-ball radius / centre vs the exhaustive circle search
+MEB_TOL = 1e-7
+
+
+def _blobs(seed, n=240, d=3, k=4, spread=0.6):
+    rng = np.random.default_rng(seed)
+    means = rng.normal(scale=4.0, size=(k, d))
+    X = means[rng.integers(k, size=n)] + spread * rng.normal(size=(n, d))
+    return X
+
+
+def _seeds(X, k, seed, alpha=2.0):
+    return dalpha_seeding(X, k, alpha, np.random.default_rng(seed).random(k))
+
+
+# ---------------------------------------------------------------------------
+# β = 2 vs scikit-learn and plain Lloyd
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("algorithm", ["gram", "lloyd"])
+def test_beta2_matches_sklearn(global_random_seed, algorithm):
+    k = 4
+    X = _blobs(global_random_seed, k=k, spread=1.5)
+    seeds = _seeds(X, k, global_random_seed)
+    ours = local_search(X, seeds, beta=2.0, algorithm=algorithm)
+    km = KMeans(n_clusters=k, init=X[seeds], n_init=1, algorithm="lloyd", tol=0,
+                max_iter=300).fit(X)
+    assert ours.converged
+    np.testing.assert_array_equal(ours.labels, km.labels_)
+    np.testing.assert_allclose(ours.centers, km.cluster_centers_, rtol=MEAN_RTOL,
+                               atol=1e-12)
+    assert ours.cost == pytest.approx(km.inertia_, rel=1e-9)
+
+
+@pytest.mark.parametrize("algorithm", ["gram", "lloyd"])
+def test_beta2_matches_sklearn_weighted_and_capped(algorithm):
+    """Sample weights, and max_iter reached before convergence (labels of the
+    final centres, as scikit-learn reports)."""
+    X = _blobs(7, n=300, d=2, k=5, spread=2.5)
+    w = np.random.default_rng(7).random(300) + 0.1
+    seeds = _seeds(X, 5, 7)
+    for max_iter in [2, 300]:
+        ours = local_search(X, seeds, beta=2.0, algorithm=algorithm, sample_weight=w,
+                            max_iter=max_iter)
+        km = KMeans(n_clusters=5, init=X[seeds], n_init=1, algorithm="lloyd", tol=0,
+                    max_iter=max_iter).fit(X, sample_weight=w)
+        np.testing.assert_array_equal(ours.labels, km.labels_)
+        np.testing.assert_allclose(ours.centers, km.cluster_centers_, rtol=MEAN_RTOL,
+                                   atol=1e-12)
+
+
+def test_beta2_center_init_matches_index_init_and_naive(global_random_seed):
+    X = _blobs(global_random_seed, n=150, d=2, k=3, spread=1.2)
+    seeds = _seeds(X, 3, global_random_seed)
+    by_index = local_search(X, seeds, algorithm="lloyd")
+    by_center = local_search(X, X[seeds])
+    gram = local_search(X, seeds, algorithm="gram")
+    labels, centers, _ = _naive.lloyd(X, X[seeds])
+    for res in (by_index, by_center, gram):
+        np.testing.assert_array_equal(res.labels, labels)
+        np.testing.assert_allclose(res.centers, centers, rtol=MEAN_RTOL, atol=1e-12)
+    assert gram.n_iter == by_index.n_iter == by_center.n_iter
+
+
+def test_auto_uses_lloyd_above_gram_limit(monkeypatch):
+    X = _blobs(3, n=200)
+    seeds = _seeds(X, 4, 3)
+    ref = local_search(X, seeds, algorithm="lloyd")
+    monkeypatch.setattr(ls_module, "GRAM_MAX_SAMPLES", 100)
+    assert not ls_module.use_gram(200, seeds, 2.0, "euclidean", 0.0, "auto")
+    res = local_search(X, seeds)
+    np.testing.assert_array_equal(res.labels, ref.labels)
+    np.testing.assert_array_equal(res.centers, ref.centers)
+
+
+# ---------------------------------------------------------------------------
+# β = 1, general β, β = ∞: centres minimise the β-cost of their clusters
+# ---------------------------------------------------------------------------
+
+
+def _check_centres_optimal(X, res, beta):
+    k = res.centers.shape[0]
+    for c in range(k):
+        Xc = X[res.labels == c]
+        ours = _naive.beta_objective(Xc, res.centers[c], beta)
+        ref = _naive.beta_objective(Xc, _naive.beta_center(Xc, beta), beta)
+        assert ours <= ref * (1 + OBJ_RTOL) + 1e-12, (beta, c, ours, ref)
+
+
+@pytest.mark.parametrize("beta", [1.0, 1.5, 3.0, 4.0])
+def test_beta_centres_minimise_cost(global_random_seed, beta):
+    X = _blobs(global_random_seed, n=90, d=2, k=3, spread=1.0)
+    res = local_search(X, _seeds(X, 3, global_random_seed), beta=beta)
+    assert res.converged
+    # labels are the nearest centres
+    labels, _ = _naive.assign(X, res.centers)
+    np.testing.assert_array_equal(res.labels, labels)
+    _check_centres_optimal(X, res, beta)
+    want = sum(_naive.beta_objective(X[res.labels == c], res.centers[c], beta)
+               for c in range(3))
+    assert res.cost == pytest.approx(want, rel=1e-12)
+
+
+def test_geometric_median_at_a_data_point():
+    """Weiszfeld's guard: the median of a symmetric star is its centre point."""
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
+    res = local_search(X, np.array([[0.3, 0.2]]), beta=1.0)
+    np.testing.assert_allclose(res.centers[0], [0.0, 0.0], atol=1e-9)
+    # boundary case: the pull of the others (1) equals the centre point's weight
+    # (1), so the origin is still the median but Weiszfeld alone is sublinear
+    X1 = np.vstack([X, [[0.3, 0.2]]])
+    res1 = local_search(X1, np.array([[0.3, 0.2]]), beta=1.0)
+    f = _naive.beta_objective(X1, res1.centers[0], 1.0)
+    assert f <= _naive.beta_objective(X1, np.zeros(2), 1.0) * (1 + OBJ_RTOL)
+    # a heavy point pulls the median onto itself
+    X2 = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [5.0, 5.0]])
+    w = np.array([10.0, 1.0, 1.0, 1.0])
+    res2 = local_search(X2, np.array([1]), beta=1.0, sample_weight=w)
+    np.testing.assert_allclose(res2.centers[0], [0.0, 0.0], atol=1e-9)
+
+
+def test_geometric_median_matches_optimiser_d5(global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    X = rng.standard_t(df=2, size=(40, 5))
+    res = local_search(X, np.array([0]), beta=1.0)
+    ours = _naive.beta_objective(X, res.centers[0], 1.0)
+    ref = _naive.beta_objective(X, _naive.geometric_median(X), 1.0)
+    assert ours <= ref * (1 + OBJ_RTOL)
+
+
+def test_beta_inf_is_min_enclosing_ball(global_random_seed):
+    X = _blobs(global_random_seed, n=45, d=2, k=3, spread=1.0)
+    res = local_search(X, _seeds(X, 3, global_random_seed), beta=np.inf)
+    assert res.converged
+    radii = []
+    for c in range(3):
+        Xc = X[res.labels == c]
+        centre, radius = _naive.min_enclosing_circle(Xc)
+        ours = _naive.euclid(Xc, res.centers[c]).max()
+        assert ours == pytest.approx(radius, rel=MEB_TOL)
+        np.testing.assert_allclose(res.centers[c], centre, atol=1e-5 * (radius + 1))
+        radii.append(ours)
+    assert res.cost == pytest.approx(max(radii), rel=1e-12)
+
+
+@given(P=arrays(np.float64, st.tuples(st.integers(1, 9), st.just(2)),
+                elements=st.integers(-20, 20).map(float)))
+def test_meb_single_cluster_hypothesis(P):
+    """Integer 2-D sets (collinear, duplicates, 1 point): MEB within MEB_TOL."""
+    res = local_search(P, np.array([0]), beta=np.inf)
+    centre, radius = _naive.min_enclosing_circle(P)
+    ours = _naive.euclid(P, res.centers[0]).max()
+    assert ours <= radius * (1 + MEB_TOL) + 1e-9
+    assert res.cost == pytest.approx(ours, rel=1e-12, abs=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# medoids
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("beta", [1.0, 2.0, 3.0, np.inf])
+@pytest.mark.parametrize("matrix", [True, False])
+def test_medoids_are_members_minimising_cost(global_random_seed, beta, matrix,
+                                             monkeypatch):
+    if not matrix:  # force the coordinate path (no n×n matrix)
+        monkeypatch.setattr(ls_module, "GRAM_MAX_SAMPLES", 10)
+    X = _blobs(global_random_seed, n=80, d=2, k=3, spread=1.0)
+    w = np.random.default_rng(global_random_seed).random(80) + 0.5
+    res = local_search(X, _seeds(X, 3, global_random_seed), beta=beta, center="medoid",
+                       sample_weight=w)
+    assert res.converged
+    for c in range(3):
+        members = np.flatnonzero(res.labels == c)
+        idx = res.center_indices[c]
+        assert idx in members
+        np.testing.assert_array_equal(res.centers[c], X[idx])
+        a, best = _naive.medoid(X[members], beta, w[members])
+        assert members[a] == idx
+    # each point is with its nearest medoid
+    labels, _ = _naive.assign(X, res.centers)
+    np.testing.assert_array_equal(res.labels, labels)
+
+
+def test_medoid_paths_agree(monkeypatch):
+    X = _blobs(11, n=120, d=3, k=4)
+    seeds = _seeds(X, 4, 11)
+    a = local_search(X, seeds, beta=1.0, center="medoid")
+    monkeypatch.setattr(ls_module, "GRAM_MAX_SAMPLES", 10)
+    b = local_search(X, seeds, beta=1.0, center="medoid")
+    np.testing.assert_array_equal(a.labels, b.labels)
+    np.testing.assert_array_equal(a.center_indices, b.center_indices)
+
+
+# ---------------------------------------------------------------------------
+# empty clusters: the documented rule
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("beta", [2.0, 3.0, np.inf])
+def test_empty_cluster_rule_coordinates(beta):
+    """Centre 1 starts far from every point, so its cluster is empty after the
+    first assignment; the point farthest from its own centre (10, in the only
+    cluster with >= 2 members) moves in."""
+    X = np.array([[0.0], [1.0], [2.0], [3.0], [10.0]])
+    init = np.array([[0.0], [1000.0], [1.0]])
+    res = local_search(X, init, beta=beta)
+    np.testing.assert_array_equal(res.labels, [0, 0, 2, 2, 1])
+    np.testing.assert_allclose(res.centers, [[0.5], [10.0], [2.5]], atol=1e-7)
+    labels, centers, _ = _naive.lloyd(X, init)
+    np.testing.assert_array_equal(labels, [0, 0, 2, 2, 1])
+    np.testing.assert_allclose(centers, [[0.5], [10.0], [2.5]])
+
+
+def test_empty_cluster_rule_duplicate_seeds():
+    """Two seeds at the same location: the second starts empty (ties go to the
+    lowest centre index) and takes the farthest point; every path agrees."""
+    rng = np.random.default_rng(5)
+    X = np.vstack([rng.normal(size=(30, 2)), rng.normal(loc=6.0, size=(30, 2))])
+    X[1] = X[0]
+    seeds = np.array([0, 1, 40])
+    labels, centers, _ = _naive.lloyd(X, X[seeds])
+    for algorithm in ["gram", "lloyd"]:
+        res = local_search(X, seeds, algorithm=algorithm)
+        assert np.bincount(res.labels, minlength=3).min() > 0
+        np.testing.assert_array_equal(res.labels, labels)
+        np.testing.assert_allclose(res.centers, centers, rtol=MEAN_RTOL, atol=1e-12)
+    # medoid path: same first move, clusters non-empty, deterministic
+    m1 = local_search(X, seeds, center="medoid")
+    m2 = local_search(X, seeds, center="medoid")
+    assert np.bincount(m1.labels, minlength=3).min() > 0
+    np.testing.assert_array_equal(m1.labels, m2.labels)
+
+
+def test_empty_cluster_first_move_matches_naive_rule():
+    X = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 0.0], [3.0, 0.0], [9.0, 0.0]])
+    lab0, d0 = _naive.assign(X, X[[0, 1, 4]])
+    lab, dist, moves = _naive.fill_empty(lab0, d0, 3)
+    assert moves == [(3, 0, 1)]  # point 3 (distance 9 from centre 0) fills cluster 1
+    res = local_search(X, np.array([0, 1, 4]), max_iter=1)
+    # after one step the centres are the means of the filled clusters
+    np.testing.assert_allclose(res.centers, [[1.0 / 3, 0.0], [3.0, 0.0], [9.0, 0.0]])
+
+
+# ---------------------------------------------------------------------------
+# invariants (hypothesis)
+# ---------------------------------------------------------------------------
+
+
+@given(X=arrays(np.float64, st.tuples(st.integers(4, 25), st.integers(1, 3)),
+                elements=st.floats(-100, 100, allow_nan=False).map(lambda v: round(v, 3))),
+       data=st.data())
+def test_gram_and_lloyd_agree_with_naive(X, data):
+    """Random small inputs (ties and duplicates included): both β = 2 paths give
+    the plain reference's labels when distances are not near-tied."""
+    k_max = np.unique(X, axis=0).shape[0]
+    assume(k_max >= 2)
+    k = data.draw(st.integers(2, min(4, k_max)))
+    z = data.draw(st.lists(st.floats(0, 1, exclude_max=True), min_size=k, max_size=k))
+    seeds = dalpha_seeding(X, k, 2.0, z)
+    labels, centers, _ = _naive.lloyd(X, X[seeds])
+    # skip draws where some point is (nearly) equidistant from two final centres:
+    sq = np.sort(((X[:, None] - centers[None]) ** 2).sum(-1), axis=1)
+    assume(np.all(sq[:, 1] - sq[:, 0] > 1e-6 * (1 + sq[:, 1])))
+    for algorithm in ["gram", "lloyd"]:
+        res = local_search(X, seeds, algorithm=algorithm)
+        assert np.all(np.isfinite(res.centers)) and np.isfinite(res.cost)
+        np.testing.assert_array_equal(res.labels, labels)
+
+
+# ---------------------------------------------------------------------------
+# bad input
+# ---------------------------------------------------------------------------
+
+X_OK = np.arange(20.0).reshape(10, 2)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        (dict(beta=0.5), ValueError, "beta"),
+        (dict(beta=np.nan), ValueError, "beta"),
+        (dict(beta="2"), TypeError, "beta"),
+        (dict(center="median"), ValueError, "center"),
+        (dict(max_iter=0), ValueError, "max_iter"),
+        (dict(tol=-1.0), ValueError, "tol"),
+        (dict(algorithm="elkan"), ValueError, "algorithm"),
+        (dict(init=np.array([0, 10])), ValueError, "init"),
+        (dict(init=np.zeros((2, 3))), ValueError, "features"),
+        (dict(init=np.array([[0.0, np.nan]])), ValueError, "init"),
+        (dict(X=np.array([[0.0, np.nan]] * 3)), ValueError, "NaN"),
+        (dict(X=np.array([[0.0, np.inf]] * 3)), ValueError, "infinity"),
+        (dict(X=np.empty((0, 2)), init=np.zeros((1, 2))), ValueError, "sample"),
+        (dict(X=np.array([[1, "a"]] * 3, dtype=object)), TypeError, "real"),
+        (dict(sample_weight=-np.ones(10)), ValueError, "sample_weight"),
+        (dict(algorithm="gram", init=np.zeros((2, 2))), ValueError, "gram"),
+    ],
+)
+def test_bad_input(kwargs, exc, match):
+    args = dict(X=X_OK, init=np.array([0, 5]))
+    args.update(kwargs)
+    X = args.pop("X")
+    init = args.pop("init")
+    with pytest.raises(exc, match=match):
+        local_search(X, init, **args)
+
+
+def test_float32_input():
+    X = _blobs(0, n=100).astype(np.float32)
+    seeds = _seeds(X.astype(np.float64), 4, 0)
+    a = local_search(X, seeds)
+    b = local_search(X.astype(np.float64), seeds)
+    np.testing.assert_array_equal(a.labels, b.labels)
+    np.testing.assert_array_equal(a.centers, b.centers)
+
+
+def test_blas_limit_restored_and_thread_safe():
+    """The Lloyd path limits BLAS to one thread only while it runs, also when
+    several Python threads run local searches at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_info
+
+    before = {i["filepath"]: i["num_threads"] for i in threadpool_info()
+              if i["user_api"] == "blas"}
+    X = _blobs(2, n=400)
+    seeds = _seeds(X, 4, 2)
+    ref = local_search(X, seeds, algorithm="lloyd")
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(lambda _: local_search(X, seeds, algorithm="lloyd"), range(8)))
+    for r in runs:
+        assert r.centers.tobytes() == ref.centers.tobytes()
+    after = {i["filepath"]: i["num_threads"] for i in threadpool_info()
+             if i["user_api"] == "blas"}
+    assert after == before
