@@ -75,10 +75,11 @@ def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
         inf_at = 1e300 if unbounded else finite_right_edge(all_curves)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, b in enumerate(betas):
-        color = colors[i % len(colors)]
+        color = colors[(2 * i) % len(colors)]
+        train_color = colors[(2 * i + 1) % len(colors)]
         train = result.train_curves[b]
         x = np.repeat(_finite(train.breakpoints, inf_at), 2)[1:-1]
-        ax.plot(x, np.repeat(train.values, 2), color=color, lw=1.0, ls="--",
+        ax.plot(x, np.repeat(train.values, 2), color=train_color, lw=0.6, alpha=0.8,
                 label=f"train mean, β={b:g} ({result.n_train} inst.)")
         if b in result.test_curves:
             test = result.test_curves[b]
@@ -86,7 +87,7 @@ def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
             xt = np.repeat(_finite(test.breakpoints, inf_at), 2)[1:-1]
             yt = np.repeat(test.values, 2)
             st = np.repeat(se.values, 2)
-            ax.plot(xt, yt, color=color, lw=1.4, label=f"test mean ± s.e., β={b:g} "
+            ax.plot(xt, yt, color=color, lw=0.8, label=f"test mean ± s.e., β={b:g} "
                     f"({result.n_test} inst.)")
             ax.fill_between(xt, yt - st, yt + st, color=color, alpha=0.2, lw=0)
     lo, hi = result.alpha_interval
