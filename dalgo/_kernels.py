@@ -257,6 +257,36 @@ def sort_by_distance(D, logw, order, logd, logw_sorted):
     return n_zero
 
 
+#: Half-width, in units of (n + 4) unit roundoffs, of the band around ``z`` in
+#: which :func:`choose_position` decides with the monotone predicate.
+CHOICE_BAND_ULPS = 16.0
+_UNIT_ROUNDOFF = 2.0**-53
+_SMALLEST_POSITIVE = 5e-324
+
+
+@njit(cache=True, nogil=True)
+def _prefix_exceeds(logd, logw, n_zero, alpha, z, j, wtop):
+    """``F_j > z`` evaluated as ``(1 - z) L_j > z R_j``, monotone in α in floats.
+
+    ``L_j`` sums the weights of positions ``<= j`` and ``R_j`` those after it,
+    every exponent taken relative to position ``j``: the terms of ``L_j`` can
+    only shrink as α grows and those of ``R_j`` only grow, so once false the
+    predicate stays false, rounding included.  (Plain prefix fractions can
+    flicker for a few floats around a crossing.)
+    """
+    n = logd.shape[0]
+    L = 0.0
+    R = 0.0
+    lj = logd[j]
+    for i in range(n_zero, n):
+        e = np.exp(alpha * (logd[i] - lj) + (logw[i] - wtop))
+        if i <= j:
+            L += e
+        else:
+            R += e
+    return (1.0 - z) * L > z * R
+
+
 @njit(cache=True, nogil=True)
 def choose_position(logd, logw, n_zero, alpha, z):
     """Position chosen by the d^alpha rule among points sorted by distance.
@@ -271,6 +301,12 @@ def choose_position(logd, logw, n_zero, alpha, z):
     of the finite rule): with unit weights, the ``floor(z * m)``-th of the
     ``m`` farthest.  This function is the single definition of the rule: the
     execution tree bisects on it, so pieces and direct runs agree bit for bit.
+
+    The choice is monotone in α even in floating point: positions whose prefix
+    fraction lies within ``CHOICE_BAND_ULPS (n + 4)`` unit roundoffs of ``z``
+    (beyond any rounding error of the sums) are decided by
+    :func:`_prefix_exceeds`, whose value can only change once as α grows.  The
+    cost stays O(n) but for those rare positions.
     """
     n = logd.shape[0]
     top = -np.inf
@@ -297,20 +333,26 @@ def choose_position(logd, logw, n_zero, alpha, z):
                 if acc > threshold:
                     return j
         return last
+    if z == 0.0:
+        z = _SMALLEST_POSITIVE
     total = 0.0
     for j in range(n_zero, n):
         total += np.exp(alpha * (logd[j] - top) + (logw[j] - wtop))
-    threshold = z * total
+    # The prefix fraction F decides every position clearly away from z; within a
+    # rounding band around z the monotone predicate decides (see _prefix_exceeds).
+    band = CHOICE_BAND_ULPS * (n + 4) * _UNIT_ROUNDOFF
     acc = 0.0
     last = -1
     for j in range(n_zero, n):
-        v = np.exp(alpha * (logd[j] - top) + (logw[j] - wtop))
-        acc += v
-        if v > 0.0:
-            last = j
-        if acc > threshold:
+        if logw[j] == -np.inf:
+            continue
+        acc += np.exp(alpha * (logd[j] - top) + (logw[j] - wtop))
+        last = j
+        F = acc / total
+        if F > z + band:
             return j
-    # z * total rounded up to total: the last point with weight carries the rest.
+        if F > z - band and _prefix_exceeds(logd, logw, n_zero, alpha, z, j, wtop):
+            return j
     return last
 
 

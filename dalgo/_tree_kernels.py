@@ -2,8 +2,9 @@
 
 The tree never re-derives the seeding rule: it evaluates
 :func:`dalgo._kernels.choose_position` (the one definition of the rule, also
-used by :func:`dalgo.dalpha_seeding`) and bisects on it, so every piece agrees
-with a direct run at any α inside it.
+used by :func:`dalgo.dalpha_seeding`) and bisects on it.  That rule is
+monotone in α even in floating point, so every piece agrees with a direct run at
+every float α inside it.
 """
 
 import numpy as np
@@ -18,14 +19,55 @@ BISECTION_ULPS = 1
 ALPHA_SEARCH_MAX = 1e300
 
 
-@njit(cache=True, nogil=True)
-def _first_change(logd, logw, n_zero, z, lo, hi, j):
-    """Smallest float in ``(lo, hi]`` where the choice exceeds ``j``.
+#: Newton steps on the smooth prefix fraction before the final bisection.
+NEWTON_MAX_ITER = 30
+#: Newton stops when its step is below this relative size; the bracket for the
+#: final bisection is then ``x (1 -/+ NEWTON_BRACKET)`` if the rule agrees there
+#: (if not, the bracket keeps whichever end the rule confirms: still exact).
+NEWTON_RTOL = 4e-15
+NEWTON_BRACKET = 2e-14
 
-    Precondition: ``choose(lo) <= j < choose(hi)``.  Bisects until the
-    bracket is ``BISECTION_ULPS`` wide; midpoints are geometric while the
-    bracket spans more than a factor 4, so that α up to 1e300 costs few steps.
+
+@njit(cache=True, nogil=True)
+def _prefix_fraction(logd, logw, n_zero, j, alpha):
+    """``F_j(alpha)`` and its derivative in α, in the scaling of ``choose_position``.
+
+    Inputs: sorted ``logd``/``logw``, ``n_zero``, position ``j``, finite
+    ``alpha``.  Returns ``(F_j, dF_j/dα)`` with ``F_j`` the fraction of the
+    weight ``exp(α (logd - top) + logw - wtop)`` on positions ``<= j``.  Only a
+    guide for Newton's method: decisions are always taken by
+    :func:`dalgo._kernels.choose_position`.
     """
+    n = logd.shape[0]
+    top = -np.inf
+    wtop = -np.inf
+    for i in range(n_zero, n):
+        if logw[i] > -np.inf:
+            top = logd[i]
+            if logw[i] > wtop:
+                wtop = logw[i]
+    total = 0.0
+    dtotal = 0.0
+    part = 0.0
+    dpart = 0.0
+    for i in range(n_zero, n):
+        if logw[i] == -np.inf:
+            continue
+        r = logd[i] - top
+        v = np.exp(alpha * r + (logw[i] - wtop))
+        total += v
+        dtotal += r * v
+        if i <= j:
+            part += v
+            dpart += r * v
+    if total <= 0.0:
+        return 0.0, 0.0
+    return part / total, (dpart * total - part * dtotal) / (total * total)
+
+
+@njit(cache=True, nogil=True)
+def _bisect(logd, logw, n_zero, z, lo, hi, j):
+    """Bisection on the rule down to ``BISECTION_ULPS``; see :func:`_first_change`."""
     while True:
         nxt = np.nextafter(lo, np.inf)
         for _ in range(BISECTION_ULPS - 1):
@@ -44,6 +86,64 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j):
             hi = mid
         else:
             lo = mid
+
+
+@njit(cache=True, nogil=True)
+def _first_change(logd, logw, n_zero, z, lo, hi, j):
+    """A float in ``(lo, hi]`` where the choice first exceeds ``j``.
+
+    Precondition: ``choose(lo) <= j < choose(hi)``.  The crossing is the root of
+    the smooth, decreasing ``F_j(α) - z``; a safeguarded Newton iteration on it
+    (kept inside the bracket, bisecting when a step leaves it) locates the
+    root to ~4e-15, then ``choose_position`` is evaluated at ``x (1 -/+ 2e-14)``
+    to shrink the bracket and a final bisection on the rule itself finishes to
+    ``BISECTION_ULPS``.  The bracket invariant ``choose(lo) <= j < choose(hi)``
+    holds throughout (only the rule moves it), so the result is the same kind of
+    point the plain bisection returns, with about 3x fewer evaluations of the
+    rule (``benchmarks/bench_tree.py``: 2.9x less kernel time on MNIST nodes).
+    """
+    a = lo
+    b = hi
+    x = lo  # F_j(lo) > z: Newton moves right from the left end
+    converged = False
+    for _ in range(NEWTON_MAX_ITER):
+        f, df = _prefix_fraction(logd, logw, n_zero, j, x)
+        g = f - z
+        if g > 0.0:
+            a = x
+        else:
+            b = x
+        if df < 0.0:
+            step = g / df
+            xn = x - step
+        else:
+            xn = np.nan
+        if not (xn > a and xn < b):
+            # Newton left the bracket (or no slope): bisect it instead
+            if a > 0.0 and b > 4.0 * a:
+                xn = np.sqrt(a) * np.sqrt(b)
+            else:
+                xn = a + 0.5 * (b - a)
+            step = x - xn
+        if abs(step) <= NEWTON_RTOL * abs(xn) or xn <= a or xn >= b:
+            x = xn
+            converged = True
+            break
+        x = xn
+    if converged and x > lo and x < hi:
+        left = x * (1.0 - NEWTON_BRACKET)
+        right = x * (1.0 + NEWTON_BRACKET)
+        if left > lo:
+            if choose_position(logd, logw, n_zero, left, z) > j:
+                hi = left
+            else:
+                lo = left
+        if right < hi:
+            if choose_position(logd, logw, n_zero, right, z) > j:
+                hi = right
+            else:
+                lo = right
+    return _bisect(logd, logw, n_zero, z, lo, hi, j)
 
 
 @njit(cache=True, nogil=True)

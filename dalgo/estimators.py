@@ -277,6 +277,18 @@ class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         return tags
 
 
+def _instance_k(item, n_clusters):
+    """k of an Instance or an (X, y[, k]) tuple, as :func:`dalgo.tune` reads it."""
+    if hasattr(item, "n_clusters"):
+        return int(item.n_clusters)
+    parts = tuple(item)
+    if len(parts) == 3:
+        return int(parts[2])
+    if n_clusters is not None:
+        return int(n_clusters)
+    return int(np.unique(np.asarray(parts[1])).shape[0])
+
+
 class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     """Learn (α, β) from labelled instances, then cluster new data with them.
 
@@ -348,9 +360,7 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
                       center=self.center, n_jobs=self.n_jobs, cache_dir=self.cache_dir,
                       progress=False, max_iter=self.max_iter,
                       random_state=self.random_state)
-        ks = set()
-        for item in instances:
-            ks.add(getattr(item, "n_clusters", None))
+        ks = {_instance_k(item, self.n_clusters) for item in instances}
         self.tune_result_ = result
         self.alpha_interval_ = result.alpha_interval
         self.alpha_ = float(result.alpha)

@@ -119,7 +119,10 @@ def _enumerate_pieces(inst, z, lo, hi):
                                       starts, positions)
         if np.isinf(starts[m - 1]) and m > 1:
             # only ties finer than the float grid separate α = inf from large α
-            starts[m - 1] = _tree_kernels.ALPHA_SEARCH_MAX
+            if starts[m - 2] < _tree_kernels.ALPHA_SEARCH_MAX:
+                starts[m - 1] = _tree_kernels.ALPHA_SEARCH_MAX
+            else:
+                m -= 1
         children = []
         for i in range(m):
             pos = positions[i]
@@ -166,16 +169,10 @@ def alpha_pieces(X, n_clusters, z, alpha_range=(0.0, 20.0)):
     -----
     Breakpoints are found by bisecting on the seeding rule itself, down to
     adjacent floats (a relative precision of about 1.1e-16). Each piece's
-    ``lo`` and the last float before its ``hi`` give exactly its seeds (the
-    bisection evaluated the direct rule there). In between, the direct rule
-    agrees with the piece except possibly within a rounding band around a
-    breakpoint: the prefix fractions are monotone in α in exact arithmetic but
-    their floating-point evaluation is not, so within a few to a few dozen ulps
-    of a crossing the direct choice can flicker. Stated tolerance: every α at
-    least 1e-12 (relative) away from every breakpoint gets exactly the piece's
-    seeds (measured bands: at most 2e-14 relative on random small instances,
-    up to about 1.5e-13 on MNIST instances with n = 1000; the band grows with
-    n, as the rounding error of the prefix sums does). For α past the last finite breakpoint the weights of all but the
+    ``lo`` is the first float at which the new seeds are chosen. The rule
+    (:func:`dalgo._kernels.choose_position`) is monotone in α even in floating
+    point, so every float α in ``[lo, hi)`` gives exactly the piece's seeds.
+    For α past the last finite breakpoint the weights of all but the
     farthest points underflow, so the choice equals farthest-first exactly.
     A node sorts its distances once (O(n log n)); each bisection step costs
     O(n). SPEC §2 bounds the expected number of leaves by
@@ -282,9 +279,7 @@ def loss_curve(X, n_clusters, z, *, y=None, loss="hamming", beta=2.0, center="eu
         ``curve(alpha)`` equals the loss of
         ``local_search(X, dalpha_seeding(X, n_clusters, alpha, z), beta=beta,
         center=center, max_iter=max_iter)`` bit for bit, for every α in the
-        range at least 1e-12 (relative) away from a leaf's breakpoint and at
-        every breakpoint itself (see :func:`alpha_pieces` for the rounding
-        band). Neighbouring leaves with equal loss are merged.
+        range. Neighbouring leaves with equal loss are merged.
 
     Notes
     -----

@@ -1,0 +1,84 @@
+"""The ``dalgo tune`` command line (the README's main job), on a tiny configuration."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from dalgo.cli import build_parser, main
+
+
+def test_tune_digits_writes_json_and_png(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["tune", "--n-train", "3", "--n-test", "3", "--per-class", "20", "--k", "3",
+                 "--jobs", "1", "--no-progress", "--alpha-max", "10", "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "k-means++" in printed and "farthest-first" in printed
+    assert "tune_result.json" in printed
+    d = json.loads((out / "tune_result.json").read_text())
+    assert d["n_train"] == 3 and d["n_test"] == 3
+    assert d["config"]["dataset"] == "digits"
+    assert d["config"]["alpha_range"] == [0.0, 10.0]
+    assert 0.0 <= d["train_loss"] <= 1.0 and 0.0 <= d["test_loss"] <= 1.0
+    assert set(d["baselines"]) == {"0", "1", "2", "inf"}
+    png = (out / "tune_curves.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
+
+
+def test_tune_gaussian_grid_with_beta_grid_and_cache(tmp_path, capsys):
+    out, cache = tmp_path / "o", tmp_path / "c"
+    argv = ["tune", "--dataset", "gaussian_grid", "--n-train", "2", "--n-test", "2",
+            "--per-class", "10", "--k", "3", "--betas", "1", "2", "--jobs", "1",
+            "--no-progress", "--cache", str(cache), "--out", str(out), "--seed", "3"]
+    assert main(argv) == 0
+    first = json.loads((out / "tune_result.json").read_text())
+    assert first["config"]["alpha_range"] == [0.0, "inf"]  # default includes farthest-first
+    assert set(first["train_curves"]) == {"1.0", "2.0"}
+    assert len(list(cache.glob("*.json"))) == 4
+    assert main(argv) == 0  # second run from the cache: same numbers
+    second = json.loads((out / "tune_result.json").read_text())
+    for key in ("alpha_interval", "train_loss", "test_loss", "baselines", "train_curves"):
+        assert first[key] == second[key]
+
+
+def test_missing_data_dir_exit_code_2(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("DALGO_DATA", raising=False)
+    code = main(["tune", "--dataset", "mnist", "--data-dir", "/nonexistent", "--no-progress",
+                 "--out", str(tmp_path / "o")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dalgo: error:")
+    assert "/nonexistent" in err  # names where it looked
+    assert "DALGO_DATA" in err or "data-dir" in err or "data_dir" in err  # and how to fix it
+    assert not (tmp_path / "o").exists()
+
+
+def test_bad_arguments_exit_code_2(tmp_path, capsys):
+    code = main(["tune", "--alpha-min", "5", "--alpha-max", "1", "--no-progress",
+                 "--out", str(tmp_path / "o")])
+    assert code == 2
+    assert "lo < hi" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["tune", "--loss", "nope"])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main([])
+    assert exc.value.code == 2
+
+
+def test_parser_defaults():
+    args = build_parser().parse_args(["tune"])
+    assert args.dataset == "digits" and args.n_train >= 1 and args.n_test >= 1
+    assert args.alpha_min == 0.0 and np.isinf(args.alpha_max) and args.betas == [2.0]
+    args = build_parser().parse_args(["tune", "--alpha-max", "inf", "--betas", "1", "inf"])
+    assert np.isinf(args.alpha_max) and args.betas[0] == 1.0 and np.isinf(args.betas[1])
+
+
+def test_console_help():
+    proc = subprocess.run([sys.executable, "-m", "dalgo.cli", "tune", "--help"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0
+    assert "--data-dir" in proc.stdout and "--n-train" in proc.stdout
