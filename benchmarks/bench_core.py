@@ -35,7 +35,7 @@ from sklearn.cluster import KMeans, kmeans_plusplus  # noqa: E402
 import dalgo  # noqa: E402
 from dalgo import dalpha_seeding, draw_z, local_search  # noqa: E402
 from dalgo import _kernels  # noqa: E402
-from dalgo.local_search import GRAM_MAX_SAMPLES, _local_search  # noqa: E402
+from dalgo.local_search import GRAM_MAX_SAMPLES, _local_search, gram_matrix  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "mnist" / "t10k-images-idx3-ubyte.gz"
 K = 10
@@ -93,15 +93,14 @@ def bench_local_search(X, n_iter, reps):
     def gram_total():
         return local_search(Xg, seeds_g, max_iter=n_iter, algorithm="gram")
 
-    G = np.empty((ng, ng))
-    _kernels.gram_matrix(Xg, G)
+    G = gram_matrix(Xg)
 
     def gram_iters():
         return _local_search(Xg, w, seeds_g, Xg[seeds_g], beta=2.0, center="euclidean",
                              max_iter=n_iter, tol=0.0, algorithm="gram", gram=G)
 
     def gram_build():
-        _kernels.gram_matrix(Xg, np.empty((ng, ng)))
+        gram_matrix(Xg)
 
     def lloyd_g():
         return local_search(Xg, seeds_g, max_iter=n_iter, algorithm="lloyd")

@@ -39,6 +39,23 @@ def _group_by_label(labels, k, perm, offsets):
 
 
 @njit(cache=True, nogil=True)
+def _same_labels(labels, prev):
+    for i in range(labels.shape[0]):
+        if labels[i] != prev[i]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _count_and_fill_empty(labels, dist, counts):
+    """Count cluster members and apply the empty-cluster rule; returns its moves."""
+    counts[:] = 0
+    for i in range(labels.shape[0]):
+        counts[labels[i]] += 1
+    return _fill_empty_clusters(labels, dist, counts, counts.shape[0])
+
+
+@njit(cache=True, nogil=True)
 def _assign_to_centers(X, centers, labels, dist):
     """Nearest centre by :func:`sq_dist` (ties: lowest index); ``dist`` squared.
     Returns the number of labels that changed."""
@@ -84,16 +101,8 @@ def beta_lloyd(X, w, centers, beta, max_iter, inner_max_iter, inner_rtol, tol, l
     for it in range(1, max_iter + 1):
         n_iter = it
         _assign_to_centers(X, centers, labels, dist)
-        counts[:] = 0
-        for i in range(n):
-            counts[labels[i]] += 1
-        moves = _fill_empty_clusters(labels, dist, counts, k)
-        same = True
-        for i in range(n):
-            if labels[i] != prev[i]:
-                same = False
-                break
-        if same:
+        moves = _count_and_fill_empty(labels, dist, counts)
+        if _same_labels(labels, prev):
             converged = True
             break
         _group_by_label(labels, k, perm, offsets)
@@ -149,16 +158,8 @@ def medoid_lloyd(D, w, medoids, beta, max_iter, labels, dist):
     for it in range(1, max_iter + 1):
         n_iter = it
         _assign_medoids(D, medoids, labels, dist)
-        counts[:] = 0
-        for i in range(n):
-            counts[labels[i]] += 1
-        moves = _fill_empty_clusters(labels, dist, counts, k)
-        same = True
-        for i in range(n):
-            if labels[i] != prev[i]:
-                same = False
-                break
-        if same:
+        moves = _count_and_fill_empty(labels, dist, counts)
+        if _same_labels(labels, prev):
             converged = True
             break
         _group_by_label(labels, k, perm, offsets)

@@ -31,7 +31,7 @@ PARALLEL_MIN_WORK = 1 << 24
 ROW_BLOCK = 64
 #: Rows per tile of the n×n kernels (Gram, distance matrix, medoid costs): each
 #: row j is streamed once per tile instead of once per row (cache blocking; every
-#: entry is still one :func:`sq_dist`/:func:`dot` call, so the bits are unchanged).
+#: entry is still one :func:`sq_dist` call, so the bits are unchanged).
 TILE = 16
 
 
@@ -65,28 +65,6 @@ def sq_dist(A, i, B, j):
     while f < d:
         t = A[i, f] - B[j, f]
         s += t * t
-        f += 1
-    return s
-
-
-@njit(cache=True, nogil=True)
-def dot(A, i, B, j):
-    """``A[i] . B[j]`` with the same four-sum order as :func:`sq_dist`."""
-    d = A.shape[1]
-    a0 = 0.0
-    a1 = 0.0
-    a2 = 0.0
-    a3 = 0.0
-    f = 0
-    while f + 4 <= d:
-        a0 += A[i, f] * B[j, f]
-        a1 += A[i, f + 1] * B[j, f + 1]
-        a2 += A[i, f + 2] * B[j, f + 2]
-        a3 += A[i, f + 3] * B[j, f + 3]
-        f += 4
-    s = (a0 + a1) + (a2 + a3)
-    while f < d:
-        s += A[i, f] * B[j, f]
         f += 1
     return s
 
@@ -157,47 +135,6 @@ def pairwise_distances(X, out):
         _pairwise_tiles(X, out, 0, (n + TILE - 1) // TILE)
     else:
         _pairwise_par(X, out)
-
-
-@njit(cache=True, nogil=True)
-def _gram_rows(X, out, lo, hi):
-    # upper triangle of rows lo:hi, j outermost: row j is read once per tile
-    n = X.shape[0]
-    for j in range(lo, n):
-        for i in range(lo, min(hi, j + 1)):
-            out[i, j] = dot(X, i, X, j)
-
-
-@njit(cache=True, nogil=True)
-def _gram_tiles(X, out, t_lo, t_hi):
-    n = X.shape[0]
-    for t in range(t_lo, t_hi):
-        _gram_rows(X, out, t * TILE, min(n, (t + 1) * TILE))
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def _gram_par(X, out):
-    n_tiles = (X.shape[0] + TILE - 1) // TILE
-    for t in prange(n_tiles):
-        _gram_tiles(X, out, t, t + 1)
-
-
-@njit(cache=True, nogil=True)
-def gram_matrix(X, out):
-    """Inner products ``out[i, j] = dot(X, i, X, j)`` (fixed order, see :func:`dot`).
-
-    Input ``X`` (n, d); output ``out`` (n, n), exactly symmetric.  Written out
-    instead of calling BLAS so that the bits do not depend on the BLAS thread
-    count.
-    """
-    n, d = X.shape
-    if n * n * d < 2 * PARALLEL_MIN_WORK:
-        _gram_tiles(X, out, 0, (n + TILE - 1) // TILE)
-    else:
-        _gram_par(X, out)
-    for i in range(n):
-        for j in range(i):
-            out[i, j] = out[j, i]
 
 
 @njit(cache=True, nogil=True)

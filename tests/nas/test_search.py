@@ -1,6 +1,7 @@
 """Search algorithms: determinism, monotone trajectories, budgets, BANANAS vs random search."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -166,9 +167,12 @@ def test_bananas_beats_random_search(nb201_task):
 
 
 def test_experiment_smoke(tmp_path):
+    # one thread per library: a busy machine with oversubscribed OpenMP pools made
+    # this ~10 s run exceed 300 s once
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", NUMBA_NUM_THREADS="1")
     out = subprocess.run(
         [sys.executable, str(REPO / "experiments" / "nas_search.py"), "--smoke", "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=300, cwd=REPO,
+        capture_output=True, text=True, timeout=900, cwd=REPO, env=env,
     )
     assert out.returncode == 0, out.stderr[-3000:]
     res = json.loads((tmp_path / "nas_search.json").read_text())
