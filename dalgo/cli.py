@@ -47,8 +47,8 @@ def build_parser():
     t.add_argument("--k", type=int, default=None, help="clusters per instance")
     t.add_argument("--per-class", type=int, default=None,
                    help="points drawn per class (0 = all points of the class)")
-    t.add_argument("--n-train", type=int, default=100, help="training instances")
-    t.add_argument("--n-test", type=int, default=100, help="test instances")
+    t.add_argument("--n-train", type=int, default=60, help="training instances")
+    t.add_argument("--n-test", type=int, default=60, help="test instances")
     t.add_argument("--alpha-min", type=float, default=0.0)
     t.add_argument("--alpha-max", type=_alpha, default=np.inf,
                    help="upper end of the alpha range; 'inf' includes farthest-first "
