@@ -288,6 +288,10 @@ def _input_jacobian(net, x):
     x = x.clone().requires_grad_(True)
     out = net(x)
     out.backward(gradient=torch.ones_like(out))
+    if x.grad is None:
+        # no path from the input to the output (every cell edge into the output is
+        # "none"): the Jacobian is identically zero
+        return np.zeros((len(x), x[0].numel()))
     return x.grad.detach().reshape(len(x), -1).double().numpy()
 
 

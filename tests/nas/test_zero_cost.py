@@ -295,3 +295,13 @@ def test_validation_experiment_smoke(tmp_path, shared_data):
 
     d = json.loads(out.read_text())
     assert d["n_archs"] == 3 and set(d["proxies"]) == set(zc.PROXIES)
+
+
+def test_disconnected_cell_does_not_crash():
+    """All-`none` cells cut the input from the output: the input Jacobian is zero
+    (not missing), so every proxy returns a number (jacov is undefined: NaN)."""
+    arch = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+    scores = zc.zero_cost(arch, batch_size=8, **TINY)
+    assert set(scores) == set(zc.PROXIES)
+    assert scores["grad_norm"] == 0.0 and scores["snip"] == 0.0
+    assert np.isnan(scores["jacov"])
