@@ -1,0 +1,99 @@
+"""Smoke runs of the clustering experiment scripts (issue 4), so that they cannot rot.
+
+Every script runs with ``--smoke`` (tiny instances, few draws) into a temporary directory,
+in-process (one import of numpy/matplotlib/dalgo for all of them), and its outputs are
+checked for existence and shape.  The full runs are not part of the test suite; see
+``docs/results.md``.
+"""
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("matplotlib")
+
+EXP = Path(__file__).resolve().parents[1] / "experiments"
+
+
+@pytest.fixture(scope="module")
+def scripts():
+    sys.path.insert(0, str(EXP))
+    try:
+        yield {name: importlib.import_module(name) for name in (
+            "clustering_loss_vs_alpha", "clustering_benchmark_suite", "generalization",
+            "tree_size", "beta")}
+    finally:
+        sys.path.remove(str(EXP))
+
+
+def _common_args(tmp_path, data_dir):
+    return ["--smoke", "--out-dir", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"),
+            "--n-jobs", "1", "--data-dir", str(data_dir)]
+
+
+def test_loss_vs_alpha_smoke(scripts, tmp_path, shared_data, capsys):
+    scripts["clustering_loss_vs_alpha"].main(
+        _common_args(tmp_path, shared_data) + ["--datasets", "gaussian_grid", "cnae9"])
+    out = tmp_path / "out"
+    for name in ("gaussian_grid", "cnae9"):
+        doc = json.loads((out / f"clustering_{name}.json").read_text())
+        assert set(doc) == {"dataset", "n_train", "n_test", "k", "erm", "baselines"}
+        assert doc["dataset"] == name and doc["n_train"] == 3 and doc["n_test"] == 3
+        assert {"alpha_lo", "alpha_hi", "beta", "train_loss", "test_loss",
+                "test_se"} <= set(doc["erm"])
+        assert set(doc["baselines"]) == {"0", "1", "2", "inf"}
+        for v in doc["baselines"].values():
+            assert set(v) == {"test_loss", "test_se"}
+            assert 0.0 <= v["test_loss"] <= 1.0
+        assert (out / f"loss_vs_alpha_{name}.png").stat().st_size > 0
+    # a rerun is served from the cache
+    scripts["clustering_loss_vs_alpha"].main(
+        _common_args(tmp_path, shared_data) + ["--datasets", "gaussian_grid"])
+    assert "| ERM α" in capsys.readouterr().out
+
+
+def test_generalization_smoke(scripts, tmp_path, shared_data):
+    scripts["generalization"].main(_common_args(tmp_path, shared_data)
+                                   + ["--datasets", "gaussian_grid"])
+    doc = json.loads((tmp_path / "out" / "generalization.json").read_text())
+    rows = doc["gaussian_grid"]["rows"]
+    assert [r["m"] for r in rows] == [5, 10]
+    for r in rows:
+        assert r["uniform_deviation"][0] >= 0 and r["excess_test_loss"][0] >= 0
+        assert r["rademacher_bound"] > 0
+    assert (tmp_path / "out" / "generalization_gaussian_grid.png").exists()
+
+
+def test_beta_smoke(scripts, tmp_path, shared_data):
+    scripts["beta"].main(_common_args(tmp_path, shared_data) + ["--betas", "1", "2"])
+    doc = json.loads((tmp_path / "out" / "beta_gaussian_grid_euclidean.json").read_text())
+    assert doc["betas"] == [1.0, 2.0]
+    assert len(doc["heatmap"]["mean_test_loss"]) == 2
+    assert (tmp_path / "out" / "beta_gaussian_grid_euclidean.png").exists()
+
+
+def test_tree_size_smoke(scripts, tmp_path, shared_data):
+    args = _common_args(tmp_path, shared_data)
+    args.remove("--cache")
+    args.remove(str(tmp_path / "cache"))
+    scripts["tree_size"].main(args)
+    doc = json.loads((tmp_path / "out" / "tree_size.json").read_text())
+    for rows in doc["sweeps"].values():
+        for r in rows:
+            # the leaves tile [0, 20]: more leaves for a larger α_hi, and within the bound
+            lv = [r["leaves"][repr(a)][0] for a in doc["alpha_his"]]
+            assert lv == sorted(lv) and lv[0] >= 1
+            assert r["leaves"]["20.0"][0] <= r["bound"]["20.0"][0]
+    assert (tmp_path / "out" / "tree_size.png").exists()
+
+
+def test_benchmark_suite_smoke(scripts, tmp_path, shared_data):
+    scripts["clustering_benchmark_suite"].main(_common_args(tmp_path, shared_data))
+    doc = json.loads((tmp_path / "out" / "suite_batteries.json").read_text())
+    assert doc["batteries"], "no battery evaluated"
+    for s in doc["batteries"].values():
+        assert s["n_better"] + s["n_worse"] + s["n_equal"] == len(s["lodo"])
+    assert (tmp_path / "out" / "suite_batteries.png").exists()
