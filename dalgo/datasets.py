@@ -81,15 +81,15 @@ def _frozen_float_matrix(X, what="X"):
 def _frozen_int_vector(y, n, what="y"):
     """Return ``y`` as a read-only int64 vector of length ``n`` (integer values required)."""
     raw = np.asarray(y)
-    if raw.ndim != 1:
-        raise ValueError(f"{what} must be 1-D, got shape {raw.shape}")
-    if raw.shape[0] != n:
-        raise ValueError(f"{what} has {raw.shape[0]} entries but X has {n} rows")
+    if raw.ndim != 1 or raw.shape[0] != n:
+        raise ValueError(f"{what} must have shape ({n},) to match X with {n} rows, got {raw.shape}")
     if raw.dtype.kind in "f":
         if not np.all(np.isfinite(raw)) or not np.all(raw == np.round(raw)):
             raise ValueError(f"{what} must hold integer labels, got non-integer values")
     elif raw.dtype.kind not in "iub":
         raise ValueError(f"{what} must hold integer labels, got dtype {raw.dtype}")
+    if raw.dtype == np.int64 and raw.flags.c_contiguous and not raw.flags.writeable:
+        return raw  # already frozen: no copy
     arr = np.array(raw, dtype=np.int64, order="C", copy=True)
     arr.flags.writeable = False
     return arr

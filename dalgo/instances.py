@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .datasets import Dataset, list_clustering_benchmarks, load_clustering_benchmark
+from .datasets import Dataset, _frozen_int_vector, list_clustering_benchmarks, load_clustering_benchmark
 
 __all__ = [
     "Instance",
@@ -122,17 +122,7 @@ class Instance:
         object.__setattr__(self, "n_clusters", k)
 
         if self.y is not None:
-            y = np.asarray(self.y)
-            if y.ndim != 1 or y.shape[0] != n:
-                raise ValueError(f"y must have shape ({n},) to match X, got {y.shape}")
-            if y.dtype.kind == "f":
-                if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
-                    raise ValueError("y must hold integer labels, got non-integer values")
-            elif y.dtype.kind not in "iub":
-                raise ValueError(f"y must hold integer labels, got dtype {y.dtype}")
-            if not (y.dtype == np.int64 and y.flags.c_contiguous and not y.flags.writeable):
-                y = np.array(y, dtype=np.int64, copy=True)
-            object.__setattr__(self, "y", _readonly(y))
+            object.__setattr__(self, "y", _frozen_int_vector(self.y, n))
 
         z = self.z
         if not (isinstance(z, np.ndarray) and z.dtype == np.float64 and not z.flags.writeable):
