@@ -36,7 +36,6 @@ BN is in training mode (batch statistics) except for synflow.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import math
@@ -45,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dalgo.nas._mlp import torch_threads
 from dalgo.nas.networks import nb201_network
 
 __all__ = ["PROXIES", "LABEL_FREE_PROXIES", "zero_cost", "load_cifar10_batch", "torch_threads"]
@@ -135,26 +135,6 @@ def _to_tensors(data):
     if len(t) != len(x):
         raise ValueError(f"{len(x)} images but {len(t)} labels")
     return x, t
-
-
-@contextlib.contextmanager
-def torch_threads(n):
-    """Set torch's intra-op thread count inside the block, restore it afterwards.
-
-    Parameters
-    ----------
-    n : int or None
-        None leaves the setting unchanged.
-    """
-    import torch
-
-    old = torch.get_num_threads()
-    try:
-        if n is not None:
-            torch.set_num_threads(int(n))
-        yield
-    finally:
-        torch.set_num_threads(old)
 
 
 # --------------------------------------------------------------------------- kernels
