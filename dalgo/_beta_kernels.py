@@ -78,14 +78,56 @@ def _assign_to_centers(X, centers, labels, dist):
 
 
 @njit(cache=True, nogil=True)
+def assign_and_fill(X, centers, labels, dist, counts):
+    """One assignment step of :func:`beta_lloyd`: nearest centre, then the
+    empty-cluster rule.  Returns the moves of that rule."""
+    _assign_to_centers(X, centers, labels, dist)
+    return _count_and_fill_empty(labels, dist, counts)
+
+
+@njit(cache=True, nogil=True)
+def cluster_beta_center(X, w, members, beta, inner_max_iter, inner_rtol, buf, wbuf, out):
+    """β-centre of the rows ``members`` (increasing index) of ``X`` into ``out``.
+
+    The solver starts from the members' weighted mean (their plain mean if all
+    weights are zero), never from an earlier centre: the centre is a function of
+    the member set alone, so a β-Lloyd's run is a function of its current
+    partition.  That is what lets many runs on one instance share their work
+    (:class:`dalgo.local_search.SharedLocalSearch`) and stay bit-identical to a
+    single run.  ``buf`` (>= m, d) and ``wbuf`` (>= m,) are scratch.
+    """
+    m = members.shape[0]
+    d = X.shape[1]
+    if m == 1:
+        out[:] = X[members[0]]
+        return
+    total = 0.0
+    for r in range(m):
+        p = members[r]
+        wbuf[r] = w[p]
+        total += w[p]
+        for f in range(d):
+            buf[r, f] = X[p, f]
+    out[:] = 0.0
+    for r in range(m):
+        wr = wbuf[r] / total if total > 0.0 else 1.0 / m
+        for f in range(d):
+            out[f] += wr * buf[r, f]
+    if np.isinf(beta):
+        min_enclosing_ball_center(buf[:m], out, inner_max_iter, inner_rtol)
+    else:
+        beta_center(buf[:m], wbuf[:m], beta, out, inner_max_iter, inner_rtol)
+
+
+@njit(cache=True, nogil=True)
 def beta_lloyd(X, w, centers, beta, max_iter, inner_max_iter, inner_rtol, tol, labels, dist):
     """β-Lloyd's with Euclidean centres for β ≠ 2 (``beta = inf``: k-center).
 
     Inputs ``X`` (n, d), ``w`` (n,), ``beta``, limits; ``centers`` (k, d) holds
     the initial centres and receives the final ones.  Outputs ``labels`` (n,),
     ``dist`` (n,) squared distance to the own centre.  Returns
-    ``(n_iter, converged)``.  Each centre update starts from the previous
-    centre (:func:`beta_center` or :func:`min_enclosing_ball_center`).
+    ``(n_iter, converged)``.  Each centre is :func:`cluster_beta_center` of its
+    members.
     """
     n, d = X.shape
     k = centers.shape[0]
@@ -100,33 +142,18 @@ def beta_lloyd(X, w, centers, beta, max_iter, inner_max_iter, inner_rtol, tol, l
     n_iter = 0
     for it in range(1, max_iter + 1):
         n_iter = it
-        _assign_to_centers(X, centers, labels, dist)
-        moves = _count_and_fill_empty(labels, dist, counts)
+        assign_and_fill(X, centers, labels, dist, counts)
         if _same_labels(labels, prev):
             converged = True
             break
         _group_by_label(labels, k, perm, offsets)
         shift = 0.0
         for c in range(k):
-            m = offsets[c + 1] - offsets[c]
-            for r in range(m):
-                p = perm[offsets[c] + r]
-                wbuf[r] = w[p]
-                for f in range(d):
-                    buf[r, f] = X[p, f]
             old[:] = centers[c]
-            if m == 1:
-                centers[c, :] = buf[0]
-            elif np.isinf(beta):
-                min_enclosing_ball_center(buf[:m], centers[c], inner_max_iter, inner_rtol)
-            else:
-                beta_center(buf[:m], wbuf[:m], beta, centers[c], inner_max_iter, inner_rtol)
+            cluster_beta_center(X, w, perm[offsets[c]:offsets[c + 1]], beta, inner_max_iter,
+                                inner_rtol, buf, wbuf, centers[c])
             for f in range(d):
                 shift += (centers[c, f] - old[f]) ** 2
-        for r in range(moves.shape[0]):
-            c = moves[r, 2]
-            if counts[c] == 1:
-                centers[c, :] = X[moves[r, 0]]
         prev[:] = labels
         if tol > 0.0 and shift <= tol:
             _assign_to_centers(X, centers, labels, dist)
@@ -138,11 +165,54 @@ def beta_lloyd(X, w, centers, beta, max_iter, inner_max_iter, inner_rtol, tol, l
 
 
 @njit(cache=True, nogil=True)
-def medoid_lloyd(D, w, medoids, beta, max_iter, labels, dist):
+def assign_medoids_and_fill(D, medoids, labels, dist, counts):
+    """One assignment step of :func:`medoid_lloyd` (see :func:`assign_and_fill`)."""
+    _assign_medoids(D, medoids, labels, dist)
+    return _count_and_fill_empty(labels, dist, counts)
+
+
+@njit(cache=True, nogil=True)
+def power_matrix(D, beta):
+    """``D ** beta`` elementwise by :func:`_power` (``D`` itself for ``beta = inf``).
+
+    Medoid updates sum these entries instead of raising every distance to β
+    again in every update."""
+    if np.isinf(beta):
+        return D
+    out = np.empty_like(D)
+    for i in range(D.shape[0]):
+        for j in range(D.shape[1]):
+            out[i, j] = _power(D[i, j], beta)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def cluster_medoid(Dp, w, members, beta):
+    """The member of least β-cost to the others (ties: lowest index); ``members``
+    in increasing index; ``Dp`` is :func:`power_matrix` of the distances."""
+    best = np.inf
+    arg = members[0]
+    for cand in members:
+        total = 0.0
+        for i in members:
+            v = Dp[i, cand]
+            if np.isinf(beta):
+                if w[i] > 0.0 and v > total:
+                    total = v
+            else:
+                total += w[i] * v
+        if total < best:
+            best = total
+            arg = cand
+    return arg
+
+
+@njit(cache=True, nogil=True)
+def medoid_lloyd(D, Dp, w, medoids, beta, max_iter, labels, dist):
     """k-medoids by alternation on a precomputed distance matrix.
 
-    Inputs ``D`` (n, n) Euclidean distances, ``w`` (n,), ``beta`` (``inf``:
-    max); ``medoids`` (k,) holds the initial point indices and receives the
+    Inputs ``D`` (n, n) Euclidean distances, ``Dp`` their :func:`power_matrix`,
+    ``w`` (n,), ``beta`` (``inf``: max); ``medoids`` (k,) holds the initial point indices and receives the
     final ones.  Outputs ``labels`` (n,), ``dist`` (n,) distance to the own
     medoid.  Each update tries every member as the centre and keeps the one of
     least β-cost (ties: lowest index).  Returns ``(n_iter, converged)``.
@@ -157,36 +227,13 @@ def medoid_lloyd(D, w, medoids, beta, max_iter, labels, dist):
     n_iter = 0
     for it in range(1, max_iter + 1):
         n_iter = it
-        _assign_medoids(D, medoids, labels, dist)
-        moves = _count_and_fill_empty(labels, dist, counts)
+        assign_medoids_and_fill(D, medoids, labels, dist, counts)
         if _same_labels(labels, prev):
             converged = True
             break
         _group_by_label(labels, k, perm, offsets)
         for c in range(k):
-            lo = offsets[c]
-            hi = offsets[c + 1]
-            best = np.inf
-            arg = medoids[c]
-            for a in range(lo, hi):
-                cand = perm[a]
-                total = 0.0
-                for b in range(lo, hi):
-                    i = perm[b]
-                    r = D[i, cand]
-                    if np.isinf(beta):
-                        if w[i] > 0.0 and r > total:
-                            total = r
-                    elif r > 0.0:
-                        total += w[i] * _power(r, beta)
-                if total < best:
-                    best = total
-                    arg = cand
-            medoids[c] = arg
-        for r in range(moves.shape[0]):
-            c = moves[r, 2]
-            if counts[c] == 1:
-                medoids[c] = moves[r, 0]
+            medoids[c] = cluster_medoid(Dp, w, perm[offsets[c]:offsets[c + 1]], beta)
         prev[:] = labels
     if not converged:
         _assign_medoids(D, medoids, labels, dist)

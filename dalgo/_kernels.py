@@ -669,7 +669,7 @@ def beta_center(Xc, w, beta, c, max_iter, rtol):
     """Minimise ``sum_i w_i ||x_i - c||^beta`` over ``c`` for finite beta >= 1.
 
     Inputs ``Xc`` (m, d) cluster members, ``w`` (m,), ``beta``; ``c`` (d,) is the
-    start (typically the previous centre) and is overwritten with the result.
+    start (the members' mean in the local searches) and is overwritten with the result.
     Returns the number of iterations.
 
     Iteratively reweighted least squares: the step goes to the weighted mean with

@@ -20,7 +20,7 @@ from ._validation import (
     check_points,
     check_z,
 )
-from .local_search import GRAM_MAX_SAMPLES, _local_search, gram_matrix, use_gram
+from .local_search import GRAM_MAX_SAMPLES, SharedLocalSearch, gram_matrix, use_gram
 from .losses import get_loss
 from .piecewise import PiecewiseConstant
 
@@ -242,10 +242,11 @@ def _instance_curves(instance, loss_fn, betas, center, lo, hi, max_iter):
     for beta in betas:
         t1 = time.perf_counter()
         values = np.empty(len(pieces))
+        search = SharedLocalSearch(X, beta=beta, center=center, max_iter=max_iter,
+                                   sample_weight=w, gram=inst.gram, distances=inst.distances,
+                                   want_centers=want_centers)
         for i, p in enumerate(pieces):
-            res = _local_search(X, w, p.seeds, X[p.seeds], beta=beta, center=center,
-                                max_iter=max_iter, tol=0.0, gram=inst.gram,
-                                distances=inst.distances, want_centers=want_centers)
+            res = search.run(p.seeds)
             values[i] = loss_fn(res.labels, instance, res)
         curves[beta] = PiecewiseConstant(breakpoints, values).simplify()
         t_search += time.perf_counter() - t1

@@ -14,7 +14,7 @@ from ._validation import (
     check_sample_weight,
 )
 
-__all__ = ["local_search", "LocalSearchResult"]
+__all__ = ["local_search", "LocalSearchResult", "SharedLocalSearch"]
 
 #: Largest instance for which the exact paths precompute an n×n matrix (Gram
 #: matrix for β = 2, distance matrix for medoids): 4096² doubles = 128 MiB.
@@ -25,6 +25,8 @@ BETA_CENTER_RTOL = 1e-7
 #: Minimum-enclosing-ball (β = ∞) solver limits: relative duality gap.
 MEB_MAX_ITER = 20000
 MEB_RTOL = 1e-9
+#: Memory that :class:`SharedLocalSearch` may spend on remembered centres.
+SHARED_CENTER_BYTES = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,177 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     return LocalSearchResult(labels, centers, n_iter, float(w @ dist), converged)
 
 
+class SharedLocalSearch:
+    """Many local searches on one instance, sharing their work.
+
+    The execution tree runs one local search per leaf, a thousand or more per
+    instance, from different seeds.  Most of these runs soon pass through
+    partitions that an earlier run has already visited, and from there on they
+    repeat it: a centre is a function of its cluster's member set alone
+    (:func:`dalgo._beta_kernels.cluster_beta_center`, medoids likewise), so the
+    rest of a run is a function of its current partition.  This class
+    remembers, for every partition a converged run went through, where that run
+    ended and how many steps it took, and the centre of every member set it
+    has solved for.  Results are bit-identical to :func:`local_search` with
+    ``tol=0`` from the same seeds, ``n_iter`` and ``converged`` included
+    (a remembered ending is used only if it is reached within ``max_iter``).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The instance (validated by the caller).
+    beta : float
+        Exponent of the local search, ``inf`` for k-center.
+    center : {"euclidean", "medoid"}, default="euclidean"
+    max_iter : int, default=300
+    sample_weight : ndarray of shape (n_samples,) or None
+    gram, distances : ndarray of shape (n_samples, n_samples) or None
+        Precomputed Gram matrix (β = 2) or distance matrix (medoids).
+    want_centers : bool, default=True
+        False lets the β = 2 Gram path skip computing the final centres
+        (``centers`` is then None).
+
+    Notes
+    -----
+    β = 2 runs go straight to :func:`local_search`'s Gram path, which is already
+    a few microseconds per iteration; so do medoid searches without a distance
+    matrix (``n_samples > GRAM_MAX_SAMPLES``).  Remembered centres are dropped
+    when they exceed ``SHARED_CENTER_BYTES`` (correctness does not depend on
+    them).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dalgo.local_search import SharedLocalSearch, local_search
+    >>> X = np.random.default_rng(0).normal(size=(60, 2))
+    >>> shared = SharedLocalSearch(X, beta=1.0)
+    >>> a = shared.run(np.array([0, 1, 2]))
+    >>> b = local_search(X, np.array([0, 1, 2]), beta=1.0)
+    >>> bool(np.array_equal(a.labels, b.labels) and np.array_equal(a.centers, b.centers))
+    True
+    """
+
+    def __init__(self, X, *, beta, center="euclidean", max_iter=300, sample_weight=None,
+                 gram=None, distances=None, want_centers=True):
+        self.X = X
+        self.want_centers = want_centers
+        self.beta = float(beta)
+        self.center = center
+        self.max_iter = int(max_iter)
+        n = X.shape[0]
+        self.w = np.ones(n) if sample_weight is None else sample_weight
+        self.gram = gram
+        self.distances = distances
+        if center == "medoid" and distances is None and n <= GRAM_MAX_SAMPLES:
+            self.distances = np.empty((n, n))
+            _kernels.pairwise_distances(X, self.distances)
+        self._direct = (center == "euclidean" and self.beta == 2.0) or (
+            center == "medoid" and self.distances is None)
+        if center == "medoid" and self.distances is not None:
+            self._dpow = _beta_kernels.power_matrix(self.distances, self.beta)
+        if np.isinf(self.beta):
+            self._inner = (MEB_MAX_ITER, MEB_RTOL)
+        else:
+            self._inner = (BETA_CENTER_MAX_ITER, BETA_CENTER_RTOL)
+        self._buf = np.empty(X.shape)
+        self._wbuf = np.empty(n)
+        # partition bytes -> (index of the run's ending, steps from there to it)
+        self._states = {}
+        self._endings = []
+        self._centers = {}
+        self._center_bytes = 0
+        self.n_runs = 0
+        self.n_shared = 0
+
+    def run(self, seeds):
+        """Local search from the points ``seeds`` (indices); a :class:`LocalSearchResult`."""
+        seeds = np.asarray(seeds, dtype=np.intp)
+        self.n_runs += 1
+        if self._direct:
+            return _local_search(self.X, self.w, seeds, self.X[seeds], beta=self.beta,
+                                 center=self.center, max_iter=self.max_iter, tol=0.0,
+                                 gram=self.gram, distances=self.distances,
+                                 want_centers=self.want_centers)
+        k = seeds.shape[0]
+        n = self.X.shape[0]
+        medoid = self.center == "medoid"
+        centers = seeds.copy() if medoid else np.ascontiguousarray(self.X[seeds])
+        labels = np.empty(n, dtype=np.intp)
+        dist = np.empty(n)
+        counts = np.zeros(k, dtype=np.intp)
+        key_dtype = np.uint8 if k <= 256 else np.int32
+        path = []
+        prev_key = None
+        for t in range(1, self.max_iter + 1):
+            if medoid:
+                _beta_kernels.assign_medoids_and_fill(self.distances, centers, labels, dist,
+                                                      counts)
+            else:
+                _beta_kernels.assign_and_fill(self.X, centers, labels, dist, counts)
+            key = labels.astype(key_dtype).tobytes()
+            if key == prev_key:
+                self._endings.append((labels, dist, centers))
+                return self._finish(path, len(self._endings) - 1, t, 0)
+            known = self._states.get(key)
+            if known is not None and t + known[1] <= self.max_iter:
+                self.n_shared += 1
+                return self._finish(path, known[0], t, known[1])
+            path.append((key, t))
+            self._update_centers(labels, counts, centers)
+            prev_key = key
+        if medoid:
+            _beta_kernels._assign_medoids(self.distances, centers, labels, dist)
+        else:
+            _beta_kernels._assign_to_centers(self.X, centers, labels, dist)
+        return self._result(labels, dist, centers, self.max_iter, False)
+
+    def _finish(self, path, ending, t, steps_left):
+        """Remember the path's partitions; the result of ending ``ending`` at step
+        ``t + steps_left``."""
+        for key, t_key in path:
+            self._states[key] = (ending, t + steps_left - t_key)
+        labels, dist, centers = self._endings[ending]
+        return self._result(labels.copy(), dist.copy(), centers.copy(), t + steps_left, True)
+
+    def _update_centers(self, labels, counts, centers):
+        order = np.argsort(labels, kind="stable")
+        offsets = np.concatenate(([0], np.cumsum(counts)))
+        for c in range(centers.shape[0]):
+            members = order[offsets[c]:offsets[c + 1]]
+            key = members.astype(np.int32).tobytes()
+            value = self._centers.get(key)
+            if value is None:
+                value = self._solve(members)
+                self._remember_center(key, value)
+            centers[c] = value
+
+    def _solve(self, members):
+        if self.center == "medoid":
+            return _beta_kernels.cluster_medoid(self._dpow, self.w, members, self.beta)
+        out = np.empty(self.X.shape[1])
+        _beta_kernels.cluster_beta_center(self.X, self.w, members, self.beta, *self._inner,
+                                          self._buf, self._wbuf, out)
+        return out
+
+    def _remember_center(self, key, value):
+        size = len(key) + getattr(value, "nbytes", 8)
+        if self._center_bytes + size > SHARED_CENTER_BYTES:
+            self._centers.clear()
+            self._center_bytes = 0
+        self._centers[key] = value
+        self._center_bytes += size
+
+    def _result(self, labels, dist, centers, n_iter, converged):
+        if self.center == "medoid":
+            return LocalSearchResult(labels, self.X[centers], int(n_iter),
+                                     float(_kernels.beta_cost(dist, self.w, self.beta)),
+                                     bool(converged), center_indices=centers)
+        r = np.sqrt(np.maximum(dist, 0.0))
+        return LocalSearchResult(labels, centers, int(n_iter),
+                                 float(_kernels.beta_cost(r, self.w, self.beta)),
+                                 bool(converged))
+
+
 _BLAS_CONTROLLER = None
 _BLAS_LOCK = threading.Lock()
 _BLAS_DEPTH = 0
@@ -352,8 +525,9 @@ def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
     labels = np.full(n, -1, dtype=np.intp)
     dist = np.empty(n)
     if distances is not None:
-        n_iter, converged = _beta_kernels.medoid_lloyd(distances, w, medoids, beta, max_iter,
-                                                       labels, dist)
+        n_iter, converged = _beta_kernels.medoid_lloyd(
+            distances, _beta_kernels.power_matrix(distances, beta), w, medoids, beta, max_iter,
+            labels, dist)
         return LocalSearchResult(labels, X[medoids].copy(), int(n_iter),
                                  float(_kernels.beta_cost(dist, w, beta)), bool(converged),
                                  center_indices=medoids.copy())

@@ -357,3 +357,52 @@ def test_blas_limit_restored_and_thread_safe():
     after = {i["filepath"]: i["num_threads"] for i in threadpool_info()
              if i["user_api"] == "blas"}
     assert after == before
+
+
+# ---------------------------------------------------------------------------
+# SharedLocalSearch: many runs on one instance sharing their work
+
+
+def _assert_same_result(a, b):
+    assert np.array_equal(a.labels, b.labels)
+    assert np.array_equal(a.centers, b.centers)
+    assert a.n_iter == b.n_iter
+    assert a.converged == b.converged
+    assert a.cost == b.cost
+    if b.center_indices is not None:
+        assert np.array_equal(a.center_indices, b.center_indices)
+
+
+@pytest.mark.parametrize("beta", [1.0, 1.5, 3.0, np.inf, 2.0])
+@pytest.mark.parametrize("center", ["euclidean", "medoid"])
+@pytest.mark.parametrize("max_iter", [300, 3])
+def test_shared_search_equals_direct_runs(beta, center, max_iter):
+    """Bit-identical to independent runs, also when max_iter cuts a run short
+    (then a remembered ending must not be used)."""
+    X = _blobs(7, n=120, d=3, k=5, spread=1.5)
+    X[5] = X[6]  # duplicate points
+    w = np.random.default_rng(3).uniform(0.5, 2.0, size=X.shape[0])
+    rng = np.random.default_rng(11)
+    starts = [rng.choice(X.shape[0], size=4, replace=False) for _ in range(60)]
+    starts += starts[:5]  # repeated starts are answered from memory
+    shared = ls_module.SharedLocalSearch(X, beta=beta, center=center, max_iter=max_iter,
+                                         sample_weight=w)
+    for s in starts:
+        got = shared.run(s)
+        want = local_search(X, s, beta=beta, center=center, max_iter=max_iter,
+                            sample_weight=w)
+        _assert_same_result(got, want)
+    assert shared.n_runs == len(starts)
+    if beta != 2.0 and max_iter == 300:
+        assert shared.n_shared >= 5
+
+
+def test_shared_search_when_centre_memory_is_full(monkeypatch):
+    monkeypatch.setattr(ls_module, "SHARED_CENTER_BYTES", 200)
+    X = _blobs(8, n=80, d=2, k=3)
+    shared = ls_module.SharedLocalSearch(X, beta=1.0)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        s = rng.choice(X.shape[0], size=3, replace=False)
+        _assert_same_result(shared.run(s), local_search(X, s, beta=1.0))
+    assert shared._center_bytes <= 200
