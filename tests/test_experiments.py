@@ -44,6 +44,14 @@ def test_loss_vs_alpha_smoke(scripts, tmp_path, shared_data, capsys):
         assert doc["dataset"] == name and doc["n_train"] == 3 and doc["n_test"] == 3
         assert {"alpha_lo", "alpha_hi", "beta", "train_loss", "test_loss",
                 "test_se"} <= set(doc["erm"])
+        # the ERM is over the family: Euclidean β = 2 and medoids with β ∈ {1, 2, 3}
+        details = json.loads((out / f"loss_vs_alpha_{name}.json").read_text())
+        family = {(r["center"], r["beta"]) for r in details["per_configuration"]}
+        assert {("euclidean", 2.0), ("medoid", 1.0), ("medoid", 2.0), ("medoid", 3.0)} <= family
+        best = min(details["per_configuration"], key=lambda r: r["train_loss"])
+        assert doc["erm"]["train_loss"] == best["train_loss"]
+        assert (doc["erm"]["center"], doc["erm"]["beta"]) == (best["center"], best["beta"])
+        assert (out / f"loss_vs_alpha_family_{name}.png").stat().st_size > 0
         assert set(doc["baselines"]) == {"0", "1", "2", "inf"}
         for v in doc["baselines"].values():
             assert set(v) == {"test_loss", "test_se"}
@@ -68,11 +76,16 @@ def test_generalization_smoke(scripts, tmp_path, shared_data):
 
 
 def test_beta_smoke(scripts, tmp_path, shared_data):
-    scripts["beta"].main(_common_args(tmp_path, shared_data) + ["--betas", "1", "2"])
+    scripts["beta"].main(_common_args(tmp_path, shared_data)
+                         + ["--datasets", "gaussian_grid", "--center", "euclidean",
+                            "--betas", "1", "2"])
     doc = json.loads((tmp_path / "out" / "beta_gaussian_grid_euclidean.json").read_text())
     assert doc["betas"] == [1.0, 2.0]
     assert len(doc["heatmap"]["mean_test_loss"]) == 2
     assert (tmp_path / "out" / "beta_gaussian_grid_euclidean.png").exists()
+    scripts["beta"].main(_common_args(tmp_path, shared_data) + ["--datasets", "digits"])
+    doc = json.loads((tmp_path / "out" / "beta_digits_medoid.json").read_text())
+    assert doc["betas"] == [1.0, 2.0, 3.0] and doc["center"] == "medoid"
 
 
 def test_tree_size_smoke(scripts, tmp_path, shared_data):
