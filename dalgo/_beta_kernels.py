@@ -89,7 +89,7 @@ def assign_and_fill(X, centers, labels, dist, counts):
 def cluster_beta_center(X, w, members, beta, inner_max_iter, inner_rtol, buf, wbuf, out):
     """β-centre of the rows ``members`` (increasing index) of ``X`` into ``out``.
 
-    The solver starts from the members' weighted mean (their plain mean if all
+    For β = 2 the weighted mean itself.  Otherwise the solver starts from the members' weighted mean (their plain mean if all
     weights are zero), never from an earlier centre: the centre is a function of
     the member set alone, so a β-Lloyd's run is a function of its current
     partition.  That is what lets many runs on one instance share their work
@@ -113,6 +113,8 @@ def cluster_beta_center(X, w, members, beta, inner_max_iter, inner_rtol, buf, wb
         wr = wbuf[r] / total if total > 0.0 else 1.0 / m
         for f in range(d):
             out[f] += wr * buf[r, f]
+    if beta == 2.0:
+        return
     if np.isinf(beta):
         min_enclosing_ball_center(buf[:m], out, inner_max_iter, inner_rtol)
     else:
@@ -121,7 +123,8 @@ def cluster_beta_center(X, w, members, beta, inner_max_iter, inner_rtol, buf, wb
 
 @njit(cache=True, nogil=True)
 def beta_lloyd(X, w, centers, beta, max_iter, inner_max_iter, inner_rtol, tol, labels, dist):
-    """β-Lloyd's with Euclidean centres for β ≠ 2 (``beta = inf``: k-center).
+    """β-Lloyd's with Euclidean centres (``beta = inf``: k-center; β = 2: the
+    ``"partition"`` path of :func:`dalgo.local_search`).
 
     Inputs ``X`` (n, d), ``w`` (n,), ``beta``, limits; ``centers`` (k, d) holds
     the initial centres and receives the final ones.  Outputs ``labels`` (n,),

@@ -664,6 +664,10 @@ def _beta_objective(Xc, w, c, beta):
     return total
 
 
+#: Relative objective decrease that a jump onto a data point must achieve.
+JUMP_RTOL = 1e-10
+
+
 @njit(cache=True, nogil=True)
 def beta_center(Xc, w, beta, c, max_iter, rtol):
     """Minimise ``sum_i w_i ||x_i - c||^beta`` over ``c`` for finite beta >= 1.
@@ -723,9 +727,12 @@ def beta_center(Xc, w, beta, c, max_iter, rtol):
         if beta == 1.0 and at_point_weight == 0.0 and nearest >= 0:
             # Weiszfeld creeps (sublinearly) towards a median that is a data
             # point; jump onto the nearest point when it is already better, and
-            # let the Vardi-Zhang test below decide whether to leave it.
+            # let the Vardi-Zhang test below decide whether to leave it.  Only a
+            # clear improvement counts: when the median is not unique (e.g. two
+            # points of equal weight) a rounding-level one would make the
+            # result depend on how the weights are written (w = 2 vs a copy).
             fn = _beta_objective(Xc, w, Xc[nearest], beta)
-            if fn < fc:
+            if fn < fc * (1.0 - JUMP_RTOL):
                 for f in range(d):
                     c[f] = Xc[nearest, f]
                 fc = fn

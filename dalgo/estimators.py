@@ -16,6 +16,15 @@ from .seeding import _dalpha_seeding, greedy_kmeans_plusplus, log_weights
 __all__ = ["AlphaBetaKMeans", "DataDrivenKMeans", "make_generator", "canonical_order"]
 
 
+def _mean_weighted_variance(X, w):
+    """Mean over features of the ``w``-weighted variance: the scale of ``tol``.
+
+    Weighted, so that a point of weight 2 and two copies of it give the same
+    tolerance (scikit-learn's unweighted scale does not)."""
+    mean = np.average(X, axis=0, weights=w)
+    return float(np.mean(np.average((X - mean) ** 2, axis=0, weights=w)))
+
+
 def canonical_order(X):
     """Row order the estimator works in: lexicographic by columns, stable.
 
@@ -207,7 +216,7 @@ class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         Xs = np.ascontiguousarray(X64[order])
         ws = np.ascontiguousarray(w[order])
         rng = make_generator(self.random_state)
-        tol = float(self.tol) * float(np.mean(np.var(X64, axis=0))) if self.tol else 0.0
+        tol = float(self.tol) * _mean_weighted_variance(Xs, ws) if self.tol else 0.0
         logw = log_weights(ws)
         best = None
         for _ in range(int(self.n_init)):

@@ -229,7 +229,8 @@ def _instance_curves(instance, loss_fn, betas, center, lo, hi, max_iter):
     """Validation done. Returns ({beta: curve}, pieces, timings)."""
     X = instance.X
     n = X.shape[0]
-    need_gram = any(use_gram(n, np.zeros(1), b, center, 0.0, "auto") for b in betas)
+    need_gram = any(use_gram(n, np.zeros(1), b, center, 0.0, "auto", X.shape[1])
+                    for b in betas)
     t0 = time.perf_counter()
     inst = _Instance(X, need_gram=need_gram, need_distances=center == "medoid")
     pieces = _enumerate_pieces(inst, instance.z, lo, hi)
@@ -284,10 +285,14 @@ def loss_curve(X, n_clusters, z, *, y=None, loss="hamming", beta=2.0, center="eu
 
     Notes
     -----
-    One local search per leaf of the execution tree. For β = 2 each run uses
-    the instance's Gram matrix with incremental cluster sums (the arithmetic of
-    :func:`dalgo.local_search` with ``algorithm="auto"``), so a leaf costs
-    O(n k) per iteration plus O(n) per moved point.
+    One local search per leaf of the execution tree, with the arithmetic of
+    :func:`dalgo.local_search` with ``algorithm="auto"``. The leaves share their
+    work through :class:`dalgo.local_search.SharedLocalSearch`: a run that
+    reaches a partition an earlier leaf went through ends as that leaf did, and
+    the centre of a member set is solved once. For β = 2 in more than
+    ``PARTITION_MAX_FEATURES`` dimensions each run instead uses the instance's
+    Gram matrix with incremental cluster sums, O(n k) per iteration plus O(n)
+    per moved point.
 
     Examples
     --------

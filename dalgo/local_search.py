@@ -19,6 +19,10 @@ __all__ = ["local_search", "LocalSearchResult", "SharedLocalSearch"]
 #: Largest instance for which the exact paths precompute an n×n matrix (Gram
 #: matrix for β = 2, distance matrix for medoids): 4096² doubles = 128 MiB.
 GRAM_MAX_SAMPLES = 4096
+#: Largest dimension for which β = 2 runs from point indices take the
+#: ``"partition"`` path by default: O(n k d) per iteration with no n×n matrix,
+#: and a run is a function of its current partition (shared leaf searches).
+PARTITION_MAX_FEATURES = 16
 #: Inner solver limits for β ∉ {2, ∞} centres (IRLS / Weiszfeld).
 BETA_CENTER_MAX_ITER = 200
 BETA_CENTER_RTOL = 1e-7
@@ -85,16 +89,22 @@ def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0
         assignment step changes no label.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights of the points.
-    algorithm : {"auto", "gram", "lloyd"}, default="auto"
+    algorithm : {"auto", "gram", "lloyd", "partition"}, default="auto"
         How β = 2 runs are computed. ``"gram"`` precomputes the Gram matrix and
         keeps per-cluster sums of its rows as points move: an iteration costs
-        O(n k + moves n), and it is the arithmetic the execution tree uses for
-        every leaf. ``"lloyd"`` forms the centres and makes one fused pass over
-        fixed blocks of 256 rows per iteration (a single-threaded BLAS product,
-        nearest centre, per-block sums reduced in block order), O(n k d) per
-        iteration and no n×n matrix. ``"auto"`` picks
-        ``"gram"`` when ``init`` is point indices, ``tol == 0`` and
-        ``n_samples <= GRAM_MAX_SAMPLES``.
+        O(n k + moves n). ``"lloyd"`` forms the centres and makes one fused pass
+        over fixed blocks of 256 rows per iteration (a single-threaded BLAS
+        product, nearest centre, per-block sums reduced in block order),
+        O(n k d) per iteration and no n×n matrix. ``"partition"`` recomputes
+        each centre as its members' weighted mean and each distance directly,
+        O(n k d) per iteration and no n×n matrix; a run is then a function of
+        its current partition, which lets the execution tree's leaf searches
+        share their work (:class:`SharedLocalSearch`). ``"auto"`` picks, when
+        ``init`` is point indices and ``tol == 0``, ``"partition"`` if
+        ``n_features <= PARTITION_MAX_FEATURES``, else ``"gram"`` if
+        ``n_samples <= GRAM_MAX_SAMPLES``; otherwise ``"lloyd"``. The
+        execution tree follows the same rule, so its leaves reproduce direct
+        runs bit for bit.
 
     Returns
     -------
@@ -138,8 +148,9 @@ def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0
     tol = float(tol)
     if not np.isfinite(tol) or tol < 0:
         raise ValueError(f"tol must be a finite number >= 0; got {tol}.")
-    if algorithm not in ("auto", "gram", "lloyd"):
-        raise ValueError(f"algorithm must be 'auto', 'gram' or 'lloyd'; got {algorithm!r}.")
+    if algorithm not in ("auto", "gram", "lloyd", "partition"):
+        raise ValueError("algorithm must be 'auto', 'gram', 'lloyd' or 'partition'; "
+                         f"got {algorithm!r}.")
     init_idx, init_centers = _check_init(init, X)
     return _local_search(X, w, init_idx, init_centers, beta=beta, center=center,
                          max_iter=int(max_iter), tol=tol, algorithm=algorithm)
@@ -169,22 +180,36 @@ def _check_init(init, X):
     return None, centers
 
 
-def use_gram(n, init_idx, beta, center, tol, algorithm):
+def use_gram(n, init_idx, beta, center, tol, algorithm, n_features=None):
     """Whether a β = 2 run takes the Gram-matrix path (shared with the tree)."""
-    if beta != 2.0 or center != "euclidean" or algorithm == "lloyd":
+    if beta != 2.0 or center != "euclidean" or algorithm in ("lloyd", "partition"):
         return False
     if algorithm == "gram":
         if init_idx is None or tol != 0.0:
             raise ValueError("algorithm='gram' needs point-index init and tol=0.")
         return True
+    if use_partition(n_features, init_idx, beta, center, tol, algorithm):
+        return False
     return init_idx is not None and tol == 0.0 and n <= GRAM_MAX_SAMPLES
+
+
+def use_partition(n_features, init_idx, beta, center, tol, algorithm):
+    """Whether a β = 2 run takes the ``"partition"`` path (shared with the tree)."""
+    if beta != 2.0 or center != "euclidean":
+        return False
+    if algorithm == "partition":
+        return True
+    return (algorithm == "auto" and init_idx is not None and tol == 0.0
+            and n_features is not None and n_features <= PARTITION_MAX_FEATURES)
 
 
 def _local_search(X, w, init_idx, init_centers, *, beta, center, max_iter, tol,
                   algorithm="auto", gram=None, distances=None, want_centers=True):
     """Validation already done.  ``gram``/``distances``: precomputed matrices."""
-    n = X.shape[0]
-    if use_gram(n, init_idx, beta, center, tol, algorithm):
+    n, d = X.shape
+    if use_partition(d, init_idx, beta, center, tol, algorithm):
+        return _beta_lloyd(X, w, init_centers, 2.0, max_iter, tol)
+    if use_gram(n, init_idx, beta, center, tol, algorithm, d):
         if gram is None:
             gram = gram_matrix(X)
         labels = np.empty(n, dtype=np.intp)
@@ -303,9 +328,11 @@ class SharedLocalSearch:
 
     Notes
     -----
-    β = 2 runs go straight to :func:`local_search`'s Gram path, which is already
-    a few microseconds per iteration; so do medoid searches without a distance
-    matrix (``n_samples > GRAM_MAX_SAMPLES``).  Remembered centres are dropped
+    β = 2 runs with more than ``PARTITION_MAX_FEATURES`` features go straight
+    to :func:`local_search`'s Gram path, which is already a few microseconds per
+    iteration (its incremental sums depend on the run's history, so they cannot
+    be shared); so do medoid searches without a distance matrix
+    (``n_samples > GRAM_MAX_SAMPLES``).  Remembered centres are dropped
     when they exceed ``SHARED_CENTER_BYTES`` (correctness does not depend on
     them).
 
@@ -335,7 +362,9 @@ class SharedLocalSearch:
         if center == "medoid" and distances is None and n <= GRAM_MAX_SAMPLES:
             self.distances = np.empty((n, n))
             _kernels.pairwise_distances(X, self.distances)
-        self._direct = (center == "euclidean" and self.beta == 2.0) or (
+        euclidean_direct = self.beta == 2.0 and not use_partition(
+            X.shape[1], np.zeros(1), 2.0, "euclidean", 0.0, "auto")
+        self._direct = (center == "euclidean" and euclidean_direct) or (
             center == "medoid" and self.distances is None)
         if center == "medoid" and self.distances is not None:
             self._dpow = _beta_kernels.power_matrix(self.distances, self.beta)

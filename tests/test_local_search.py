@@ -41,7 +41,7 @@ def _seeds(X, k, seed, alpha=2.0):
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("algorithm", ["gram", "lloyd"])
+@pytest.mark.parametrize("algorithm", ["gram", "lloyd", "partition"])
 def test_beta2_matches_sklearn(global_random_seed, algorithm):
     k = 4
     X = _blobs(global_random_seed, k=k, spread=1.5)
@@ -56,7 +56,7 @@ def test_beta2_matches_sklearn(global_random_seed, algorithm):
     assert ours.cost == pytest.approx(km.inertia_, rel=1e-9)
 
 
-@pytest.mark.parametrize("algorithm", ["gram", "lloyd"])
+@pytest.mark.parametrize("algorithm", ["gram", "lloyd", "partition"])
 def test_beta2_matches_sklearn_weighted_and_capped(algorithm):
     """Sample weights, and max_iter reached before convergence (labels of the
     final centres, as scikit-learn reports)."""
@@ -87,11 +87,11 @@ def test_beta2_center_init_matches_index_init_and_naive(global_random_seed):
 
 
 def test_auto_uses_lloyd_above_gram_limit(monkeypatch):
-    X = _blobs(3, n=200)
+    X = _blobs(3, n=200, d=ls_module.PARTITION_MAX_FEATURES + 1)
     seeds = _seeds(X, 4, 3)
     ref = local_search(X, seeds, algorithm="lloyd")
     monkeypatch.setattr(ls_module, "GRAM_MAX_SAMPLES", 100)
-    assert not ls_module.use_gram(200, seeds, 2.0, "euclidean", 0.0, "auto")
+    assert not ls_module.use_gram(200, seeds, 2.0, "euclidean", 0.0, "auto", X.shape[1])
     res = local_search(X, seeds)
     np.testing.assert_array_equal(res.labels, ref.labels)
     np.testing.assert_array_equal(res.centers, ref.centers)
@@ -244,7 +244,7 @@ def test_empty_cluster_rule_duplicate_seeds():
     X[1] = X[0]
     seeds = np.array([0, 1, 40])
     labels, centers, _ = _naive.lloyd(X, X[seeds])
-    for algorithm in ["gram", "lloyd"]:
+    for algorithm in ["gram", "lloyd", "partition"]:
         res = local_search(X, seeds, algorithm=algorithm)
         assert np.bincount(res.labels, minlength=3).min() > 0
         np.testing.assert_array_equal(res.labels, labels)
@@ -286,7 +286,7 @@ def test_gram_and_lloyd_agree_with_naive(X, data):
     # skip draws where some point is (nearly) equidistant from two final centres:
     sq = np.sort(((X[:, None] - centers[None]) ** 2).sum(-1), axis=1)
     assume(np.all(sq[:, 1] - sq[:, 0] > 1e-6 * (1 + sq[:, 1])))
-    for algorithm in ["gram", "lloyd"]:
+    for algorithm in ["gram", "lloyd", "partition"]:
         res = local_search(X, seeds, algorithm=algorithm)
         assert np.all(np.isfinite(res.centers)) and np.isfinite(res.cost)
         np.testing.assert_array_equal(res.labels, labels)
@@ -406,3 +406,20 @@ def test_shared_search_when_centre_memory_is_full(monkeypatch):
         s = rng.choice(X.shape[0], size=3, replace=False)
         _assert_same_result(shared.run(s), local_search(X, s, beta=1.0))
     assert shared._center_bytes <= 200
+
+
+def test_auto_path_choice():
+    seeds = np.arange(3)
+    # low dimension: the partition path, whatever n
+    assert ls_module.use_partition(2, seeds, 2.0, "euclidean", 0.0, "auto")
+    assert not ls_module.use_gram(10**6, seeds, 2.0, "euclidean", 0.0, "auto", 2)
+    # higher dimension: Gram up to GRAM_MAX_SAMPLES
+    d = ls_module.PARTITION_MAX_FEATURES + 1
+    assert not ls_module.use_partition(d, seeds, 2.0, "euclidean", 0.0, "auto")
+    assert ls_module.use_gram(100, seeds, 2.0, "euclidean", 0.0, "auto", d)
+    # centres given, or tol > 0: neither
+    assert not ls_module.use_partition(2, None, 2.0, "euclidean", 0.0, "auto")
+    assert not ls_module.use_partition(2, seeds, 2.0, "euclidean", 1e-4, "auto")
+    X = _blobs(4, n=150, d=2, k=3)
+    s = _seeds(X, 3, 0)
+    _assert_same_result(local_search(X, s), local_search(X, s, algorithm="partition"))
