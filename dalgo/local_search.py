@@ -366,6 +366,9 @@ class SharedLocalSearch:
             X.shape[1], np.zeros(1), 2.0, "euclidean", 0.0, "auto")
         self._direct = (center == "euclidean" and euclidean_direct) or (
             center == "medoid" and self.distances is None)
+        if (self._direct and center == "euclidean" and gram is None
+                and use_gram(n, np.zeros(1), 2.0, center, 0.0, "auto", X.shape[1])):
+            self.gram = gram_matrix(X)
         if center == "medoid" and self.distances is not None:
             self._dpow = _beta_kernels.power_matrix(self.distances, self.beta)
         if np.isinf(self.beta):

@@ -24,7 +24,11 @@ __all__ = ["tune", "TuneResult", "evaluate_instance", "BASELINE_ALPHAS"]
 
 #: The fixed members of the family every tuning result is compared with.
 BASELINE_ALPHAS = {"0": 0.0, "1": 1.0, "2": 2.0, "inf": np.inf}
-_CACHE_FORMAT = 1
+#: Part of every cache key together with ``dalgo.__version__``: raise it when a
+#: change of the numerical code can change a cached result, so that no cache
+#: written by older code is read.  2: shared leaf searches, the β = 2
+#: "partition" path, β-centres started from the members' mean.
+_CACHE_FORMAT = 2
 
 
 def _loss_id(loss):
@@ -126,7 +130,8 @@ class _Cache:
 
     def key(self, instance, role):
         blob = json.dumps({"instance": instance.content_hash(), "role": role,
-                           "config": self.config, "format": _CACHE_FORMAT},
+                           "config": self.config, "format": _CACHE_FORMAT,
+                           "dalgo": __version__},
                           sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 

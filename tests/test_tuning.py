@@ -236,6 +236,11 @@ def test_interrupted_run_resumes_without_recomputing(tmp_path, monkeypatch):
     other.calls = 0
     tune(moved, cache_dir=cache, **kwargs)
     assert other.calls == len(moved)
+    # nor does another version of dalgo (its numerical code may differ)
+    monkeypatch.setattr(dalgo.tuning, "__version__", "0.0.0-other")
+    other.calls = 0
+    tune(train, cache_dir=cache, **kwargs)
+    assert other.calls == len(train)
 
 
 def _truncate(p):
