@@ -101,7 +101,7 @@ class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     tol : float, default=1e-4
         Relative tolerance, as in scikit-learn: a run also stops when the sum of
         squared centre shifts is at most ``tol`` times the mean per-feature
-        variance of ``X``. With ``tol=0`` runs stop only when no label changes,
+        variance of ``X`` (weighted by ``sample_weight``). With ``tol=0`` runs stop only when no label changes,
         which reproduces :func:`dalgo.local_search` (and the execution tree)
         exactly.
     n_local_trials : int, default=None
@@ -137,10 +137,11 @@ class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
         seeds = dalpha_seeding(Xs, n_clusters, alpha, z, sample_weight=w[order])
         run = local_search(Xs, seeds, beta=beta, center=center, max_iter=max_iter,
-                           tol=tol * np.mean(X.var(axis=0)), sample_weight=w[order])
+                           tol=tol * v, sample_weight=w[order])
         labels_[order] = run.labels
 
-    and ``seeds_ = order[seeds]``. With ``tol=0`` this reproduces the fit bit for
+    and ``seeds_ = order[seeds]``, where ``v`` is the mean over features of the
+    ``w``-weighted variance of ``Xs``. With ``tol=0`` this reproduces the fit bit for
     bit. ``sample_weight`` multiplies the seeding weights as well as the
     objective, so a weight of 0 acts as removing the point and an integer weight
     as repeating it.
