@@ -11,11 +11,11 @@ which gives
   each cell the exact mean of the test curves at that α.
 
 Local searches: medoid centres with β ∈ {1, 2, 3} on every data set (the variant the theory
-analyses; a few seconds per instance thanks to the leaf searches sharing their work,
+analyses; a second or two per instance thanks to the leaf searches sharing their work,
 :class:`dalgo.local_search.SharedLocalSearch`), and Euclidean centres with β ∈ {1, 1.5, 2, 3}
-on the 2-D Gaussian grid (Euclidean β ≠ 2 solves an iterative Weiszfeld/IRLS problem for every
-distinct cluster: 7 s per digits instance and about 80 s per MNIST instance, too slow for the
-protocol size on 2 cores).
+on the Gaussian grid and β ∈ {1, 2, 3} on digits (Euclidean β ≠ 2 solves an iterative
+Weiszfeld/IRLS problem for every distinct cluster: about 4 s per digits instance and per β,
+but over a minute per MNIST instance, too slow for the protocol size on 2 cores).
 
 Outputs: ``docs/results/beta_<name>_<center>.png`` (two panels: loss vs β, heat map) and
 ``docs/results/beta_<name>_<center>.json``.
@@ -24,6 +24,7 @@ Usage::
 
     python experiments/beta.py                       # all five data sets, medoids, 200 + 200
     python experiments/beta.py --datasets gaussian_grid --center euclidean --betas 1 1.5 2 3
+    python experiments/beta.py --datasets digits --center euclidean --betas 1 2 3
     python experiments/beta.py --smoke --out-dir /tmp/x --cache /tmp/xc
 """
 
