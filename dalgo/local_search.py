@@ -29,8 +29,12 @@ BETA_CENTER_RTOL = 1e-7
 #: Minimum-enclosing-ball (β = ∞) solver limits: relative duality gap.
 MEB_MAX_ITER = 20000
 MEB_RTOL = 1e-9
-#: Memory that :class:`SharedLocalSearch` may spend on remembered centres.
-SHARED_CENTER_BYTES = 256 * 2**20
+#: Memory that :class:`SharedLocalSearch` may spend on what it remembers
+#: (partitions, run endings, centres); past it, it forgets everything and
+#: starts remembering afresh (results do not depend on it).
+SHARED_MEMORY_BYTES = 512 * 2**20
+#: Bookkeeping bytes counted per remembered entry besides its arrays.
+_ENTRY_OVERHEAD = 100
 
 
 @dataclass(frozen=True)
@@ -326,15 +330,24 @@ class SharedLocalSearch:
         False lets the β = 2 Gram path skip computing the final centres
         (``centers`` is then None).
 
+    Attributes
+    ----------
+    n_runs : int
+        Runs so far.
+    n_shared : int
+        Runs that ended on a remembered partition.
+    n_resets : int
+        How often the memory budget made it forget everything.
+
     Notes
     -----
     β = 2 runs with more than ``PARTITION_MAX_FEATURES`` features go straight
     to :func:`local_search`'s Gram path, which is already a few microseconds per
     iteration (its incremental sums depend on the run's history, so they cannot
     be shared); so do medoid searches without a distance matrix
-    (``n_samples > GRAM_MAX_SAMPLES``).  Remembered centres are dropped
-    when they exceed ``SHARED_CENTER_BYTES`` (correctness does not depend on
-    them).
+    (``n_samples > GRAM_MAX_SAMPLES``).  Memory is bounded by
+    ``SHARED_MEMORY_BYTES``: past it everything remembered is dropped
+    (correctness does not depend on it, only speed).
 
     Examples
     --------
@@ -381,9 +394,10 @@ class SharedLocalSearch:
         self._states = {}
         self._endings = []
         self._centers = {}
-        self._center_bytes = 0
+        self._bytes = 0
         self.n_runs = 0
         self.n_shared = 0
+        self.n_resets = 0
 
     def run(self, seeds):
         """Local search from the points ``seeds`` (indices); a :class:`LocalSearchResult`."""
@@ -413,6 +427,7 @@ class SharedLocalSearch:
             key = labels.astype(key_dtype).tobytes()
             if key == prev_key:
                 self._endings.append((labels, dist, centers))
+                self._bytes += labels.nbytes + dist.nbytes + centers.nbytes + _ENTRY_OVERHEAD
                 return self._finish(path, len(self._endings) - 1, t, 0)
             known = self._states.get(key)
             if known is not None and t + known[1] <= self.max_iter:
@@ -430,10 +445,13 @@ class SharedLocalSearch:
     def _finish(self, path, ending, t, steps_left):
         """Remember the path's partitions; the result of ending ``ending`` at step
         ``t + steps_left``."""
+        labels, dist, centers = self._endings[ending]
+        result = self._result(labels.copy(), dist.copy(), centers.copy(), t + steps_left, True)
         for key, t_key in path:
             self._states[key] = (ending, t + steps_left - t_key)
-        labels, dist, centers = self._endings[ending]
-        return self._result(labels.copy(), dist.copy(), centers.copy(), t + steps_left, True)
+            self._bytes += len(key) + _ENTRY_OVERHEAD
+        self._forget_if_full()
+        return result
 
     def _update_centers(self, labels, counts, centers):
         order = np.argsort(labels, kind="stable")
@@ -456,12 +474,17 @@ class SharedLocalSearch:
         return out
 
     def _remember_center(self, key, value):
-        size = len(key) + getattr(value, "nbytes", 8)
-        if self._center_bytes + size > SHARED_CENTER_BYTES:
-            self._centers.clear()
-            self._center_bytes = 0
         self._centers[key] = value
-        self._center_bytes += size
+        self._bytes += len(key) + getattr(value, "nbytes", 8) + _ENTRY_OVERHEAD
+        self._forget_if_full()
+
+    def _forget_if_full(self):
+        if self._bytes > SHARED_MEMORY_BYTES:
+            self._states.clear()
+            self._endings.clear()
+            self._centers.clear()
+            self._bytes = 0
+            self.n_resets += 1
 
     def _result(self, labels, dist, centers, n_iter, converged):
         if self.center == "medoid":
