@@ -6,7 +6,7 @@ import numpy as np
 
 from dalgo.local_search import gram_matrix
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -248,6 +248,8 @@ def test_position_non_decreasing_in_alpha(X, data):
              elements=st.one_of(st.just(0.0), st.floats(1e-6, 1e6))),
     z=st.floats(0.0, 1.0, exclude_max=True),
 )
+# found by hypothesis: a z = 0 draw, where α = 1e4 still picks the nearer point
+@example(D=np.array([272103.0, 253478.0]), z=0.0)
 def test_choose_position_kernel_monotone_no_nan(D, z):
     """The kernel rule alone, with zeros and huge ranges: valid and monotone."""
     assume(np.any(D > 0))
@@ -256,7 +258,7 @@ def test_choose_position_kernel_monotone_no_nan(D, z):
     lw = np.empty(D.shape[0])
     n_zero = _kernels.sort_by_distance(D, np.zeros(D.shape[0]), order, logd, lw)
     prev = -1
-    for a in ALPHAS + [1e4, 1e6]:
+    for a in sorted(ALPHAS + [1e4, 1e6]):  # increasing α, inf last
         pos = _kernels.choose_position(logd, lw, n_zero, a, z)
         assert n_zero <= pos < D.shape[0]
         assert D[order[pos]] > 0
