@@ -107,10 +107,7 @@ def plot(name, res, paired, out_path):
         ax.errorbar([xb], [b["test_loss"]], yerr=[b["test_se"]], fmt=markers[key], color="k",
                     ms=6, capsize=3, mfc="white" if key != "2" else "k",
                     label=f"{lab}: {b['test_loss']:.3f} ± {b['test_se']:.3f}")
-    ticks = [0, 2, 5, 10, 15, 20]
-    ax.set_xticks(ticks + [inf_x])
-    ax.set_xticklabels([str(t) for t in ticks] + ["∞"])
-    ax.set_xlim(-0.3, inf_x + 0.6)
+    alpha_axis(ax, inf_x)
     ax.set_xlabel("α  (seeding exponent of d^α sampling; pieces in (20, ∞) not drawn)")
     ax.set_ylabel("Hamming loss (fraction of points misclustered)")
     ax.set_title(f"{NAMES[name]}: exact loss vs α, β = {beta:g} (Lloyd's, Euclidean), "
@@ -166,6 +163,14 @@ def configurations(family, kpp_losses):
                          "train_curve": res.train_curves[b],
                          "baselines": res.baselines_by_beta[b]})
     return rows
+
+
+def alpha_axis(ax, inf_x):
+    """Ticks 0 … 20 and ∞ (drawn at ``inf_x``) on the α axis."""
+    ticks = [0, 2, 5, 10, 15, 20]
+    ax.set_xticks(ticks + [inf_x])
+    ax.set_xticklabels([str(t) for t in ticks] + ["∞"])
+    ax.set_xlim(-0.3, inf_x + 0.6)
 
 
 def run_one(name, args, log):
@@ -354,10 +359,7 @@ def plot_family(name, configs, res, best, out_path):
     ax.axhline(kpp["test_loss"], color="k", lw=0.8, ls=":",
                label=f"k-means++ (α = 2, β = 2, Euclidean): {kpp['test_loss']:.3f} ± "
                      f"{kpp['test_se']:.3f}")
-    ticks = [0, 2, 5, 10, 15, 20]
-    ax.set_xticks(ticks + [inf_x])
-    ax.set_xticklabels([str(t) for t in ticks] + ["∞"])
-    ax.set_xlim(-0.3, inf_x + 0.6)
+    alpha_axis(ax, inf_x)
     ax.set_xlabel("α  (seeding exponent of d^α sampling)")
     ax.set_ylabel("mean test Hamming loss (fraction misclustered)")
     ax.set_title(f"{NAMES[name]}: test loss vs α per local search (averaged over α ± 0.25, "
