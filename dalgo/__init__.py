@@ -7,7 +7,7 @@ clustering instances — exactly in α — and check how well it generalises.
 __version__ = "0.1.0"
 
 from .seeding import dalpha_seeding, draw_z, greedy_kmeans_plusplus
-from .local_search import LocalSearchResult, local_search
+from .local_search import LocalSearchResult, SharedLocalSearch, local_search
 from .losses import (
     beta_cost,
     hamming_loss,
@@ -54,6 +54,7 @@ __all__ = [
     "LocalSearchResult",
     "Piece",
     "PiecewiseConstant",
+    "SharedLocalSearch",
     "TuneResult",
     "alpha_pieces",
     "beta_cost",

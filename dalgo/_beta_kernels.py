@@ -93,7 +93,7 @@ def cluster_beta_center(X, w, members, beta, inner_max_iter, inner_rtol, buf, wb
     weights are zero), never from an earlier centre: the centre is a function of
     the member set alone, so a β-Lloyd's run is a function of its current
     partition.  That is what lets many runs on one instance share their work
-    (:class:`dalgo.local_search.SharedLocalSearch`) and stay bit-identical to a
+    (:class:`dalgo.SharedLocalSearch`) and stay bit-identical to a
     single run.  ``buf`` (>= m, d) and ``wbuf`` (>= m,) are scratch.
     """
     m = members.shape[0]

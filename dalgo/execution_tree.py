@@ -287,7 +287,7 @@ def loss_curve(X, n_clusters, z, *, y=None, loss="hamming", beta=2.0, center="eu
     -----
     One local search per leaf of the execution tree, with the arithmetic of
     :func:`dalgo.local_search` with ``algorithm="auto"``. The leaves share their
-    work through :class:`dalgo.local_search.SharedLocalSearch`: a run that
+    work through :class:`dalgo.SharedLocalSearch`: a run that
     reaches a partition an earlier leaf went through ends as that leaf did, and
     the centre of a member set is solved once. For β = 2 in more than
     ``PARTITION_MAX_FEATURES`` dimensions each run instead uses the instance's

@@ -352,7 +352,7 @@ class SharedLocalSearch:
     Examples
     --------
     >>> import numpy as np
-    >>> from dalgo.local_search import SharedLocalSearch, local_search
+    >>> from dalgo import SharedLocalSearch, local_search
     >>> X = np.random.default_rng(0).normal(size=(60, 2))
     >>> shared = SharedLocalSearch(X, beta=1.0)
     >>> a = shared.run(np.array([0, 1, 2]))

@@ -12,7 +12,7 @@ which gives
 
 Local searches: medoid centres with β ∈ {1, 2, 3} on every data set (the variant the theory
 analyses; a second or two per instance thanks to the leaf searches sharing their work,
-:class:`dalgo.local_search.SharedLocalSearch`), and Euclidean centres with β ∈ {1, 1.5, 2, 3}
+:class:`dalgo.SharedLocalSearch`), and Euclidean centres with β ∈ {1, 1.5, 2, 3}
 on the Gaussian grid and β ∈ {1, 2, 3} on digits (Euclidean β ≠ 2 solves an iterative
 Weiszfeld/IRLS problem for every distinct cluster: about 4 s per digits instance and per β,
 but over a minute per MNIST instance, too slow for the protocol size on 2 cores).

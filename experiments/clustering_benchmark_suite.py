@@ -19,7 +19,7 @@ the same z.
 Size selection (skipped data sets are listed in the output): every data set with at most
 ``--min-n`` (2500) points, and larger ones up to ``--max-n`` (10,000) points if n·k is at most
 ``--max-nk`` (30,000).  The trees have ≈ 0.3–0.5·n·k leaves, each a local search over all n
-points; in ≤ 16 dimensions these share their work (``dalgo.local_search.SharedLocalSearch``),
+points; in ≤ 16 dimensions these share their work (``dalgo.SharedLocalSearch``),
 so the bound is on the tree and its sorts rather than the searches.  The 100,000-point sets
 (birch1, birch2, worms_2) and the sipu sets with k ≥ 15 stay out of reach on 2 cores.
 
