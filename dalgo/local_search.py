@@ -147,8 +147,7 @@ def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0
     beta = check_beta(beta)
     center = check_center(center)
     w = check_sample_weight(sample_weight, n)
-    if isinstance(max_iter, bool) or int(max_iter) != max_iter or max_iter < 1:
-        raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}.")
+    max_iter = _check_max_iter(max_iter)
     tol = float(tol)
     if not np.isfinite(tol) or tol < 0:
         raise ValueError(f"tol must be a finite number >= 0; got {tol}.")
@@ -158,6 +157,12 @@ def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0
     init_idx, init_centers = _check_init(init, X)
     return _local_search(X, w, init_idx, init_centers, beta=beta, center=center,
                          max_iter=int(max_iter), tol=tol, algorithm=algorithm)
+
+
+def _check_max_iter(max_iter):
+    if isinstance(max_iter, bool) or int(max_iter) != max_iter or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}.")
+    return int(max_iter)
 
 
 def _check_init(init, X):
@@ -317,10 +322,10 @@ class SharedLocalSearch:
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
-        The instance (validated by the caller).
+    X : array-like of shape (n_samples, n_features)
+        The instance.
     beta : float
-        Exponent of the local search, ``inf`` for k-center.
+        Exponent of the local search, >= 1 or ``np.inf`` (k-center).
     center : {"euclidean", "medoid"}, default="euclidean"
     max_iter : int, default=300
     sample_weight : ndarray of shape (n_samples,) or None
@@ -363,26 +368,30 @@ class SharedLocalSearch:
 
     def __init__(self, X, *, beta, center="euclidean", max_iter=300, sample_weight=None,
                  gram=None, distances=None, want_centers=True):
+        X = check_points(X)
+        n = X.shape[0]
+        for name, matrix in (("gram", gram), ("distances", distances)):
+            if matrix is not None and np.shape(matrix) != (n, n):
+                raise ValueError(f"{name} must have shape ({n}, {n}); got {np.shape(matrix)}.")
         self.X = X
         self.want_centers = want_centers
-        self.beta = float(beta)
-        self.center = center
-        self.max_iter = int(max_iter)
-        n = X.shape[0]
-        self.w = np.ones(n) if sample_weight is None else sample_weight
+        self.beta = check_beta(beta)
+        self.center = check_center(center)
+        self.max_iter = _check_max_iter(max_iter)
+        self.w = check_sample_weight(sample_weight, n)
         self.gram = gram
         self.distances = distances
-        if center == "medoid" and distances is None and n <= GRAM_MAX_SAMPLES:
+        if self.center == "medoid" and distances is None and n <= GRAM_MAX_SAMPLES:
             self.distances = np.empty((n, n))
             _kernels.pairwise_distances(X, self.distances)
         euclidean_direct = self.beta == 2.0 and not use_partition(
             X.shape[1], np.zeros(1), 2.0, "euclidean", 0.0, "auto")
-        self._direct = (center == "euclidean" and euclidean_direct) or (
-            center == "medoid" and self.distances is None)
-        if (self._direct and center == "euclidean" and gram is None
-                and use_gram(n, np.zeros(1), 2.0, center, 0.0, "auto", X.shape[1])):
+        self._direct = (self.center == "euclidean" and euclidean_direct) or (
+            self.center == "medoid" and self.distances is None)
+        if (self._direct and self.center == "euclidean" and gram is None
+                and use_gram(n, np.zeros(1), 2.0, self.center, 0.0, "auto", X.shape[1])):
             self.gram = gram_matrix(X)
-        if center == "medoid" and self.distances is not None:
+        if self.center == "medoid" and self.distances is not None:
             self._dpow = _beta_kernels.power_matrix(self.distances, self.beta)
         if np.isinf(self.beta):
             self._inner = (MEB_MAX_ITER, MEB_RTOL)
@@ -401,7 +410,9 @@ class SharedLocalSearch:
 
     def run(self, seeds):
         """Local search from the points ``seeds`` (indices); a :class:`LocalSearchResult`."""
-        seeds = np.asarray(seeds, dtype=np.intp)
+        if np.asarray(seeds).dtype.kind not in "iu":
+            raise TypeError("SharedLocalSearch.run needs the seeds as point indices (integers).")
+        seeds, _ = _check_init(seeds, self.X)
         self.n_runs += 1
         if self._direct:
             return _local_search(self.X, self.w, seeds, self.X[seeds], beta=self.beta,

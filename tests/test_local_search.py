@@ -409,3 +409,32 @@ def test_shared_search_when_memory_is_full(monkeypatch, center):
         _assert_same_result(shared.run(s), local_search(X, s, beta=1.0, center=center))
     assert shared._bytes <= 20000
     assert shared.n_resets > 0 and shared.n_shared > 0
+
+
+@pytest.mark.parametrize(
+    "kwargs, run_with, exc, match",
+    [
+        (dict(beta=0.5), None, ValueError, "beta"),
+        (dict(beta=np.nan), None, ValueError, "beta"),
+        (dict(center="mean"), None, ValueError, "center"),
+        (dict(max_iter=0), None, ValueError, "max_iter"),
+        (dict(sample_weight=-np.ones(20)), None, ValueError, "weight"),
+        (dict(distances=np.zeros((3, 3))), None, ValueError, "distances"),
+        (dict(), np.array([0, 20]), ValueError, "init indices"),
+        (dict(), np.array([[0.0, 0.0]]), TypeError, "point indices"),
+        (dict(), np.array([], dtype=int), ValueError, "1-D"),
+    ],
+)
+def test_shared_search_bad_input(kwargs, run_with, exc, match):
+    X = _blobs(9, n=20, d=2, k=2)
+    args = {"beta": 1.0, **kwargs}
+    with pytest.raises(exc, match=match):
+        ls_module.SharedLocalSearch(X, **args).run(
+            np.array([0, 1]) if run_with is None else run_with)
+
+
+def test_shared_search_rejects_nan_points():
+    X = _blobs(9, n=20, d=2, k=2)
+    X[3, 1] = np.nan
+    with pytest.raises(ValueError):
+        ls_module.SharedLocalSearch(X, beta=1.0)
