@@ -910,22 +910,6 @@ def medoid_costs(Xc, w, beta, out):
 
 
 @njit(cache=True, nogil=True)
-def medoid_costs_from_distances(Dc, w, beta, out):
-    """Same as :func:`medoid_costs` from a precomputed (m, m) distance block."""
-    m = Dc.shape[0]
-    for a in range(m):
-        total = 0.0
-        for i in range(m):
-            r = Dc[i, a]
-            if np.isinf(beta):
-                if w[i] > 0.0 and r > total:
-                    total = r
-            elif r > 0.0:
-                total += w[i] * r**beta
-        out[a] = total
-
-
-@njit(cache=True, nogil=True)
 def beta_cost(dist, w, beta):
     """``sum_i w_i dist_i^beta`` (``beta = inf``: max over positive weights)."""
     total = 0.0

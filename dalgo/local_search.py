@@ -597,18 +597,15 @@ def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
         return LocalSearchResult(labels, X[medoids].copy(), int(n_iter),
                                  float(_kernels.beta_cost(dist, w, beta)), bool(converged),
                                  center_indices=medoids.copy())
+    # above GRAM_MAX_SAMPLES: no n×n matrix, distances recomputed per candidate
     prev = labels.copy()
     sqd = np.empty((n, k))
     converged = False
     n_iter = 0
 
     def assign():
-        if distances is not None:
-            block = np.ascontiguousarray(distances[:, medoids])
-            _kernels.assign_from_sq_distances(block, labels, dist)
-        else:
-            _assign(X, X[medoids], labels, dist, sqd)
-            np.sqrt(dist, out=dist)
+        _assign(X, X[medoids], labels, dist, sqd)
+        np.sqrt(dist, out=dist)
 
     for n_iter in range(1, max_iter + 1):
         assign()
@@ -620,11 +617,7 @@ def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
             members = np.flatnonzero(labels == c)
             costs = np.empty(members.shape[0])
             wc = np.ascontiguousarray(w[members])
-            if distances is not None:
-                block = np.ascontiguousarray(distances[np.ix_(members, members)])
-                _kernels.medoid_costs_from_distances(block, wc, beta, costs)
-            else:
-                _kernels.medoid_costs(np.ascontiguousarray(X[members]), wc, beta, costs)
+            _kernels.medoid_costs(np.ascontiguousarray(X[members]), wc, beta, costs)
             medoids[c] = members[int(np.argmin(costs))]
         for p, _, c in moves:
             if np.sum(labels == c) == 1:
