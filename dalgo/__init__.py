@@ -6,6 +6,7 @@ clustering instances — exactly in α — and check how well it generalises.
 
 __version__ = "0.1.0"
 
+from ._validation import InvalidParameterError
 from .seeding import dalpha_seeding, draw_z, greedy_kmeans_plusplus
 from .local_search import LocalSearchResult, SharedLocalSearch, local_search
 from .losses import (
@@ -40,7 +41,7 @@ from .datasets import (
     load_mnist,
 )
 from .tuning import TuneResult, tune
-from . import generalization
+from . import generalization, random_state
 
 __all__ = [
     "AlphaBetaKMeans",
@@ -51,6 +52,7 @@ __all__ = [
     "GaussianGrid",
     "Instance",
     "InstanceDistribution",
+    "InvalidParameterError",
     "LocalSearchResult",
     "Piece",
     "PiecewiseConstant",
@@ -62,6 +64,7 @@ __all__ = [
     "draw_z",
     "from_torchvision",
     "generalization",
+    "random_state",
     "greedy_kmeans_plusplus",
     "hamming_loss",
     "instances_from_benchmark_battery",

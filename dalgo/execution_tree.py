@@ -24,7 +24,8 @@ from .local_search import GRAM_MAX_SAMPLES, SharedLocalSearch, gram_matrix, use_
 from .losses import get_loss
 from .piecewise import PiecewiseConstant
 
-__all__ = ["Piece", "alpha_pieces", "loss_curve", "loss_curves", "check_alpha_range"]
+__all__ = ["Piece", "alpha_pieces", "check_alpha_range", "instance_loss_curves", "loss_curve",
+           "loss_curves"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -223,6 +224,39 @@ def loss_curves(X, n_clusters, z, *, y=None, loss="hamming", betas=(2.0,),
     if return_pieces:
         return curves, pieces
     return curves
+
+
+def instance_loss_curves(instance, *, loss_fn, betas, center, alpha_range, max_iter):
+    """Exact loss curves of a validated :class:`dalgo.Instance` for several β, with timings.
+
+    The building block of :func:`dalgo.tune` and of the experiments: one execution tree,
+    then one shared local search per β over its leaves.
+
+    Parameters
+    ----------
+    instance : Instance
+        Holds ``X``, ``y``, ``n_clusters`` and ``z`` (already validated).
+    loss_fn : callable
+        ``loss_fn(labels, instance, result) -> float``, as returned by
+        :func:`dalgo.losses.get_loss`.
+    betas : sequence of float
+        Validated β values.
+    center : {"euclidean", "medoid"}
+    alpha_range : (float, float)
+        Validated, see :func:`check_alpha_range`.
+    max_iter : int
+
+    Returns
+    -------
+    curves : dict
+        β → :class:`PiecewiseConstant` over ``alpha_range``.
+    pieces : list of Piece
+        The tree's leaves.
+    timings : dict
+        ``{"tree_seconds": ..., "search_seconds": ...}``.
+    """
+    lo, hi = alpha_range
+    return _instance_curves(instance, loss_fn, list(betas), center, lo, hi, max_iter)
 
 
 def _instance_curves(instance, loss_fn, betas, center, lo, hi, max_iter):

@@ -25,6 +25,10 @@ settings.register_profile(
 settings.load_profile(os.environ.get("DALGO_HYPOTHESIS_PROFILE", "ci"))
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# The library has no developer-folder fallback: the tests point it at the shared data
+# folder through the documented environment variable (unless the caller chose one).
+if SHARED_DATA.is_dir():
+    os.environ.setdefault("DALGO_DATA", str(SHARED_DATA))
 
 
 @pytest.fixture(params=[0, 1, 42])

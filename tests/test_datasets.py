@@ -3,6 +3,8 @@
 import gzip
 import os
 import pickle
+
+from dalgo.datasets.safe_pickle import ALLOWED_GLOBALS, safe_loads
 import struct
 from pathlib import Path
 
@@ -151,21 +153,19 @@ def test_find_data_file_env_and_error(monkeypatch, tmp_path):
     assert "DALGO_DATA" in msg and "data_dir" in msg and "--data-dir" in msg
 
 
-def test_find_data_file_fallbacks_listed(monkeypatch, tmp_path):
+def test_find_data_file_has_no_developer_fallback(monkeypatch, tmp_path):
+    """Without data_dir or $DALGO_DATA nothing is guessed, not even ../shared/data."""
     monkeypatch.delenv("DALGO_DATA", raising=False)
+    (tmp_path / "shared" / "data").mkdir(parents=True)
+    (tmp_path / "shared" / "data" / "here.txt").write_text("ok")
     work = tmp_path / "repo"
     work.mkdir()
     monkeypatch.chdir(work)
     with pytest.raises(FileNotFoundError) as info:
-        find_data_file(["surely-missing-file.xyz"])
+        find_data_file(["here.txt"], what="test file")
     msg = str(info.value)
-    assert str(tmp_path / "shared" / "data" / "surely-missing-file.xyz") in msg
-    repo_fallback = Path(D.__file__).resolve().parents[2] / "shared" / "data" / "surely-missing-file.xyz"
-    assert str(repo_fallback) in msg
-    # the cwd fallback finds files
-    (tmp_path / "shared" / "data").mkdir(parents=True)
-    (tmp_path / "shared" / "data" / "here.txt").write_text("ok")
-    assert find_data_file(["here.txt"]).resolve() == (tmp_path / "shared" / "data" / "here.txt").resolve()
+    assert "test file not found" in msg and "here.txt" in msg
+    assert "DALGO_DATA" in msg and "data_dir" in msg and "--data-dir" in msg
 
 
 # ----------------------------------------------------------------------------- digits
@@ -343,16 +343,16 @@ def test_restricted_unpickler_refuses_os_system(tmp_path):
         load_cifar10(tmp_path)
     assert not marker.exists()
     with pytest.raises(pickle.UnpicklingError):
-        D._restricted_load(payload)
+        safe_loads(payload, encoding="bytes")
 
 
 def test_restricted_unpickler_refuses_codecs_tricks():
     # _codecs.encode is allowed only as str -> latin-1 (how protocol 2 encodes bytes)
     payload = b"\x80\x02c_codecs\nencode\nX\x01\x00\x00\x00aX\x06\x00\x00\x00base64\x86R."
     with pytest.raises(pickle.UnpicklingError, match="latin-1"):
-        D._restricted_load(payload)
+        safe_loads(payload, encoding="bytes")
     ok = b"\x80\x02c_codecs\nencode\nX\x01\x00\x00\x00aX\x06\x00\x00\x00latin1\x86R."
-    assert D._restricted_load(ok) == b"a"
+    assert safe_loads(ok, encoding="bytes") == b"a"
 
 
 @given(
@@ -361,12 +361,12 @@ def test_restricted_unpickler_refuses_codecs_tricks():
 )
 def test_restricted_unpickler_allowlist(module, name):
     payload = b"\x80\x02c" + module.encode() + b"\n" + name.encode() + b"\n."
-    allowed = (module, name) in D._BatchUnpickler._ALLOWED
+    allowed = (module, name) in ALLOWED_GLOBALS
     if allowed:
-        assert callable(D._restricted_load(payload))
+        assert callable(safe_loads(payload, encoding="bytes"))
     else:
         with pytest.raises(pickle.UnpicklingError, match="refusing"):
-            D._restricted_load(payload)
+            safe_loads(payload, encoding="bytes")
 
 
 def test_restricted_unpickler_reads_python2_style_pickle():
@@ -375,7 +375,7 @@ def test_restricted_unpickler_reads_python2_style_pickle():
     arr = np.arange(6, dtype=np.uint8).reshape(2, 3)
     py3 = pickle.dumps({b"data": arr, b"labels": [1, 2]}, protocol=2)
     py2ish = py3.replace(b"numpy._core.multiarray", b"numpy.core.multiarray")
-    out = D._restricted_load(py2ish)
+    out = safe_loads(py2ish, encoding="bytes")
     assert np.array_equal(out[b"data"], arr) and out[b"labels"] == [1, 2]
 
 

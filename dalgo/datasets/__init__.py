@@ -7,31 +7,25 @@ Preprocessing (scaling, PCA) is *not* done here; it belongs to the instance dist
 
 Where the files are
 -------------------
-Loaders that read files take ``data_dir``. When it is ``None`` the environment variable
-``DALGO_DATA`` is used; when that is unset too, two developer conveniences are tried:
-``../shared/data`` relative to the current working directory and ``shared/data`` beside the
-repository checkout. A missing file raises :class:`FileNotFoundError` listing every path that
-was looked at and how to point dalgo at the data (``data_dir=...``, ``--data-dir`` on the
-command line, or ``DALGO_DATA``).
+Loaders that read files take ``data_dir``; when it is ``None`` the environment variable
+``DALGO_DATA`` names the folder (:mod:`dalgo.datasets.paths`). A missing file raises
+:class:`FileNotFoundError` listing every path that was looked at and how to point dalgo at
+the data.
 
 Security
 --------
-CIFAR-10 python batches are pickles. They are read with a restricted unpickler that resolves
-only the handful of globals the batch format needs (numpy's array reconstruction, ``ndarray``,
-``dtype`` and a latin-1-only ``_codecs.encode``); anything else, e.g. ``os.system``, raises
+CIFAR-10 python batches are pickles. They are read with dalgo's restricted unpickler
+(:mod:`dalgo.datasets.safe_pickle`); a forbidden global, e.g. ``os.system``, raises
 :class:`pickle.UnpicklingError`. ``.npz`` files are read with ``allow_pickle=False``.
 """
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
-import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -51,14 +45,10 @@ __all__ = [
     "DATA_ENV_VAR",
 ]
 
-#: Environment variable naming the data directory.
-DATA_ENV_VAR = "DALGO_DATA"
-
-_HOW_TO = (
-    "Point dalgo at the folder that holds the data with the data_dir= argument, "
-    "the --data-dir option of the `dalgo` command, or the environment variable "
-    f"{DATA_ENV_VAR}. dalgo never downloads data."
-)
+from .paths import DATA_ENV_VAR, find_data_file, get_data_dir
+from .paths import HOW_TO as _HOW_TO
+from .paths import read_bytes as _read_bytes
+from .safe_pickle import safe_loads
 
 
 # --------------------------------------------------------------------------------------
@@ -196,117 +186,6 @@ class Dataset:
 # --------------------------------------------------------------------------------------
 # Where the data are
 # --------------------------------------------------------------------------------------
-
-
-def get_data_dir(data_dir=None) -> Path | None:
-    """The data directory given by the user: the argument, else ``$DALGO_DATA``, else None.
-
-    Parameters
-    ----------
-    data_dir : str or path-like or None, default=None
-        Explicit directory; ``~`` is expanded.
-
-    Returns
-    -------
-    pathlib.Path or None
-        None when neither the argument nor the environment variable is set (the loaders then
-        try the developer fallbacks, see :func:`find_data_file`).
-
-    Examples
-    --------
-    >>> str(get_data_dir("/data/dalgo"))
-    '/data/dalgo'
-    """
-    if data_dir is not None:
-        return Path(os.fspath(data_dir)).expanduser()
-    env = os.environ.get(DATA_ENV_VAR)
-    if env:
-        return Path(env).expanduser()
-    return None
-
-
-def _search_roots(data_dir=None) -> list[Path]:
-    root = get_data_dir(data_dir)
-    if root is not None:
-        return [root]
-    candidates = [
-        Path.cwd() / ".." / "shared" / "data",
-        Path(__file__).resolve().parents[2] / "shared" / "data",
-    ]
-    roots: list[Path] = []
-    seen = set()
-    for c in candidates:
-        key = os.path.normpath(os.path.abspath(c))
-        if key not in seen:
-            seen.add(key)
-            roots.append(Path(key))
-    return roots
-
-
-def find_data_file(relative_candidates: Iterable[str | os.PathLike], data_dir=None) -> Path:
-    """Return the first existing ``root / candidate``; raise a helpful error if none exists.
-
-    Parameters
-    ----------
-    relative_candidates : iterable of str or path-like
-        Paths relative to the data directory, tried in order for each root.
-    data_dir : str or path-like or None, default=None
-        The data directory. None: ``$DALGO_DATA``; if that is unset as well,
-        ``../shared/data`` relative to the working directory and ``shared/data`` beside the
-        repository are tried.
-
-    Returns
-    -------
-    pathlib.Path
-        The first candidate that exists (file or directory).
-
-    Raises
-    ------
-    FileNotFoundError
-        Naming every path looked at and how to point dalgo at the data.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     _ = (pathlib.Path(d) / "b.txt").write_text("hi")
-    ...     find_data_file(["a.txt", "b.txt"], data_dir=d).name
-    'b.txt'
-    """
-    candidates = [Path(os.fspath(c)) for c in relative_candidates]
-    if not candidates:
-        raise ValueError("relative_candidates is empty")
-    looked: list[str] = []
-    roots = _search_roots(data_dir)
-    for root in roots:
-        for cand in candidates:
-            path = root / cand
-            if path.exists():
-                return path
-            looked.append(str(path))
-    origin = (
-        "data_dir argument"
-        if data_dir is not None
-        else (f"${DATA_ENV_VAR}" if os.environ.get(DATA_ENV_VAR) else "developer fallbacks (no data_dir, no $" + DATA_ENV_VAR + ")")
-    )
-    listing = "\n  ".join(looked)
-    raise FileNotFoundError(
-        f"none of the expected data files was found (data directory from the {origin}); looked at:\n  "
-        f"{listing}\n{_HOW_TO}"
-    )
-
-
-def _read_bytes(path: Path) -> bytes:
-    """Read a file, decompressing it when it is gzip (detected by content, not by name)."""
-    with open(path, "rb") as fh:
-        head = fh.read(2)
-    if head == b"\x1f\x8b":
-        try:
-            with gzip.open(path, "rb") as fh:
-                return fh.read()
-        except (OSError, EOFError) as exc:
-            raise ValueError(f"{path}: corrupt gzip file ({exc})") from exc
-    return Path(path).read_bytes()
 
 
 # --------------------------------------------------------------------------------------
@@ -510,65 +389,9 @@ def load_mnist(data_dir=None, *, subset: str = "test") -> Dataset:
 # CIFAR-10 (npz and official python batches)
 # --------------------------------------------------------------------------------------
 
-_NP_RECONSTRUCT = np.ndarray.__reduce__(np.zeros(1))[0]
-_NP_FROMBUFFER = np.zeros(1).__reduce_ex__(5)[0]
-
-
-def _latin1_encode(obj, encoding="latin1", errors="strict"):
-    """The only use of ``_codecs.encode`` that pickle protocol < 3 makes: str → latin-1 bytes."""
-    if not isinstance(obj, str) or str(encoding).lower().replace("-", "").replace("_", "") not in (
-        "latin1",
-        "iso88591",
-    ):
-        raise pickle.UnpicklingError(
-            f"refusing _codecs.encode({type(obj).__name__}, {encoding!r}): only str → latin-1 is allowed"
-        )
-    return obj.encode("latin-1", errors="strict")
-
-
-class _BatchUnpickler(pickle.Unpickler):
-    """Unpickler for CIFAR-10 python batches that resolves only what the format needs.
-
-    The batches hold a dict of bytes/str keys, lists, ints, bytes and numpy arrays. The
-    only globals that entails are numpy's array reconstructor (module ``numpy.core.multiarray``
-    in old pickles, ``numpy._core.multiarray`` in new ones; ``numpy._core.numeric._frombuffer``
-    for protocol 5), ``numpy.ndarray``, ``numpy.dtype``, and ``_codecs.encode`` (protocol-2
-    pickles written by Python 3 encode bytes through it; only str → latin-1 is honoured).
-    Everything else raises :class:`pickle.UnpicklingError`.
-    """
-
-    _ALLOWED = {
-        ("numpy.core.multiarray", "_reconstruct"): _NP_RECONSTRUCT,
-        ("numpy._core.multiarray", "_reconstruct"): _NP_RECONSTRUCT,
-        ("numpy.core.numeric", "_frombuffer"): _NP_FROMBUFFER,
-        ("numpy._core.numeric", "_frombuffer"): _NP_FROMBUFFER,
-        ("numpy", "ndarray"): np.ndarray,
-        ("numpy", "dtype"): np.dtype,
-        ("_codecs", "encode"): _latin1_encode,
-    }
-
-    def find_class(self, module, name):
-        key = (module, name)
-        if key in self._ALLOWED:
-            return self._ALLOWED[key]
-        raise pickle.UnpicklingError(
-            f"refusing to load global {module}.{name}: a CIFAR-10 batch needs only numpy arrays, "
-            "lists, ints and strings (restricted unpickler)"
-        )
-
-
-def _restricted_load(data: bytes):
-    try:
-        return _BatchUnpickler(io.BytesIO(data), encoding="bytes").load()
-    except pickle.UnpicklingError:
-        raise
-    except Exception as exc:  # malformed stream: EOFError, ValueError, TypeError, ...
-        raise pickle.UnpicklingError(f"malformed pickle ({type(exc).__name__}: {exc})") from exc
-
-
 def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """One official batch → (images uint8 (n, 32, 32, 3) HWC, labels int64)."""
-    obj = _restricted_load(_read_bytes(path))
+    obj = safe_loads(_read_bytes(path), encoding="bytes")
     if not isinstance(obj, dict):
         raise ValueError(f"{path}: a CIFAR-10 batch is a dict, got {type(obj).__name__}")
     norm = {(k.decode("latin-1") if isinstance(k, bytes) else k): v for k, v in obj.items()}
