@@ -203,7 +203,7 @@ def check_sample_weight(sample_weight, n_samples):
     if not np.all(np.isfinite(w)) or np.any(w < 0):
         raise ValueError("sample_weight must be finite and non-negative.")
     if not np.any(w > 0):
-        raise ValueError("sample_weight must have at least one positive entry.")
+        raise ValueError("sample_weight is zero everywhere: at least one weight must be positive.")
     return w
 
 

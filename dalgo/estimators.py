@@ -1,19 +1,28 @@
 """scikit-learn estimators for the (α, β) Lloyd's family."""
 
 import numbers
+import time
 import warnings
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _kernels
-from ._validation import check_alpha, check_beta, check_center
+from ._validation import (
+    InvalidParameterError,
+    check_alpha,
+    check_beta,
+    check_center,
+    check_positive_int,
+    check_sample_weight,
+)
 from .local_search import _local_search
+from .random_state import check_random_state, spawn_seeds
 from .seeding import _dalpha_seeding, greedy_kmeans_plusplus, log_weights
 
-__all__ = ["AlphaBetaKMeans", "DataDrivenKMeans", "make_generator", "canonical_order"]
+__all__ = ["AlphaBetaKMeans", "DataDrivenKMeans", "canonical_order"]
 
 
 def _mean_weighted_variance(X, w):
@@ -47,35 +56,6 @@ def _complete_seeds(seeds, n, k):
     return np.concatenate([seeds, unused]).astype(np.intp)
 
 
-def make_generator(random_state):
-    """The one generator a fit draws from.
-
-    ``None`` or an int seeds ``np.random.default_rng``; a ``Generator`` is used
-    as is; a legacy ``RandomState`` contributes one seed,
-    ``random_state.randint(2**32)``.
-    """
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(2**32, dtype=np.uint64))
-    if random_state is None or isinstance(random_state, (numbers.Integral, np.integer)):
-        return np.random.default_rng(random_state)
-    raise TypeError(
-        f"random_state must be None, an int, a numpy Generator or RandomState; "
-        f"got {random_state!r}."
-    )
-
-
-def _positive_int(value, name, allow_none=False):
-    if allow_none and value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise TypeError(f"{name} must be a positive integer; got {value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1; got {value}.")
-    return int(value)
-
-
 class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     """Clustering by d^α seeding followed by β-Lloyd's local search.
 
@@ -101,8 +81,8 @@ class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     tol : float, default=1e-4
         Relative tolerance, as in scikit-learn: a run also stops when the sum of
         squared centre shifts is at most ``tol`` times the mean per-feature
-        variance of ``X`` (weighted by ``sample_weight``). With ``tol=0`` runs stop only when no label changes,
-        which reproduces :func:`dalgo.local_search` (and the execution tree)
+        variance of ``X`` (weighted by ``sample_weight``). With ``tol=0`` runs stop only
+        when no label changes, which reproduces :func:`dalgo.local_search` (and the execution tree)
         exactly.
     n_local_trials : int, default=None
         If set, seed with scikit-learn's greedy k-means++ using this many
@@ -131,7 +111,7 @@ class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     Reproducing a fit: ``fit`` works on the rows in :func:`canonical_order`
     (lexicographic), so that the result does not depend on the order of the rows.
     With ``n_local_trials=None`` it makes one generator
-    ``rng = np.random.default_rng(random_state)`` (see :func:`make_generator`
+    ``rng = np.random.default_rng(random_state)`` (see :mod:`dalgo.random_state`
     for other types) and for each of the ``n_init`` runs in turn draws
     ``z = rng.random(n_clusters)``; then, with ``Xs = X[order]``::
 
@@ -180,17 +160,17 @@ class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         self.random_state = random_state
 
     def _check_params(self, X):
-        k = _positive_int(self.n_clusters, "n_clusters")
+        k = check_positive_int(self.n_clusters, "n_clusters")
         if X.shape[0] < k:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={k}.")
-        _positive_int(self.n_init, "n_init")
-        _positive_int(self.max_iter, "max_iter")
-        _positive_int(self.n_local_trials, "n_local_trials", allow_none=True)
+        check_positive_int(self.n_init, "n_init")
+        check_positive_int(self.max_iter, "max_iter")
+        check_positive_int(self.n_local_trials, "n_local_trials", allow_none=True)
         check_alpha(self.alpha)
         check_beta(self.beta)
         check_center(self.center)
         if not isinstance(self.tol, numbers.Real) or not np.isfinite(self.tol) or self.tol < 0:
-            raise ValueError(f"tol must be a finite number >= 0; got {self.tol!r}.")
+            raise InvalidParameterError(f"tol must be a finite number >= 0; got {self.tol!r}.")
 
     def fit(self, X, y=None, sample_weight=None):
         """Cluster ``X``.
@@ -211,12 +191,12 @@ class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
                           accept_sparse=False)
         self._check_params(X)
         X64 = np.ascontiguousarray(X, dtype=np.float64)
-        w = np.ascontiguousarray(_check_sample_weight(sample_weight, X64, dtype=np.float64))
+        w = check_sample_weight(sample_weight, X64.shape[0])
         k = int(self.n_clusters)
         order = canonical_order(X64)
         Xs = np.ascontiguousarray(X64[order])
         ws = np.ascontiguousarray(w[order])
-        rng = make_generator(self.random_state)
+        rng = check_random_state(self.random_state)
         tol = float(self.tol) * _mean_weighted_variance(Xs, ws) if self.tol else 0.0
         logw = log_weights(ws)
         best = None
@@ -278,8 +258,8 @@ class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the β-cost of ``X`` against the fitted centres."""
         dist = np.sqrt(self._sq_distances(X).min(axis=1))
-        w = _check_sample_weight(sample_weight, dist, dtype=np.float64)
-        return -float(_kernels.beta_cost(dist, np.ascontiguousarray(w), float(self.beta)))
+        w = check_sample_weight(sample_weight, dist.shape[0])
+        return -float(_kernels.beta_cost(dist, w, float(self.beta)))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -287,25 +267,14 @@ class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         return tags
 
 
-def _instance_k(item, n_clusters):
-    """k of an Instance or an (X, y[, k]) tuple, as :func:`dalgo.tune` reads it."""
-    if hasattr(item, "n_clusters"):
-        return int(item.n_clusters)
-    parts = tuple(item)
-    if len(parts) == 3:
-        return int(parts[2])
-    if n_clusters is not None:
-        return int(n_clusters)
-    return int(np.unique(np.asarray(parts[1])).shape[0])
-
-
 class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     """Learn (α, β) from labelled instances, then cluster new data with them.
 
-    ``fit(instances)`` runs :func:`dalgo.tune` — the exact empirical risk
-    minimiser over α in ``alpha_range`` and over the ``betas`` grid — and
-    ``fit_predict(X)`` clusters a new data set with :class:`AlphaBetaKMeans` at
-    the learned parameters.
+    ``fit(instances)`` runs the tuning pipeline of :func:`dalgo.tune` — the exact
+    empirical risk minimiser over α in ``alpha_range`` and over the ``betas`` grid —
+    on the instances (consumed once: a generator is fine). ``predict(X)`` clusters a
+    new data set with :class:`AlphaBetaKMeans` at the learned parameters, and
+    :meth:`make_estimator` returns that (unfitted) estimator for pipelines.
 
     Parameters
     ----------
@@ -321,9 +290,9 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
         were tuned).
     n_jobs : int, default=1
     cache_dir : str, default=None
-    random_state : int or None, default=None
+    random_state : None, int, SeedSequence or Generator, default=None
         Seeds the z of tuple instances during ``fit`` and the seeding of
-        ``fit_predict``.
+        ``predict`` (:mod:`dalgo.random_state`).
 
     Attributes
     ----------
@@ -332,8 +301,11 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     alpha_interval_ : (float, float)
     beta_ : float
     tune_result_ : TuneResult
-    estimator_ : AlphaBetaKMeans
-        The estimator fitted by the last ``fit_predict``.
+    n_clusters_ : int or None
+        k used by :meth:`predict`: ``n_clusters``, else the common k of the training
+        instances, else None (they differ: set ``n_clusters``).
+    instance_n_clusters_ : int or None
+        The common k of the training instances (None if they differ).
 
     Examples
     --------
@@ -342,7 +314,7 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     >>> grid = GaussianGrid(grid_size=3, n_clusters=3, n_per_cluster=10)
     >>> model = DataDrivenKMeans(alpha_range=(0, 10)).fit(grid.sample(5, random_state=0))
     >>> new = grid.sample(1, random_state=1)[0]
-    >>> model.fit_predict(new.X).shape
+    >>> model.predict(new.X).shape
     (30,)
     """
 
@@ -362,38 +334,74 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, instances, y=None, test_instances=None):
-        """Learn α and β from ``instances`` (Instances or (X, y[, k]) tuples)."""
-        from .tuning import tune
+        """Learn α and β from ``instances`` (Instances or (X, y[, k]) tuples).
 
-        result = tune(instances, test_instances, n_clusters=self.n_clusters,
-                      alpha_range=self.alpha_range, betas=self.betas, loss=self.loss,
-                      center=self.center, n_jobs=self.n_jobs, cache_dir=self.cache_dir,
-                      progress=False, max_iter=self.max_iter,
-                      random_state=self.random_state)
-        ks = {_instance_k(item, self.n_clusters) for item in instances}
+        Parameters
+        ----------
+        instances : iterable of Instance or (X, y[, n_clusters]) tuples
+            Consumed once.
+        y : Ignored
+        test_instances : iterable, default=None
+            Held-out instances for the test numbers of ``tune_result_``.
+
+        Returns
+        -------
+        self : DataDrivenKMeans
+        """
+        from .tuning import as_instances, evaluate_instances, summarize
+        from .tuning.config import TuneConfig
+
+        started = time.perf_counter()
+        n_clusters = check_positive_int(self.n_clusters, "n_clusters", allow_none=True)
+        config = TuneConfig(alpha_range=self.alpha_range, betas=self.betas,
+                            center=self.center, loss=self.loss, max_iter=self.max_iter)
+        check_positive_int(self.n_init, "n_init")
+        seed_train, seed_test = spawn_seeds(2, self.random_state)
+        train = as_instances(instances, n_clusters=n_clusters, random_state=seed_train,
+                             what="train", needs_labels=config.needs_labels)
+        test = [] if test_instances is None else as_instances(
+            test_instances, n_clusters=n_clusters, random_state=seed_test, what="test",
+            needs_labels=config.needs_labels)
+        results = evaluate_instances(train + test, config,
+                                     baselines=[False] * len(train) + [True] * len(test),
+                                     cache_dir=self.cache_dir, n_jobs=self.n_jobs,
+                                     progress=False)
+        result = summarize(results[:len(train)], results[len(train):], config,
+                           started=started)
+        ks = {inst.n_clusters for inst in train}
         self.tune_result_ = result
         self.alpha_interval_ = result.alpha_interval
         self.alpha_ = float(result.alpha)
         self.beta_ = float(result.beta)
         self.instance_n_clusters_ = ks.pop() if len(ks) == 1 else None
+        self.n_clusters_ = n_clusters if n_clusters is not None else self.instance_n_clusters_
         return self
 
-    def _estimator(self):
+    def make_estimator(self, **overrides):
+        """An unfitted :class:`AlphaBetaKMeans` with the learned (α, β).
+
+        ``overrides`` replace its parameters (e.g. ``n_clusters=4``).
+        """
         check_is_fitted(self, "alpha_")
-        k = self.n_clusters if self.n_clusters is not None else self.instance_n_clusters_
-        if k is None:
+        params = {"n_clusters": self.n_clusters_, "alpha": self.alpha_, "beta": self.beta_,
+                  "center": self.center, "n_init": self.n_init, "max_iter": self.max_iter,
+                  "tol": self.tol, "random_state": self.random_state}
+        params.update(overrides)
+        if params["n_clusters"] is None:
             raise ValueError("the training instances have different k; set n_clusters.")
-        return AlphaBetaKMeans(n_clusters=k, alpha=self.alpha_, beta=self.beta_,
-                               center=self.center, n_init=self.n_init,
-                               max_iter=self.max_iter, tol=self.tol,
-                               random_state=self.random_state)
+        return AlphaBetaKMeans(**params)
+
+    def predict(self, X, sample_weight=None):
+        """Cluster the new data set ``X`` with the learned (α, β); returns the labels.
+
+        Each call is a fresh run of :meth:`make_estimator` (same ``random_state``, same
+        labels); the model itself is not changed.
+        """
+        return self.make_estimator().fit(X, sample_weight=sample_weight).labels_
 
     def fit_predict(self, X, y=None, sample_weight=None):
-        """Cluster ``X`` with the learned (α, β); returns the labels."""
-        self.estimator_ = self._estimator().fit(X, sample_weight=sample_weight)
-        return self.estimator_.labels_
-
-    def predict(self, X):
-        """Nearest centre of the last ``fit_predict`` for each row of ``X``."""
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict(X)
+        """Deprecated: clusters ``X`` like :meth:`predict` (``fit`` takes instances, so
+        ``fit_predict`` cannot mean ``fit(X).predict(X)``); removed in dalgo 0.3."""
+        warnings.warn("DataDrivenKMeans.fit_predict(X) is deprecated and will be removed in "
+                      "dalgo 0.3; use predict(X).", FutureWarning, stacklevel=2)
+        return self.predict(X, sample_weight=sample_weight)

@@ -6,6 +6,7 @@ data-dependent form is computable from the exact loss curves themselves.
 
 import numpy as np
 
+from ._validation import check_positive_int, check_probability
 from .piecewise import PiecewiseConstant
 
 __all__ = [
@@ -22,15 +23,11 @@ __all__ = [
 
 
 def _check_m(m):
-    if int(m) != m or m < 1:
-        raise ValueError(f"the number of instances m must be a positive integer; got {m}.")
-    return int(m)
+    return check_positive_int(m, "the number of instances m")
 
 
 def _check_delta(delta):
-    if not 0 < delta < 1:
-        raise ValueError(f"delta must lie in (0, 1); got {delta}.")
-    return float(delta)
+    return check_probability(delta, "delta")
 
 
 def massart_bound(n_pieces, m, H=1.0):

@@ -4,8 +4,9 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics.cluster import contingency_matrix
 
+
 from . import _kernels
-from ._validation import check_beta, check_points, check_sample_weight
+from ._validation import InvalidParameterError, check_beta, check_points, check_sample_weight
 
 __all__ = [
     "hamming_loss",
@@ -172,5 +173,6 @@ def get_loss(loss):
 
         return wrapped
     if loss not in _NAMED:
-        raise ValueError(f"unknown loss {loss!r}; use one of {sorted(_NAMED)} or a callable.")
+        raise InvalidParameterError(
+            f"unknown loss {loss!r}; use one of {sorted(_NAMED)} or a callable.")
     return _NAMED[loss]

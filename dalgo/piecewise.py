@@ -5,6 +5,8 @@ from collections import namedtuple
 
 import numpy as np
 
+from .jsonio import decode_float, encode_float
+
 __all__ = ["PiecewiseConstant", "Argmin"]
 
 Argmin = namedtuple("Argmin", ["intervals", "value"])
@@ -238,12 +240,16 @@ class PiecewiseConstant:
 
     # -- serialisation -------------------------------------------------------
     def to_dict(self):
-        return {"breakpoints": [float(x) for x in self.breakpoints],
-                "values": [float(x) for x in self.values]}
+        """A JSON-ready dict; an infinite last breakpoint is written ``"inf"``
+        (:mod:`dalgo.jsonio`)."""
+        return {"breakpoints": [encode_float(x) for x in self.breakpoints],
+                "values": [encode_float(x) for x in self.values]}
 
     @classmethod
     def from_dict(cls, d):
-        return cls(d["breakpoints"], d["values"])
+        """The curve of :meth:`to_dict`'s output."""
+        return cls([decode_float(x) for x in d["breakpoints"]],
+                   [decode_float(x) for x in d["values"]])
 
     # -- plotting ------------------------------------------------------------
     def plot(self, ax=None, *, inf_at=None, **kwargs):

@@ -12,6 +12,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import dalgo.tuning  # noqa: E402
+import dalgo.tuning.config  # noqa: E402
+import dalgo.tuning.evaluation  # noqa: E402
 from dalgo import (  # noqa: E402
     AlphaBetaKMeans,
     DataDrivenKMeans,
@@ -191,7 +193,7 @@ class _Counter:
     def __init__(self, fail_at=None):
         self.calls = 0
         self.fail_at = fail_at
-        self.original = dalgo.tuning.evaluate_instance
+        self.original = dalgo.tuning.evaluation.evaluate_instance
 
     def __call__(self, *args, **kwargs):
         self.calls += 1
@@ -207,14 +209,14 @@ def test_interrupted_run_resumes_without_recomputing(tmp_path, monkeypatch):
 
     cache = tmp_path / "cache"
     interrupted = _Counter(fail_at=4)  # three instances finish, the fourth is interrupted
-    monkeypatch.setattr(dalgo.tuning, "evaluate_instance", interrupted)
+    monkeypatch.setattr(dalgo.tuning.evaluation, "evaluate_instance", interrupted)
     with pytest.raises(KeyboardInterrupt):
         tune(train, test, cache_dir=cache, **kwargs)
     assert len(list(cache.glob("*.json"))) == 3
     assert not list(cache.glob("*.tmp*"))
 
     resumed = _Counter()
-    monkeypatch.setattr(dalgo.tuning, "evaluate_instance", resumed)
+    monkeypatch.setattr(dalgo.tuning.evaluation, "evaluate_instance", resumed)
     result = tune(train, test, cache_dir=cache, **kwargs)
     assert resumed.calls == len(train) + len(test) - 3
     assert comparable(result) == comparable(reference)
@@ -222,13 +224,13 @@ def test_interrupted_run_resumes_without_recomputing(tmp_path, monkeypatch):
 
     # a complete cache: nothing is recomputed, same answer
     again = _Counter()
-    monkeypatch.setattr(dalgo.tuning, "evaluate_instance", again)
+    monkeypatch.setattr(dalgo.tuning.evaluation, "evaluate_instance", again)
     assert comparable(tune(train, test, cache_dir=cache, **kwargs)) == comparable(reference)
     assert again.calls == 0
 
     # another configuration does not reuse the stored instances
     other = _Counter()
-    monkeypatch.setattr(dalgo.tuning, "evaluate_instance", other)
+    monkeypatch.setattr(dalgo.tuning.evaluation, "evaluate_instance", other)
     tune(train, test, cache_dir=cache, **{**kwargs, "alpha_range": (0.0, 9.0)})
     assert other.calls == len(train) + len(test)
     # nor does the same data with another z
@@ -237,7 +239,7 @@ def test_interrupted_run_resumes_without_recomputing(tmp_path, monkeypatch):
     tune(moved, cache_dir=cache, **kwargs)
     assert other.calls == len(moved)
     # nor does another version of dalgo (its numerical code may differ)
-    monkeypatch.setattr(dalgo.tuning, "__version__", "0.0.0-other")
+    monkeypatch.setattr(dalgo.tuning.config, "__version__", "0.0.0-other")
     other.calls = 0
     tune(train, cache_dir=cache, **kwargs)
     assert other.calls == len(train)
@@ -290,7 +292,7 @@ def test_corrupt_cache_file_is_detected_and_recomputed(tmp_path, monkeypatch, co
     assert len(files) == 5
     corrupt(files[1])
     counter = _Counter()
-    monkeypatch.setattr(dalgo.tuning, "evaluate_instance", counter)
+    monkeypatch.setattr(dalgo.tuning.evaluation, "evaluate_instance", counter)
     with pytest.warns(RuntimeWarning, match="corrupt cache file") as record:
         result = tune(train, test, **kwargs)
     assert sum("corrupt cache file" in str(w.message) for w in record) == 1
@@ -444,7 +446,7 @@ def test_data_driven_kmeans_fit_and_fit_predict():
     assert model.alpha_ == ref.alpha and model.beta_ == ref.beta
     assert model.alpha_interval_ == ref.alpha_interval
     assert comparable(model.tune_result_) == comparable(ref)
-    labels = model.fit_predict(new.X)
+    labels = model.predict(new.X)
     assert labels.shape == (new.n_samples,)
     assert set(labels.tolist()) <= set(range(3))
     est = AlphaBetaKMeans(n_clusters=3, alpha=model.alpha_, beta=model.beta_, tol=0.0,
@@ -464,10 +466,10 @@ def test_data_driven_kmeans_from_tuples_and_mixed_k():
         tuples.append((X, np.repeat(np.arange(k), 8)))
     model = DataDrivenKMeans(alpha_range=(0.0, 5.0), random_state=0).fit(tuples)
     with pytest.raises(ValueError, match="set n_clusters"):
-        model.fit_predict(tuples[0][0])
+        model.predict(tuples[0][0])
     model = DataDrivenKMeans(n_clusters=None, alpha_range=(0.0, 5.0), random_state=0)
     model.fit([Instance(tuples[1][0], tuples[1][1], 3, [0.1, 0.5, 0.9])])
-    assert model.fit_predict(tuples[1][0]).shape == (24,)
+    assert model.predict(tuples[1][0]).shape == (24,)
 
 
 def test_data_driven_kmeans_from_tuples_of_one_k():
@@ -476,4 +478,4 @@ def test_data_driven_kmeans_from_tuples_of_one_k():
                np.repeat(np.arange(3), 8)) for _ in range(3)]
     model = DataDrivenKMeans(alpha_range=(0.0, 5.0), random_state=0).fit(tuples)
     assert model.instance_n_clusters_ == 3
-    assert model.fit_predict(tuples[0][0]).shape == (24,)
+    assert model.predict(tuples[0][0]).shape == (24,)

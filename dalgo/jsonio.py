@@ -1,0 +1,117 @@
+"""Every JSON file dalgo writes: one spelling of infinity, strict JSON, atomic writes.
+
+JSON has no infinity and no NaN. dalgo writes ``±inf`` as the strings ``"inf"`` and
+``"-inf"`` and NaN as ``null``, in every file (tuning results, the per-instance cache,
+experiment outputs); :func:`decode_float` reads them back (and also accepts the
+non-standard ``Infinity`` that Python's :mod:`json` writes by default). Files are written
+to a temporary name and renamed into place, so an interruption never leaves half a file.
+"""
+
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["decode_float", "dumps", "encode_float", "read_json", "to_jsonable", "write_json"]
+
+
+def encode_float(x):
+    """``x`` as a JSON value: a float, ``"inf"``/``"-inf"``, or None for NaN.
+
+    Examples
+    --------
+    >>> encode_float(float("inf")), encode_float(2.5), encode_float(float("nan"))
+    ('inf', 2.5, None)
+    """
+    x = float(x)
+    if math.isnan(x):
+        return None
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+def decode_float(v):
+    """The float a JSON value written by :func:`encode_float` stands for.
+
+    Examples
+    --------
+    >>> decode_float("inf"), decode_float(None), decode_float(3), decode_float("2.0")
+    (inf, nan, 3.0, 2.0)
+    """
+    if v is None:
+        return float("nan")
+    if isinstance(v, str):
+        text = v.strip().lower()
+        if text in ("inf", "+inf", "infinity", "+infinity"):
+            return float("inf")
+        if text in ("-inf", "-infinity"):
+            return float("-inf")
+        try:  # a number written as a string, e.g. a β key "2.0"
+            return float(text)
+        except ValueError:
+            raise ValueError(f"not a number in a dalgo JSON file: {v!r}") from None
+    return float(v)
+
+
+def to_jsonable(obj):
+    """``obj`` with floats encoded by :func:`encode_float`, numpy values turned into Python
+    ones, tuples into lists and dict keys into strings (recursively).
+
+    Examples
+    --------
+    >>> to_jsonable({"a": (1.0, np.inf), 2: np.float64("nan")})
+    {'a': [1.0, 'inf'], '2': None}
+    """
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return [to_jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        return encode_float(obj)
+    if obj is None or isinstance(obj, str):
+        return obj
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(f"cannot write a {type(obj).__name__} to JSON: {obj!r}")
+
+
+def dumps(obj, *, indent=None, sort_keys=False):
+    """Strict JSON text of :func:`to_jsonable` (``obj``)."""
+    return json.dumps(to_jsonable(obj), indent=indent, sort_keys=sort_keys, allow_nan=False)
+
+
+def write_json(path, obj, *, indent=1, sort_keys=False):
+    """Write ``obj`` as strict JSON to ``path`` atomically (parent folders are created).
+
+    Returns the path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    tmp.write_text(dumps(obj, indent=indent, sort_keys=sort_keys))
+    os.replace(tmp, path)
+    return path
+
+
+def read_json(path):
+    """The parsed JSON document at ``path`` (floats left as written; see :func:`decode_float`).
+
+    Raises
+    ------
+    ValueError
+        Naming the file, if it is not valid JSON.
+    """
+    path = Path(path)
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path} is not valid JSON: {exc}") from None
