@@ -8,15 +8,6 @@ import numpy as np
 
 __all__ = ["main", "build_parser"]
 
-DEFAULTS = {
-    "digits": {"k": 5, "per_class": 100},
-    "mnist": {"k": 5, "per_class": 100, "scale": "unit", "scale_max": 255.0},
-    "cifar10": {"k": 5, "per_class": 100, "scale": "unit", "scale_max": 255.0},
-    "cnae9": {"k": 4, "per_class": None},
-    "gaussian_grid": {"k": 4, "per_class": 50},
-}
-
-
 def _alpha(text):
     return np.inf if text.lower() in ("inf", "infinity") else float(text)
 
@@ -44,9 +35,11 @@ def build_parser():
                         "suite")
     t.add_argument("--data-dir", default=None,
                    help="folder holding the data files (default: $DALGO_DATA)")
-    t.add_argument("--k", type=int, default=None, help="clusters per instance")
+    t.add_argument("--k", type=int, default=None,
+                   help="clusters per instance (default: the protocol's, see dalgo.protocols)")
     t.add_argument("--per-class", type=int, default=None,
-                   help="points drawn per class (0 = all points of the class)")
+                   help="points drawn per class (0 = all points of the class; default: the "
+                        "protocol's)")
     t.add_argument("--n-train", type=int, default=60, help="training instances")
     t.add_argument("--n-test", type=int, default=60, help="test instances")
     t.add_argument("--alpha-min", type=float, default=0.0)
@@ -69,23 +62,10 @@ def build_parser():
 
 
 def _distribution(args):
-    from .datasets import load_dataset
-    from .instances import ClassSubsampling, GaussianGrid
+    from .protocols import protocol_distribution
 
-    defaults = DEFAULTS.get(args.dataset, {"k": None, "per_class": 100})
-    k = args.k if args.k is not None else defaults["k"]
-    per_class = args.per_class if args.per_class is not None else defaults["per_class"]
-    if per_class == 0:
-        per_class = None
-    if args.dataset == "gaussian_grid":
-        return GaussianGrid(n_clusters=k or 4, n_per_cluster=per_class or 50)
-    ds = load_dataset(args.dataset, data_dir=args.data_dir)
-    if k is None:
-        k = min(5, ds.n_classes)
-    kwargs = {}
-    if "scale" in defaults:
-        kwargs = {"scale": defaults["scale"], "scale_max": defaults["scale_max"]}
-    return ClassSubsampling.from_dataset(ds, n_clusters=k, n_per_class=per_class, **kwargs)
+    return protocol_distribution(args.dataset, args.data_dir, n_clusters=args.k,
+                                 n_per_class=args.per_class)
 
 
 def _run_tune(args):
@@ -94,10 +74,11 @@ def _run_tune(args):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from .random_state import spawn_seeds
     from .tuning import tune
 
     dist = _distribution(args)
-    train_seed, test_seed = np.random.SeedSequence(args.seed).spawn(2)
+    train_seed, test_seed = spawn_seeds(2, args.seed)
     train = dist.sample(args.n_train, random_state=train_seed)
     test = dist.sample(args.n_test, random_state=test_seed)
     print(f"dalgo tune: {args.dataset}, {args.n_train} train / {args.n_test} test instances, "

@@ -238,6 +238,33 @@ class PiecewiseConstant:
             raise ValueError("the domain is unbounded; pass a finite upper limit.")
         return float(np.sum(np.diff(b) * self.values))
 
+    def window_mean(self, centers, half_width, *, upper=None):
+        """Exact average of the curve over ``[a - h, a + h]`` clipped to the domain, for
+        each ``a`` in ``centers`` (the window-smoothed risk).
+
+        The cumulative integral of a piecewise-constant function is piecewise linear, so
+        the result is exact. ``upper`` caps the windows on the right (required when the
+        domain is unbounded: the infinite last piece then counts from its start to
+        ``upper``).
+
+        Examples
+        --------
+        >>> c = PiecewiseConstant([0, 1, 2], [0.0, 1.0])
+        >>> c.window_mean([1.0], 0.5).tolist()
+        [0.5]
+        """
+        b = self.breakpoints.astype(float)
+        hi_cap = b[-1] if upper is None else min(float(upper), b[-1])
+        if np.isinf(hi_cap):
+            raise ValueError("the domain is unbounded; pass a finite upper limit.")
+        if np.isinf(b[-1]):
+            b[-1] = max(hi_cap, float(b[-2]) if b.size > 1 else hi_cap) + 1.0
+        centers = np.asarray(centers, dtype=float)
+        cum = np.concatenate([[0.0], np.cumsum(np.diff(b) * self.values)])
+        lo = np.maximum(centers - half_width, b[0])
+        hi = np.minimum(centers + half_width, hi_cap)
+        return (np.interp(hi, b, cum) - np.interp(lo, b, cum)) / (hi - lo)
+
     # -- serialisation -------------------------------------------------------
     def to_dict(self):
         """A JSON-ready dict; an infinite last breakpoint is written ``"inf"``
@@ -260,17 +287,16 @@ class PiecewiseConstant:
         """
         import matplotlib.pyplot as plt
 
+        from .plotting import step_xy
+
         if ax is None:
             ax = plt.gca()
-        b = self.breakpoints.copy()
-        if np.isinf(b[-1]):
-            finite = b[:-1]
-            if inf_at is None:
-                inf_at = max(float(finite.max()) * 1.1, float(finite.min()) + 1.0)
-            b[-1] = inf_at
-        x = np.repeat(b, 2)[1:-1]
-        y = np.repeat(self.values, 2)
+        unbounded = np.isinf(self.breakpoints[-1])
+        if unbounded and inf_at is None:
+            finite = self.breakpoints[:-1]
+            inf_at = max(float(finite.max()) * 1.1, float(finite.min()) + 1.0)
+        x, y = step_xy(self, inf_at)
         (line,) = ax.plot(x, y, **kwargs)
-        if np.isinf(self.breakpoints[-1]):
-            ax.plot([b[-1]], [self.values[-1]], marker=">", color=line.get_color())
+        if unbounded:
+            ax.plot([inf_at], [self.values[-1]], marker=">", color=line.get_color())
         return ax

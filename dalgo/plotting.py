@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["plot_tune_result", "plot_curves", "finite_right_edge", "compress_tail"]
+__all__ = ["compress_tail", "finite_right_edge", "plot_curves", "plot_tune_result", "step_xy"]
 
 _BASELINE_STYLE = {"0": ("uniform (α=0)", "v"), "1": ("d¹ (α=1)", "^"),
                    "2": ("k-means++ (α=2)", "o"), "inf": ("farthest-first (α=∞)", "s")}
@@ -18,10 +18,28 @@ def finite_right_edge(curves, default=20.0):
     return hi * 1.08 if hi > 0 else default
 
 
-def _finite(b, inf_at):
-    b = np.array(b, dtype=float)
+def step_xy(curve, inf_at, *, upto=None):
+    """x, y arrays of a step plot of a :class:`~dalgo.PiecewiseConstant`.
+
+    dalgo's one rule for drawing α = ∞ at a finite abscissa: an infinite breakpoint is
+    drawn at ``inf_at``. With ``upto``, only the part of the curve left of ``upto`` is
+    drawn (the last piece is cut there).
+
+    Examples
+    --------
+    >>> from dalgo import PiecewiseConstant
+    >>> x, y = step_xy(PiecewiseConstant([0, 1, np.inf], [0.5, 0.2]), inf_at=3.0)
+    >>> x.tolist(), y.tolist()
+    ([0.0, 1.0, 1.0, 3.0], [0.5, 0.5, 0.2, 0.2])
+    """
+    b = np.array(curve.breakpoints, dtype=float)
+    v = np.array(curve.values, dtype=float)
+    if upto is not None:
+        keep = b[:-1] < upto
+        b = np.concatenate([b[:-1][keep], [min(upto, b[-1])]])
+        v = v[keep]
     b[np.isinf(b)] = inf_at
-    return b
+    return np.repeat(b, 2)[1:-1], np.repeat(v, 2)
 
 
 def compress_tail(ax, knee=20.0, width=None):
@@ -77,16 +95,12 @@ def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
     for i, b in enumerate(betas):
         color = colors[(2 * i) % len(colors)]
         train_color = colors[(2 * i + 1) % len(colors)]
-        train = result.train_curves[b]
-        x = np.repeat(_finite(train.breakpoints, inf_at), 2)[1:-1]
-        ax.plot(x, np.repeat(train.values, 2), color=train_color, lw=0.6, alpha=0.8,
+        x, y = step_xy(result.train_curves[b], inf_at)
+        ax.plot(x, y, color=train_color, lw=0.6, alpha=0.8,
                 label=f"train mean, β={b:g} ({result.n_train} inst.)")
         if b in result.test_curves:
-            test = result.test_curves[b]
-            se = result.test_se_curves[b]
-            xt = np.repeat(_finite(test.breakpoints, inf_at), 2)[1:-1]
-            yt = np.repeat(test.values, 2)
-            st = np.repeat(se.values, 2)
+            xt, yt = step_xy(result.test_curves[b], inf_at)
+            _, st = step_xy(result.test_se_curves[b], inf_at)
             ax.plot(xt, yt, color=color, lw=0.8, label=f"test mean ± s.e., β={b:g} "
                     f"({result.n_test} inst.)")
             ax.fill_between(xt, yt - st, yt + st, color=color, alpha=0.2, lw=0)
