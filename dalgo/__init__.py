@@ -6,29 +6,8 @@ clustering instances — exactly in α — and check how well it generalises.
 
 __version__ = "0.1.0"
 
+from . import generalization, random_state
 from ._validation import InvalidParameterError
-from .seeding import dalpha_seeding, draw_z, greedy_kmeans_plusplus
-from .local_search import LocalSearchResult, SharedLocalSearch, local_search
-from .losses import (
-    beta_cost,
-    hamming_loss,
-    kcenter_cost,
-    kmeans_cost,
-    kmedian_cost,
-    normalized_cost,
-)
-from .estimators import AlphaBetaKMeans, DataDrivenKMeans
-from .piecewise import PiecewiseConstant
-from .execution_tree import Piece, alpha_pieces, loss_curve, loss_curves
-from .instances import (
-    ClassSubsampling,
-    FixedInstances,
-    GaussianGrid,
-    Instance,
-    InstanceDistribution,
-    instances_from_benchmark_battery,
-    make_instance,
-)
 from .datasets import (
     Dataset,
     from_torchvision,
@@ -40,8 +19,29 @@ from .datasets import (
     load_digits,
     load_mnist,
 )
+from .estimators import AlphaBetaKMeans, DataDrivenKMeans
+from .execution_tree import Piece, alpha_pieces, loss_curve, loss_curves
+from .instances import (
+    ClassSubsampling,
+    FixedInstances,
+    GaussianGrid,
+    Instance,
+    InstanceDistribution,
+    instances_from_benchmark_battery,
+    make_instance,
+)
+from .local_search import LocalSearchResult, SharedLocalSearch, local_search
+from .losses import (
+    beta_cost,
+    hamming_loss,
+    kcenter_cost,
+    kmeans_cost,
+    kmedian_cost,
+    normalized_cost,
+)
+from .piecewise import PiecewiseConstant
+from .seeding import dalpha_seeding, draw_z, greedy_kmeans_plusplus
 from .tuning import TuneResult, tune
-from . import generalization, random_state
 
 __all__ = [
     "AlphaBetaKMeans",

@@ -86,7 +86,7 @@ def test_samples_needed_is_the_smallest_m():
     for eps, per in ((0.5, 100), (0.3, 1000), (0.8, 10)):
         m = samples_needed(eps, per)
 
-        def bound(mm):
+        def bound(mm, per=per):
             return rademacher_uniform_bound(max(1.0, mm * per), mm)
 
         assert bound(m) <= eps

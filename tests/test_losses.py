@@ -1,11 +1,11 @@
 """Hamming loss and objective costs against brute force (SPEC §1.3)."""
 
+import _naive
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import _naive
 from dalgo import (
     beta_cost,
     hamming_loss,

@@ -186,7 +186,7 @@ def test_erm_value_is_below_the_curve_on_a_dense_grid(cs):
     direct_mean = np.array([sum(direct(c, p) for c in cs) / len(cs) for p in grid])
     assert np.all(arg.value <= direct_mean + 1e-12)
     # the intervals are maximal, disjoint, ordered, and carry the value
-    for (lo, hi), (lo2, _) in zip(arg.intervals, arg.intervals[1:]):
+    for (_lo, hi), (lo2, _) in zip(arg.intervals, arg.intervals[1:]):
         assert hi < lo2
     for lo, hi in arg.intervals:
         assert m(lo) == arg.value

@@ -73,7 +73,7 @@ def probe_grid(result, lo, hi, n=301):
     for a, b in result.argmin_intervals:
         bb = b if np.isfinite(b) else a + 10.0
         pts += [a, 0.5 * (a + bb), np.nextafter(bb, -np.inf)]
-    for beta, curve in result.train_curves.items():
+    for curve in result.train_curves.values():
         for x in curve.breakpoints[1:-1]:
             pts += [x, np.nextafter(x, -np.inf)]
     if np.isinf(hi):
