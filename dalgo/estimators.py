@@ -20,7 +20,7 @@ from ._validation import (
 )
 from .local_search import _local_search
 from .random_state import check_random_state, spawn_seeds
-from .seeding import _dalpha_seeding, greedy_kmeans_plusplus, log_weights
+from .seeding import _dalpha_seeding, draw_z, greedy_kmeans_plusplus, log_weights
 
 __all__ = ["AlphaBetaKMeans", "DataDrivenKMeans", "canonical_order"]
 
@@ -202,7 +202,7 @@ class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         best = None
         for _ in range(int(self.n_init)):
             if self.n_local_trials is None:
-                z = rng.random(k)
+                z = draw_z(k, rng)
                 seeds = _dalpha_seeding(Xs, float(self.alpha), z, logw, allow_fewer=True)
             else:
                 z = None

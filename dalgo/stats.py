@@ -5,19 +5,33 @@ import numpy as np
 __all__ = ["mean_se", "paired_mean_se"]
 
 
-def mean_se(values):
+def mean_se(values, axis=None):
     """Mean and standard error of the mean (``std(ddof=1) / sqrt(n)``; NaN for one value).
+
+    With ``axis``, arrays of means and standard errors along that axis.
 
     Examples
     --------
     >>> mean_se([1.0, 2.0, 3.0])
     (2.0, 0.5773502691896258)
+    >>> mean_se([[1.0, 2.0], [3.0, 2.0]], axis=0)
+    (array([2., 2.]), array([1., 0.]))
     """
-    values = np.asarray(values, dtype=np.float64).ravel()
-    if values.size == 0:
+    values = np.asarray(values, dtype=np.float64)
+    if axis is None:
+        values = values.ravel()
+        axis = 0
+    n = values.shape[axis] if values.ndim else 0
+    if n == 0:
         raise ValueError("mean_se needs at least one value.")
-    se = float(values.std(ddof=1) / np.sqrt(values.size)) if values.size > 1 else float("nan")
-    return float(values.mean()), se
+    mean = values.mean(axis=axis)
+    if n > 1:
+        se = values.std(axis=axis, ddof=1) / np.sqrt(n)
+    else:
+        se = np.full_like(mean, np.nan)
+    if np.ndim(mean) == 0:
+        return float(mean), float(se)
+    return mean, se
 
 
 def paired_mean_se(a, b):

@@ -31,9 +31,10 @@ def mean_curve(results, beta):
 def test_curve_stats(results, beta):
     """Mean and standard-error curves of the instances' curves for ``beta``, piece by piece."""
     bp, values = PiecewiseConstant.stack([r.curve(beta) for r in results])
-    n = values.shape[0]
-    se = values.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.zeros(values.shape[1])
-    return PiecewiseConstant(bp, values.mean(axis=0)), PiecewiseConstant(bp, se)
+    if values.shape[0] == 1:  # one instance: no spread to estimate
+        return PiecewiseConstant(bp, values[0]), PiecewiseConstant(bp, np.zeros(bp.size - 1))
+    mean, se = mean_se(values, axis=0)
+    return PiecewiseConstant(bp, mean), PiecewiseConstant(bp, se)
 
 
 def _baseline_stats(results, beta):
