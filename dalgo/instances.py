@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .datasets import Dataset, _frozen_int_vector, list_clustering_benchmarks, load_clustering_benchmark
+from .datasets import Dataset, list_clustering_benchmarks, load_clustering_benchmark
+from .datasets.dataset import frozen_int_vector as _frozen_int_vector
 
 __all__ = [
     "Instance",
