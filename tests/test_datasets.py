@@ -1,10 +1,9 @@
 """Tests for dalgo.datasets: loaders, data-directory resolution, restricted unpickler."""
 
+import dataclasses
 import gzip
 import os
 import pickle
-
-from dalgo.datasets.safe_pickle import ALLOWED_GLOBALS, safe_loads
 import struct
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dalgo import datasets as D
 from dalgo.datasets import (
     Dataset,
     find_data_file,
@@ -28,7 +26,7 @@ from dalgo.datasets import (
     load_mnist,
     read_idx,
 )
-
+from dalgo.datasets.safe_pickle import ALLOWED_GLOBALS, safe_loads
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -36,7 +34,8 @@ from dalgo.datasets import (
 def write_idx(path: Path, arr: np.ndarray, *, gz: bool = False, magic=None):
     arr = np.ascontiguousarray(arr, dtype=np.uint8)
     magic = (0x800 + arr.ndim) if magic is None else magic
-    payload = struct.pack(">I", magic) + b"".join(struct.pack(">I", s) for s in arr.shape) + arr.tobytes()
+    header = struct.pack(">I", magic) + b"".join(struct.pack(">I", s) for s in arr.shape)
+    payload = header + arr.tobytes()
     path.parent.mkdir(parents=True, exist_ok=True)
     if gz:
         with gzip.open(path, "wb") as fh:
@@ -96,7 +95,7 @@ def test_dataset_converts_and_freezes():
     assert ds.y.dtype == np.int64 and not ds.y.flags.writeable
     X[0, 0] = 99  # the dataset owns a copy
     assert ds.X[0, 0] == 0
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         ds.name = "other"
 
 
@@ -179,7 +178,8 @@ def test_load_digits():
     assert load_dataset("digits").X.shape == (1797, 64)
 
 
-@pytest.mark.parametrize("name, shape", [("iris", (150, 4)), ("wine", (178, 13)), ("breast_cancer", (569, 30))])
+@pytest.mark.parametrize(
+    "name, shape", [("iris", (150, 4)), ("wine", (178, 13)), ("breast_cancer", (569, 30))])
 def test_other_embedded(name, shape):
     assert load_dataset(name).X.shape == shape
 
@@ -220,7 +220,8 @@ def test_read_idx_rejects_corrupt(tmp_path):
         read_idx(tmp_path / "tiny")
 
 
-@pytest.mark.parametrize("layout, gz", [("mnist", True), ("mnist", False), ("MNIST/raw", True), ("MNIST/raw", False)])
+@pytest.mark.parametrize(
+    "layout, gz", [("mnist", True), ("mnist", False), ("MNIST/raw", True), ("MNIST/raw", False)])
 def test_load_mnist_layouts(tmp_path, rng, layout, gz):
     images, labels = write_mnist(tmp_path, "t10k", 7, rng, layout=layout, gz=gz)
     ds = load_mnist(tmp_path)
@@ -281,14 +282,16 @@ def test_cifar_npz(tmp_path, rng):
 
 def test_cifar_npz_refuses_object_arrays(tmp_path):
     (tmp_path / "cifar10").mkdir()
-    np.savez(tmp_path / "cifar10" / "cifar10_test.npz", X=np.array([object()] * 2, dtype=object), y=np.zeros(2))
+    np.savez(tmp_path / "cifar10" / "cifar10_test.npz", X=np.array([object()] * 2, dtype=object),
+             y=np.zeros(2))
     with pytest.raises(ValueError, match="cannot read npz"):
         load_cifar10(tmp_path)
 
 
 @pytest.mark.parametrize("protocol", [2, 4, 5])
 def test_cifar_batch_test(tmp_path, rng, protocol):
-    data, labels = write_cifar_batch(tmp_path / "cifar-10-batches-py" / "test_batch", 4, rng, protocol=protocol)
+    data, labels = write_cifar_batch(tmp_path / "cifar-10-batches-py" / "test_batch", 4, rng,
+                                     protocol=protocol)
     ds = load_cifar10(tmp_path)
     assert ds.X.shape == (4, 3072) and np.array_equal(ds.y, labels)
     imgs = ds.images()
@@ -313,7 +316,8 @@ def test_cifar_batches_train_and_all(tmp_path, rng):
 def test_cifar_batch_bad_content(tmp_path):
     base = tmp_path / "cifar-10-batches-py"
     base.mkdir()
-    (base / "test_batch").write_bytes(pickle.dumps({b"data": np.zeros((2, 10), np.uint8), b"labels": [0, 1]}, protocol=2))
+    bad = {b"data": np.zeros((2, 10), np.uint8), b"labels": [0, 1]}
+    (base / "test_batch").write_bytes(pickle.dumps(bad, protocol=2))
     with pytest.raises(ValueError, match="3072"):
         load_cifar10(tmp_path)
     (base / "test_batch").write_bytes(pickle.dumps([1, 2, 3], protocol=2))
@@ -356,8 +360,10 @@ def test_restricted_unpickler_refuses_codecs_tricks():
 
 
 @given(
-    module=st.sampled_from(["os", "builtins", "subprocess", "numpy", "numpy.core.multiarray", "posix", "sys", "io"]),
-    name=st.sampled_from(["system", "eval", "exec", "getattr", "open", "load", "fromfile", "__import__", "Popen", "_reconstruct"]),
+    module=st.sampled_from(["os", "builtins", "subprocess", "numpy", "numpy.core.multiarray",
+                            "posix", "sys", "io"]),
+    name=st.sampled_from(["system", "eval", "exec", "getattr", "open", "load", "fromfile",
+                          "__import__", "Popen", "_reconstruct"]),
 )
 def test_restricted_unpickler_allowlist(module, name):
     payload = b"\x80\x02c" + module.encode() + b"\n" + name.encode() + b"\n."
@@ -403,7 +409,8 @@ def test_cnae9_synthetic(tmp_path, gz):
 
 def test_cnae9_bad_labels(tmp_path):
     (tmp_path / "cnae9").mkdir()
-    np.savetxt(tmp_path / "cnae9" / "CNAE-9.data", np.array([[0, 1], [10, 1]]), fmt="%d", delimiter=",")
+    np.savetxt(tmp_path / "cnae9" / "CNAE-9.data", np.array([[0, 1], [10, 1]]), fmt="%d",
+               delimiter=",")
     with pytest.raises(ValueError, match="1..9"):
         load_cnae9(tmp_path)
 
@@ -422,7 +429,8 @@ def test_list_benchmarks(tmp_path, with_index):
     write_suite(tmp_path, with_index)
     assert list_clustering_benchmarks(tmp_path) == [("toy", "a"), ("toy", "b")]
     # the suite folder itself is accepted as data_dir
-    assert list_clustering_benchmarks(tmp_path / "clustering-data-v1") == [("toy", "a"), ("toy", "b")]
+    suite = tmp_path / "clustering-data-v1"
+    assert list_clustering_benchmarks(suite) == [("toy", "a"), ("toy", "b")]
 
 
 def test_load_benchmark_noise_handling(tmp_path):
