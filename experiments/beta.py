@@ -34,9 +34,12 @@ import argparse
 import time
 from pathlib import Path
 
+import common as C
 import numpy as np
 
-import _common as C
+from dalgo.jsonio import write_json
+from dalgo.stats import mean_se
+from dalgo.tuning import beta_key, representative_alpha, summarize
 
 
 def main(argv=None):
@@ -64,18 +67,19 @@ def run_one(name, args):
     insts = C.pool(name, n, args.data_dir, smoke=args.smoke)
     train, test = insts[0::2][: args.n_train], insts[1::2][: args.n_test]
     log(f"{len(train)} + {len(test)} instances, n = {train[0].n_samples}, betas {betas}")
-    results = C.evaluate_pool(train + test, betas=betas, center=args.center,
-                              cache_dir=args.cache, n_jobs=args.n_jobs, log=log)
+    config = C.tune_config(betas=betas, center=args.center)
+    results = C.evaluate_pool(train + test, config, cache_dir=args.cache, n_jobs=args.n_jobs,
+                              log=log)
     tr_res, te_res = results[: len(train)], results[len(train):]
-    res = C.assemble(tr_res, te_res, betas)
+    res = summarize(tr_res, te_res, config)
     per_beta = {}
     for b in betas:
         arg = res.train_curves[b].argmin()
         lo, hi = arg.intervals[0]
-        a = C._tuning._representative_alpha(lo, hi)
-        tl, tse = C.mean_se([c(a) for c in C.curves(te_res, b)])
+        a = representative_alpha(lo, hi)
+        tl, tse = mean_se([r.curve(b)(a) for r in te_res])
         kpp = res.baselines_by_beta[b]["2"]
-        per_beta[repr(b)] = {"erm_interval": [C.json_float(lo), C.json_float(hi)],
+        per_beta[beta_key(b)] = {"erm_interval": [lo, hi],
                              "train_loss": arg.value, "test_loss": tl, "test_se": tse,
                              "kmeanspp_test_loss": kpp["test_loss"],
                              "kmeanspp_test_se": kpp["test_se"],
@@ -83,7 +87,7 @@ def run_one(name, args):
     # fixed α = overall ERM α, β varied
     at_erm = {}
     for b in betas:
-        at_erm[repr(b)] = C.mean_se([c(res.alpha) for c in C.curves(te_res, b)])
+        at_erm[beta_key(b)] = mean_se([r.curve(b)(res.alpha) for r in te_res])
     # heat map: mean test loss on an α grid × β
     agrid = np.round(np.arange(0.0, C.ALPHA_MAX + 1e-9, 0.1), 10)
     agrid = np.concatenate([agrid, [np.inf]])
@@ -93,20 +97,19 @@ def run_one(name, args):
     doc = {"dataset": name, "center": args.center, "betas": betas,
            "n_train": len(train), "n_test": len(test), "k": int(train[0].n_clusters),
            "n_samples": int(train[0].n_samples),
-           "overall_erm": {"alpha_interval": [C.json_float(x) for x in res.alpha_interval],
-                           "alpha_is_inf": bool(np.isinf(res.alpha)),
+           "overall_erm": {"alpha_interval": list(res.alpha_interval), "alpha": res.alpha,
                            "beta": res.beta, "train_loss": res.train_loss,
                            "test_loss": res.test_loss, "test_se": res.test_se},
            "per_beta": per_beta,
            "test_loss_at_erm_alpha": {k: {"test_loss": v[0], "test_se": v[1]}
                                       for k, v in at_erm.items()},
-           "heatmap": {"alpha": [C.json_float(a) for a in agrid], "beta": betas,
+           "heatmap": {"alpha": agrid, "beta": betas,
                        "mean_test_loss": heat.tolist()},
            "mean_leaves": float(np.mean(res.n_leaves["train"] + res.n_leaves["test"])),
            "compute_seconds": {"tree": res.timings["tree_seconds"],
                                "local_search": res.timings["search_seconds"]},
            "wall_seconds_this_run": time.time() - t0}
-    C.write_json(out / f"beta_{tag}.json", doc)
+    write_json(out / f"beta_{tag}.json", doc)  # ∞ written "inf" (dalgo.jsonio)
 
     import matplotlib
 
@@ -116,19 +119,19 @@ def run_one(name, args):
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12.5, 4.6),
                                    gridspec_kw={"width_ratios": [1, 1.35]})
     bb = np.array(betas)
-    y = np.array([at_erm[repr(b)][0] for b in betas])
-    s = np.array([at_erm[repr(b)][1] for b in betas])
+    y = np.array([at_erm[beta_key(b)][0] for b in betas])
+    s = np.array([at_erm[beta_key(b)][1] for b in betas])
     a_lab = "∞" if np.isinf(res.alpha) else f"{res.alpha:.3g}"
     ax1.errorbar(bb, y, yerr=s, fmt="o-", capsize=3,
                  label=f"test, α fixed at overall ERM α = {a_lab}")
-    y2 = np.array([per_beta[repr(b)]["test_loss"] for b in betas])
-    s2 = np.array([per_beta[repr(b)]["test_se"] for b in betas])
+    y2 = np.array([per_beta[beta_key(b)]["test_loss"] for b in betas])
+    s2 = np.array([per_beta[beta_key(b)]["test_se"] for b in betas])
     ax1.errorbar(bb + 0.02, y2, yerr=s2, fmt="s-", capsize=3, label="test, ERM α learned per β")
-    y3 = np.array([per_beta[repr(b)]["kmeanspp_test_loss"] for b in betas])
-    s3 = np.array([per_beta[repr(b)]["kmeanspp_test_se"] for b in betas])
+    y3 = np.array([per_beta[beta_key(b)]["kmeanspp_test_loss"] for b in betas])
+    s3 = np.array([per_beta[beta_key(b)]["kmeanspp_test_se"] for b in betas])
     ax1.errorbar(bb - 0.02, y3, yerr=s3, fmt="^--", capsize=3, color="k",
                  label="test, k-means++ seeding (α = 2)")
-    ax1.plot(bb, [per_beta[repr(b)]["train_loss"] for b in betas], "x:", color="C2",
+    ax1.plot(bb, [per_beta[beta_key(b)]["train_loss"] for b in betas], "x:", color="C2",
              label="train, ERM α per β")
     ax1.set_xlabel("β (local-search exponent: 1 = k-median, 2 = k-means)")
     ax1.set_ylabel("Hamming loss (fraction misclustered)")
@@ -165,11 +168,11 @@ def run_one(name, args):
           "test loss at overall ERM α | k-means++ (α=2) test loss ± s.e. |")
     print("|---|---|---|---|---|---|")
     for b in betas:
-        q = per_beta[repr(b)]
+        q = per_beta[beta_key(b)]
         lo, hi = q["erm_interval"]
-        hi_s = "∞" if hi is not None and hi >= 1e308 else f"{hi:.4g}"
+        hi_s = "∞" if np.isinf(hi) else f"{hi:.4g}"
         print(f"| {b:g} | [{lo:.4g}, {hi_s}) | {q['train_loss']:.4f} | {q['test_loss']:.4f} ± "
-              f"{q['test_se']:.4f} | {at_erm[repr(b)][0]:.4f} ± {at_erm[repr(b)][1]:.4f} | "
+              f"{q['test_se']:.4f} | {at_erm[beta_key(b)][0]:.4f} ± {at_erm[beta_key(b)][1]:.4f} | "
               f"{q['kmeanspp_test_loss']:.4f} ± {q['kmeanspp_test_se']:.4f} |")
     print(f"\noverall ERM: α ∈ {res.alpha_interval}, β = {res.beta:g}; test "
           f"{res.test_loss:.4f} ± {res.test_se:.4f}. wall {time.time() - t0:.0f} s")

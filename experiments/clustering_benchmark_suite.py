@@ -39,15 +39,20 @@ import hashlib
 import time
 from pathlib import Path
 
+import common as C
 import numpy as np
 
-import _common as C
 from dalgo.datasets import list_clustering_benchmarks, load_clustering_benchmark
 from dalgo.instances import Instance
+from dalgo.jsonio import write_json
 from dalgo.piecewise import PiecewiseConstant
+from dalgo.plotting import step_xy
+from dalgo.seeding import draw_z
+from dalgo.stats import mean_se
+from dalgo.tuning import BASELINE_ALPHAS, representative_alpha
 
 BATTERIES = ("fcps", "graves", "other", "sipu", "uci", "wut")
-KEYS = ("0", "1", "2", "inf")
+KEYS = tuple(BASELINE_ALPHAS)  # "0", "1", "2", "inf"
 GRID = np.concatenate([np.round(np.arange(0.0, 20.0 + 1e-9, 0.05), 10), [np.inf]])
 
 
@@ -80,12 +85,16 @@ def build(args, log):
             X, y = X[np.sort(keep)], y[np.sort(keep)]
         insts = []
         for r in range(args.draws):
-            z = np.random.default_rng(z_seed(battery, name, r)).random(k)
+            z = draw_z(k, z_seed(battery, name, r))
             insts.append(Instance(X, y, k, z, f"{battery}/{name}#{r}"))
         items.setdefault(battery, []).append({"name": name, "n": int(X.shape[0]),
                                               "d": int(X.shape[1]), "k": k,
                                               "instances": insts})
     return items, skipped
+
+
+def interval_hi(hi):
+    return "∞" if np.isinf(hi) else f"{hi:.3g}"
 
 
 def selection(args):
@@ -128,27 +137,26 @@ def main(argv=None):
         per_ds = []
         for it in its:
             rs = [by_name[inst.name] for inst in it["instances"]]
-            curve = PiecewiseConstant.mean(C.curves(rs))
-            base = {key: [r["baselines"][key]["2.0"] for r in rs] for key in KEYS}
+            curve = PiecewiseConstant.mean([r.curve(2.0) for r in rs])
+            base = {key: [r.baseline(key, 2.0) for r in rs] for key in KEYS}
             per_ds.append({"curve": curve, "base": base, "rs": rs, **{
                 k: it[k] for k in ("name", "n", "d", "k")}})
         battery_curve = PiecewiseConstant.mean([d["curve"] for d in per_ds])
         curves_mem[battery] = battery_curve
         arg = battery_curve.argmin()
         lo, hi = arg.intervals[0]
-        a_star = C._tuning._representative_alpha(lo, hi)
+        a_star = representative_alpha(lo, hi)
         lodo = []
         for j, d in enumerate(per_ds):
             others = [e["curve"] for i, e in enumerate(per_ds) if i != j]
             if not others:
                 continue
             oarg = PiecewiseConstant.mean(others).argmin()
-            a = C._tuning._representative_alpha(*oarg.intervals[0])
-            held = float(np.mean([c(a) for c in C.curves(d["rs"])]))
+            a = representative_alpha(*oarg.intervals[0])
+            held = float(np.mean([r.curve(2.0)(a) for r in d["rs"]]))
             kpp = float(np.mean(d["base"]["2"]))
             lodo.append({"dataset": d["name"], "n": d["n"], "k": d["k"],
-                         "alpha": C.json_float(a), "alpha_is_inf": bool(np.isinf(a)),
-                         "lodo_loss": held, "kmeanspp_loss": kpp,
+                         "alpha": a, "lodo_loss": held, "kmeanspp_loss": kpp,
                          "best_alpha_loss_in_hindsight": d["curve"].min(),
                          **{f"alpha_{k}_loss": float(np.mean(d["base"][k])) for k in KEYS}})
         lodo_loss = np.array([x["lodo_loss"] for x in lodo])
@@ -157,31 +165,29 @@ def main(argv=None):
         summary[battery] = {
             "datasets": [{k: d[k] for k in ("name", "n", "d", "k")} for d in per_ds],
             "draws": args.draws,
-            "erm_alpha_interval": [C.json_float(lo), C.json_float(hi)],
-            "erm_alpha_is_inf": bool(np.isinf(hi)),
-            "erm_alpha_used": C.json_float(a_star),
+            "erm_alpha_interval": [lo, hi],
+            "erm_alpha_used": a_star,
             "erm_battery_loss": arg.value,
-            "battery_loss_at": {k: float(battery_curve(C._tuning.BASELINE_ALPHAS[k]))
-                                for k in KEYS},
-            "battery_curve_on_grid": {"alpha": [C.json_float(a) for a in GRID],
+            "battery_loss_at": {k: float(battery_curve(BASELINE_ALPHAS[k])) for k in KEYS},
+            "battery_curve_on_grid": {"alpha": GRID,
                                       "mean_loss": battery_curve(GRID).tolist()},
             "battery_curve_pieces": int(battery_curve.n_pieces),
             "lodo": lodo,
-            "lodo_mean_loss": C.mean_se(lodo_loss) if len(lodo) else None,
-            "kmeanspp_mean_loss": C.mean_se(kpp_loss) if len(lodo) else None,
-            "lodo_gain_over_kmeanspp": C.mean_se(diff) if len(lodo) else None,
+            "lodo_mean_loss": mean_se(lodo_loss) if len(lodo) else None,
+            "kmeanspp_mean_loss": mean_se(kpp_loss) if len(lodo) else None,
+            "lodo_gain_over_kmeanspp": mean_se(diff) if len(lodo) else None,
             "lodo_relative_gain": (float(diff.mean() / kpp_loss.mean())
                                    if len(lodo) and kpp_loss.mean() > 0 else None),
             "n_better": int(np.sum(diff > 1e-12)), "n_worse": int(np.sum(diff < -1e-12)),
             "n_equal": int(np.sum(np.abs(diff) <= 1e-12)),
-            "mean_leaves": float(np.mean([r["n_leaves"] for d in per_ds for r in d["rs"]])),
+            "mean_leaves": float(np.mean([r.n_leaves for d in per_ds for r in d["rs"]])),
         }
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    C.write_json(out / "suite_batteries.json", {
+    write_json(out / "suite_batteries.json", {  # ∞ written "inf" (dalgo.jsonio)
         "max_n": args.max_n, "max_nk": args.max_nk, "min_n": args.min_n,
         "draws": args.draws, "beta": 2.0, "center": "euclidean",
-        "alpha_range": [0.0, "inf"], "skipped": [list(s) for s in skipped],
+        "alpha_range": list(C.ALPHA_RANGE), "skipped": [list(s) for s in skipped],
         "batteries": summary, "wall_seconds": time.time() - t0})
 
     import matplotlib
@@ -193,11 +199,11 @@ def main(argv=None):
     inf_x = C.ALPHA_MAX * 1.1
     for i, (battery, s) in enumerate(summary.items()):
         c = curves_mem[battery]
-        x, y = C.clip_curve(c, C.ALPHA_MAX)
+        x, y = step_xy(c, inf_x, upto=C.ALPHA_MAX)
         ax1.plot(x, y, color=f"C{i}", lw=1.1,
                  label=f"{battery} ({len(s['datasets'])} sets), ERM α ∈ "
                        f"[{s['erm_alpha_interval'][0]:.3g}, "
-                       f"{'∞' if s['erm_alpha_is_inf'] else format(s['erm_alpha_interval'][1], '.3g')})")
+                       f"{interval_hi(s['erm_alpha_interval'][1])})")
         ax1.plot([inf_x], [c.values[-1]], "_", ms=14, color=f"C{i}")
         if s["erm_alpha_used"] <= C.ALPHA_MAX:
             ax1.plot([s["erm_alpha_used"]], [s["erm_battery_loss"]], "*", ms=10, color=f"C{i}")
@@ -220,7 +226,7 @@ def main(argv=None):
               ("α=∞", lambda s: [x["alpha_inf_loss"] for x in s["lodo"]]),
               ("learned α, leave-one-data-set-out", lambda s: [x["lodo_loss"] for x in s["lodo"]])]
     for j, (lab, f) in enumerate(series):
-        ms = [C.mean_se(f(summary[b])) for b in names]
+        ms = [mean_se(f(summary[b])) for b in names]
         ax2.bar(xs + (j - 2) * w, [m[0] for m in ms], w, yerr=[m[1] for m in ms], capsize=2,
                 label=lab, color="k" if j == 4 else f"C{j}", alpha=0.85)
     ax2.set_xticks(xs)
@@ -241,7 +247,7 @@ def main(argv=None):
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for b, s in summary.items():
         lo, hi = s["erm_alpha_interval"]
-        hi_s = "∞" if s["erm_alpha_is_inf"] else f"{hi:.3g}"
+        hi_s = interval_hi(hi)
         bl = s["battery_loss_at"]
         if s["lodo"]:
             lm, km, g = s["lodo_mean_loss"], s["kmeanspp_mean_loss"], s["lodo_gain_over_kmeanspp"]

@@ -1,7 +1,7 @@
 """Exact loss versus α per data set, the ERM (α, β), and the baselines (issue 4, item 1).
 
 For each data set (MNIST, CIFAR-10, CNAE-9, Gaussian grid, digits) the instances of its fixed
-stream (``_common.SEEDS``) are split alternately: even draws train, odd draws test.  Each
+stream (``common.SEEDS``) are split alternately: even draws train, odd draws test.  Each
 instance's Hamming loss is computed exactly as a piecewise-constant function of α over
 [0, ∞] (one execution tree per instance, then one local search per leaf and per member of the
 local-search grid), together with the direct runs α ∈ {0, 1, 2 (k-means++), ∞
@@ -23,8 +23,8 @@ their work.
   mean test curve ± 1 s.e., ERM interval, baselines ± s.e.),
   ``docs/results/loss_vs_alpha_family_<name>.png`` (test curve of every (centre, β)),
   ``docs/results/clustering_<name>.json`` in the issue's exact shape (the family's ERM;
-  JSON has no infinity: an unbounded ERM interval is written as ``alpha_hi = 1e308`` with
-  ``erm.alpha_hi_is_inf = true``; ``erm.center`` names the centre type), and
+  ``erm.center`` names the centre type; an unbounded ERM interval has ``alpha_hi = "inf"``,
+  dalgo's one spelling of ∞ in JSON, :mod:`dalgo.jsonio`), and
   ``docs/results/loss_vs_alpha_<name>.json`` with the details (every configuration, curves,
   paired differences, leaf counts, timings).  A markdown table per data set is printed.
 
@@ -41,9 +41,13 @@ import argparse
 import time
 from pathlib import Path
 
+import common as C
 import numpy as np
 
-import _common as C
+from dalgo.jsonio import write_json
+from dalgo.plotting import step_xy
+from dalgo.stats import mean_se, paired_mean_se
+from dalgo.tuning import BASELINE_ALPHAS, representative_alpha, summarize
 
 NAMES = {"mnist": "MNIST", "cifar10": "CIFAR-10", "cnae9": "CNAE-9",
          "gaussian_grid": "Gaussian grid 3×3", "digits": "digits (sklearn)"}
@@ -77,17 +81,17 @@ def plot(name, res, paired, out_path):
     amax = C.ALPHA_MAX
     inf_x = amax * 1.1
     fig, ax = plt.subplots(figsize=(8, 4.8))
-    x, y = C.clip_curve(tr, amax)
+    x, y = step_xy(tr, inf_x, upto=amax)
     ax.plot(x, y, "-", color="C0", lw=0.4, alpha=0.35,
             label=f"train mean, exact ({res.n_train} instances)")
-    x, y = C.clip_curve(te, amax)
+    x, y = step_xy(te, inf_x, upto=amax)
     ax.plot(x, y, color="C1", lw=0.4, alpha=0.35,
             label=f"test mean, exact ({res.n_test} instances)")
     g = np.linspace(0.0, amax, 401)
     h = 0.25
-    ax.plot(g, C.window_mean(tr, g, h), "--", color="C0", lw=1.8,
+    ax.plot(g, tr.window_mean(g, h, upper=amax), "--", color="C0", lw=1.8,
             label="train mean, averaged over α ± 0.25")
-    ym, sm = C.window_mean(te, g, h), C.window_mean(se, g, h)
+    ym, sm = te.window_mean(g, h, upper=amax), se.window_mean(g, h, upper=amax)
     ax.plot(g, ym, color="C1", lw=2.0, label="test mean ± 1 s.e., averaged over α ± 0.25")
     ax.fill_between(g, ym - sm, ym + sm, color="C1", alpha=0.25, lw=0)
     # value at α = ∞ (the last piece) drawn at the right edge
@@ -120,16 +124,18 @@ def plot(name, res, paired, out_path):
 
 
 def family_results(name, train, test, args, log):
-    """Exact per-instance results for every (centre, β) of the family, by centre."""
+    """Per centre: its configuration and the exact per-instance train and test results for
+    every β of the family."""
     out = {}
     for center, betas in (("euclidean", euclidean_betas(name, args)),
                           ("medoid", sorted(float(b) for b in args.medoid_betas))):
         if not betas:
             continue
         log(f"{center} centres, β ∈ {betas}")
-        results = C.evaluate_pool(train + test, betas=betas, center=center,
-                                  cache_dir=args.cache, n_jobs=args.n_jobs, log=log)
-        out[center] = (betas, results[: len(train)], results[len(train):])
+        config = C.tune_config(betas=betas, center=center)
+        results = C.evaluate_pool(train + test, config, cache_dir=args.cache,
+                                  n_jobs=args.n_jobs, log=log)
+        out[center] = (config, results[: len(train)], results[len(train):])
     return out
 
 
@@ -147,18 +153,18 @@ def euclidean_betas(name, args):
 def configurations(family, kpp_losses):
     """Per (centre, β): the exact ERM α of the training curve and its held-out result."""
     rows = []
-    for center, (betas, tr_res, te_res) in family.items():
-        res = C.assemble(tr_res, te_res, betas)
-        for b in betas:
+    for center, (config, tr_res, te_res) in family.items():
+        res = summarize(tr_res, te_res, config)
+        for b in config.betas:
             arg = res.train_curves[b].argmin()
             lo, hi = arg.intervals[0]
-            alpha = C._tuning._representative_alpha(lo, hi)
-            losses = np.array([c(alpha) for c in C.curves(te_res, b)])
-            d = kpp_losses - losses
+            alpha = representative_alpha(lo, hi)
+            losses = np.array([r.curve(b)(alpha) for r in te_res])
+            test_loss, test_se = mean_se(losses)
             rows.append({"center": center, "beta": b, "alpha_lo": lo, "alpha_hi": hi,
                          "alpha": alpha, "train_loss": float(arg.value),
-                         "test_losses": losses, "test_loss": C.mean_se(losses)[0],
-                         "test_se": C.mean_se(losses)[1], "gain_vs_kmeanspp": C.mean_se(d),
+                         "test_losses": losses, "test_loss": test_loss,
+                         "test_se": test_se, "gain_vs_kmeanspp": paired_mean_se(kpp_losses, losses),
                          "test_curve": res.test_curves[b], "test_se_curve": res.test_se_curves[b],
                          "train_curve": res.train_curves[b],
                          "baselines": res.baselines_by_beta[b]})
@@ -179,23 +185,23 @@ def run_one(name, args, log):
     log(f"{len(train)} train + {len(test)} test instances, n = {train[0].n_samples}, "
         f"d = {train[0].n_features}, k = {train[0].n_clusters}")
     family = family_results(name, train, test, args, log)
-    _, tr_res, te_res = family["euclidean"]
+    config, tr_res, te_res = family["euclidean"]
     # the classical algorithms: Lloyd's (Euclidean β = 2) after d^α seeding, α = 0, 1, 2, ∞
-    res = C.assemble(tr_res, te_res, [2.0])
+    res = summarize(tr_res, te_res, config.with_betas((2.0,)))
     beta = res.beta
-    kpp = np.array([r["baselines"]["2"]["2.0"] for r in te_res])
+    kpp = np.array([r.baseline("2", 2.0) for r in te_res])
     configs = configurations(family, kpp)
     # ERM over the whole family: exact in α, over the grid of (centre, β)
     best = min(configs, key=lambda r: r["train_loss"])
     # paired comparison on the same test instances and z
-    test_curves = C.curves(te_res, beta)
+    test_curves = [r.curve(beta) for r in te_res]
     erm_losses = np.array([c(res.alpha) for c in test_curves])
     paired = {"k": int(train[0].n_clusters)}
-    for key in C._tuning.BASELINE_ALPHAS:
-        base = np.array([r["baselines"][key][repr(float(beta))] for r in te_res])
+    for key in BASELINE_ALPHAS:
+        base = np.array([r.baseline(key, beta) for r in te_res])
         d = erm_losses - base
-        paired[key] = {"mean_diff": float(d.mean()),
-                       "se_diff": float(d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else None,
+        mean_diff, se_diff = paired_mean_se(erm_losses, base)  # s.e. NaN (null) for one
+        paired[key] = {"mean_diff": mean_diff, "se_diff": se_diff,
                        "frac_erm_better": float(np.mean(d < 0)),
                        "frac_erm_worse": float(np.mean(d > 0))}
     # for comparison: ERM restricted to a coarse finite grid of α (less prone to selecting a
@@ -203,10 +209,10 @@ def run_one(name, args, log):
     tr_grid = res.train_curves[beta](COARSE)
     g_alpha = float(COARSE[int(np.argmin(tr_grid))])
     g_losses = np.array([c(g_alpha) for c in test_curves])
-    grid_erm = {"alpha": C.json_float(g_alpha), "alpha_is_inf": bool(np.isinf(g_alpha)),
-                "grid": "0, 0.25, ..., 20 and inf", "train_loss": float(tr_grid.min()),
-                "test_loss": C.mean_se(g_losses)[0], "test_se": C.mean_se(g_losses)[1],
-                "diff_vs_kmeanspp": C.mean_se(kpp - g_losses)}
+    g_loss, g_se = mean_se(g_losses)
+    grid_erm = {"alpha": g_alpha, "grid": "0, 0.25, ..., 20 and inf",
+                "train_loss": float(tr_grid.min()), "test_loss": g_loss, "test_se": g_se,
+                "diff_vs_kmeanspp": paired_mean_se(kpp, g_losses)}
     kpp_mean = res.baselines["2"]["test_loss"]
     rel = (kpp_mean - best["test_loss"]) / kpp_mean if kpp_mean > 0 else float("nan")
     rel_b2 = (kpp_mean - res.test_loss) / kpp_mean if kpp_mean > 0 else float("nan")
@@ -216,17 +222,15 @@ def run_one(name, args, log):
         "n_train": int(res.n_train),
         "n_test": int(res.n_test),
         "k": int(train[0].n_clusters),
-        "erm": {"alpha_lo": C.json_float(best["alpha_lo"]),
-                "alpha_hi": C.json_float(best["alpha_hi"]),
+        "erm": {"alpha_lo": float(best["alpha_lo"]), "alpha_hi": float(best["alpha_hi"]),
                 "beta": float(best["beta"]), "train_loss": float(best["train_loss"]),
                 "test_loss": float(best["test_loss"]), "test_se": float(best["test_se"]),
-                "alpha_hi_is_inf": bool(np.isinf(best["alpha_hi"])),
                 "center": best["center"]},
         "baselines": {key: {"test_loss": float(v["test_loss"]), "test_se": float(v["test_se"])}
                       for key, v in res.baselines.items()},
     }
     out = Path(args.out_dir)
-    C.write_json(out / f"clustering_{name}.json", doc)
+    write_json(out / f"clustering_{name}.json", doc)  # ∞ written "inf" (dalgo.jsonio)
     # best α on the *test* curve (for "how different is the best α between data sets")
     te_curve = res.test_curves[beta]
     te_arg = te_curve.argmin()
@@ -234,27 +238,23 @@ def run_one(name, args, log):
         "dataset": name,
         "n_samples": int(train[0].n_samples), "n_features": int(train[0].n_features),
         "k": int(train[0].n_clusters), "beta": float(beta), "center": "euclidean",
-        "alpha_range": [0.0, "inf"],
+        "alpha_range": list(config.alpha_range),
         "baselines_local_search": "Lloyd's (Euclidean centres, beta = 2), as in clustering_*.json",
-        "erm_interval": [C.json_float(lo), C.json_float(hi)],
-        "erm_alpha_used": C.json_float(res.alpha),
-        "all_erm_intervals": [[C.json_float(a), C.json_float(b)] for a, b in
-                              res.argmin_intervals],
+        "erm_interval": [lo, hi],
+        "erm_alpha_used": res.alpha,
+        "all_erm_intervals": res.argmin_intervals,
         "train_loss": res.train_loss, "test_loss": res.test_loss, "test_se": res.test_se,
-        "relative_improvement_over_kmeanspp": C.json_float(rel_b2),
+        "relative_improvement_over_kmeanspp": rel_b2,
         "paired_vs_baselines": paired,
         "grid_erm": grid_erm,
         "family_erm": {"center": best["center"], "beta": best["beta"],
-                       "alpha_interval": [C.json_float(best["alpha_lo"]),
-                                          C.json_float(best["alpha_hi"])],
-                       "relative_improvement_over_kmeanspp": C.json_float(rel)},
+                       "alpha_interval": [best["alpha_lo"], best["alpha_hi"]],
+                       "relative_improvement_over_kmeanspp": rel},
         "per_configuration": [config_json(r) for r in configs],
-        "test_curve_argmin": {"intervals": [[C.json_float(a), C.json_float(b)]
-                                            for a, b in te_arg.intervals],
-                              "value": te_arg.value},
+        "test_curve_argmin": {"intervals": te_arg.intervals, "value": te_arg.value},
         # the exact curves have up to (instances × leaves) pieces; stored sampled on a grid
         "curves_on_grid": {
-            "alpha": [C.json_float(a) for a in GRID],
+            "alpha": GRID,
             "train_mean": res.train_curves[beta](GRID).tolist(),
             "test_mean": te_curve(GRID).tolist(),
             "test_se": res.test_se_curves[beta](GRID).tolist()},
@@ -264,12 +264,12 @@ def run_one(name, args, log):
                      "test_mean": float(np.mean(res.n_leaves["test"])),
                      "median": float(np.median(res.n_leaves["train"] + res.n_leaves["test"]))},
         "compute_seconds": {
-            center: {"tree": float(sum(r["tree_seconds"] for r in f[1] + f[2])),
-                     "local_search": float(sum(r["search_seconds"] for r in f[1] + f[2]))}
+            center: {"tree": float(sum(r.tree_seconds for r in f[1] + f[2])),
+                     "local_search": float(sum(r.search_seconds for r in f[1] + f[2]))}
             for center, f in family.items()},
         "wall_seconds_this_run": time.time() - t0,
     }
-    C.write_json(out / f"loss_vs_alpha_{name}.json", details)
+    write_json(out / f"loss_vs_alpha_{name}.json", details)
     plot(name, res, paired, out / f"loss_vs_alpha_{name}.png")
     plot_family(name, configs, res, best, out / f"loss_vs_alpha_family_{name}.png")
     print_tables(name, train[0], res, paired, grid_erm, configs, best, rel, details, te_arg,
@@ -279,8 +279,8 @@ def run_one(name, args, log):
 
 def config_json(r):
     return {"center": r["center"], "beta": r["beta"],
-            "alpha_interval": [C.json_float(r["alpha_lo"]), C.json_float(r["alpha_hi"])],
-            "alpha_used": C.json_float(r["alpha"]), "train_loss": r["train_loss"],
+            "alpha_interval": [r["alpha_lo"], r["alpha_hi"]],
+            "alpha_used": r["alpha"], "train_loss": r["train_loss"],
             "test_loss": r["test_loss"], "test_se": r["test_se"],
             "gain_vs_kmeanspp": {"mean": r["gain_vs_kmeanspp"][0],
                                  "se": r["gain_vs_kmeanspp"][1]},
@@ -311,14 +311,14 @@ def print_tables(name, inst, res, paired, grid_erm, configs, best, rel, details,
               f"{config_label(r)}{star} | {r['train_loss']:.4f} | "
               f"{r['test_loss']:.4f} ± {r['test_se']:.4f} | {g[0]:+.4f} ± {g[1]:.4f} |")
     gd = grid_erm["diff_vs_kmeanspp"]
-    print(f"| grid ERM α = {grid_erm['alpha'] if not grid_erm['alpha_is_inf'] else '∞'} "
+    print(f"| grid ERM α = {'∞' if np.isinf(grid_erm['alpha']) else grid_erm['alpha']} "
           f"(grid 0, 0.25, …, 20, ∞), β = 2, Euclidean | {grid_erm['train_loss']:.4f} | "
           f"{grid_erm['test_loss']:.4f} ± {grid_erm['test_se']:.4f} | {gd[0]:+.4f} ± {gd[1]:.4f} |")
     for key, lab in BASE_LABELS.items():
         b = res.baselines[key]
         gain = "0 (reference)"
         if key != "2":
-            d = C.mean_se(kpp - np.array([r["baselines"][key]["2.0"] for r in te_res]))
+            d = paired_mean_se(kpp, [r.baseline(key, 2.0) for r in te_res])
             gain = f"{d[0]:+.4f} ± {d[1]:.4f}"
         print(f"| {lab}, β = 2, Euclidean | {tr_at(res, key):.4f} | "
               f"{b['test_loss']:.4f} ± {b['test_se']:.4f} | {gain} |")
@@ -345,8 +345,8 @@ def plot_family(name, configs, res, best, out_path):
     for i, r in enumerate(configs):
         col = f"C{i}"
         ls = "-" if r["center"] == "euclidean" else "--"
-        y = C.window_mean(r["test_curve"], g, 0.25)
-        s = C.window_mean(r["test_se_curve"], g, 0.25)
+        y = r["test_curve"].window_mean(g, 0.25, upper=amax)
+        s = r["test_se_curve"].window_mean(g, 0.25, upper=amax)
         lab = (f"{config_label(r)}: ERM α {r['alpha']:.3g} → test {r['test_loss']:.3f} ± "
                f"{r['test_se']:.3f}" + (" ★" if r is best else ""))
         ax.plot(g, y, ls, color=col, lw=1.6, label=lab)
@@ -372,7 +372,7 @@ def plot_family(name, configs, res, best, out_path):
 
 
 def tr_at(res, key):
-    a = C._tuning.BASELINE_ALPHAS[key]
+    a = BASELINE_ALPHAS[key]
     return float(res.train_curves[res.beta](a))
 
 

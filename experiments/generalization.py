@@ -33,20 +33,22 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
+import common as C
 import numpy as np
 
-import _common as C
 from dalgo.generalization import (
     apriori_uniform_bound,
     distance_ratio,
     merged_pieces,
     rademacher_uniform_bound,
 )
+from dalgo.jsonio import read_json, write_json
 from dalgo.piecewise import PiecewiseConstant
+from dalgo.stats import mean_se
+from dalgo.tuning import representative_alpha
 
 M_GRID = (5, 10, 20, 50, 100, 200, 500)
 DELTA = 0.05
@@ -56,7 +58,7 @@ COARSE = np.concatenate([np.arange(0.0, 20.0 + 1e-9, 0.25), [np.inf]])  # grid-E
 def study(name, args, log):
     insts = C.pool(name, args.pool, args.data_dir, smoke=args.smoke)
     results = C.evaluate_pool(insts, cache_dir=args.cache, n_jobs=args.n_jobs, log=log)
-    curves = C.curves(results, 2.0)
+    curves = [r.curve(2.0) for r in results]
     cand = curves[0::2]
     test = curves[1::2]
     test_mean = PiecewiseConstant.mean(test)
@@ -76,7 +78,7 @@ def study(name, args, log):
             tr = PiecewiseConstant.mean(sub)
             dev.append(float((tr - test_mean).abs().max()))
             arg = tr.argmin()
-            a = C._tuning._representative_alpha(*arg.intervals[0])
+            a = representative_alpha(*arg.intervals[0])
             exc.append(float(test_mean(a) - best_test))
             ga = float(COARSE[int(np.argmin(tr(COARSE)))])
             gexc.append(float(test_mean(ga) - best_test))
@@ -85,8 +87,8 @@ def study(name, args, log):
             rad.append(rademacher_uniform_bound(N, m, H=1.0, delta=DELTA))
         row = {"m": m, "reps": args.reps,
                "distinct_subsets": "all equal" if m == len(cand) else "resampled",
-               "uniform_deviation": C.mean_se(dev), "excess_test_loss": C.mean_se(exc),
-               "excess_test_loss_grid_erm": C.mean_se(gexc),
+               "uniform_deviation": mean_se(dev), "excess_test_loss": mean_se(exc),
+               "excess_test_loss_grid_erm": mean_se(gexc),
                "uniform_deviation_all": dev, "excess_test_loss_all": exc,
                "rademacher_bound": float(np.mean(rad)),
                "merged_pieces_mean": float(np.mean(npieces)),
@@ -158,7 +160,7 @@ def main(argv=None):
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "generalization.json"
-    all_docs = json.loads(path.read_text()) if path.exists() else {}
+    all_docs = read_json(path) if path.exists() else {}  # other data sets' entries, as written
     t0 = time.time()
     for name in args.datasets:
         t1 = time.time()
@@ -166,7 +168,7 @@ def main(argv=None):
         doc["wall_seconds_this_run"] = time.time() - t1
         plot(doc, out / f"generalization_{name}.png")
         all_docs[name] = doc
-        C.write_json(path, all_docs)
+        write_json(path, all_docs)
         print(f"\n### {name}: pool {doc['pool']} (candidates {doc['n_candidates']}, test "
               f"{doc['n_test']}), R = {doc['R']:.3g}\n")
         print("| m | sup-deviation ± s.e. | excess test loss ± s.e. | grid-ERM excess ± s.e. | "

@@ -29,13 +29,14 @@ import argparse
 import time
 from pathlib import Path
 
+import common as C
 import numpy as np
 
-import _common as C
 from dalgo import alpha_pieces
-from dalgo.datasets import load_mnist
 from dalgo.generalization import distance_ratio, expected_leaves_bound
-from dalgo.instances import ClassSubsampling, GaussianGrid
+from dalgo.jsonio import write_json
+from dalgo.protocols import protocol_distribution
+from dalgo.stats import mean_se
 
 ALPHA_HIS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
 
@@ -58,7 +59,7 @@ def sweep(dists, reps, seed, log, what):
         recs = [count(inst) for inst in dist.sample(reps, random_state=seed)]
         row = {"setting": label, "n": recs[0]["n"], "k": recs[0]["k"], "records": recs}
         for key in ("leaves", "bound"):
-            row[key] = {repr(a): C.mean_se([r[key][repr(a)] for r in recs]) for a in ALPHA_HIS}
+            row[key] = {repr(a): mean_se([r[key][repr(a)] for r in recs]) for a in ALPHA_HIS}
         row["seconds_mean"] = float(np.mean([r["seconds"] for r in recs]))
         rows.append(row)
         log(f"{what} {label}: n = {row['n']}, k = {row['k']}, leaves(α≤20) = "
@@ -76,30 +77,29 @@ def main(argv=None):
     t0 = time.time()
     if args.smoke:
         args.reps = 2
-        gg_n, gg_k, mn_n, mn_k = (5, 10), (2, 4), (5, 10), (2, 4)
-        mn_total = 20
+        gg_n, gg_k, gg_total = (5, 10), (2, 4), 20
+        mn_n, mn_k, mn_total = (5, 10), (2, 4), 20
     else:
-        gg_n, gg_k, mn_n, mn_k = (10, 25, 50, 100, 200), (2, 4, 5, 8), (20, 50, 100, 200), (2, 4, 5, 10)
-        mn_total = 500
-    ds = load_mnist(args.data_dir)
+        gg_n, gg_k, gg_total = (10, 25, 50, 100, 200), (2, 4, 5, 8), 200
+        mn_n, mn_k, mn_total = (20, 50, 100, 200), (2, 4, 5, 10), 500
+
+    def dist(name, k, m):  # the protocol's distribution with k classes (cells) of m points
+        return protocol_distribution(name, args.data_dir, n_clusters=k, n_per_class=m)
+
     sweeps = {
-        "gaussian_grid_vs_n": sweep([(f"m={m}", GaussianGrid(3, n_clusters=4, n_per_cluster=m))
-                                     for m in gg_n], args.reps, 11, log, "GG"),
-        "gaussian_grid_vs_k": sweep([(f"k={k}", GaussianGrid(3, n_clusters=k,
-                                                             n_per_cluster=(200 if not args.smoke else 20) // k))
+        "gaussian_grid_vs_n": sweep([(f"m={m}", dist("gaussian_grid", 4, m)) for m in gg_n],
+                                    args.reps, 11, log, "GG"),
+        "gaussian_grid_vs_k": sweep([(f"k={k}", dist("gaussian_grid", k, gg_total // k))
                                      for k in gg_k], args.reps, 12, log, "GG"),
-        "mnist_vs_n": sweep([(f"m={m}", ClassSubsampling.from_dataset(
-            ds, n_clusters=5, n_per_class=m, scale="unit", scale_max=255.0)) for m in mn_n],
-            args.reps, 13, log, "MNIST"),
-        "mnist_vs_k": sweep([(f"k={k}", ClassSubsampling.from_dataset(
-            ds, n_clusters=k, n_per_class=mn_total // k, scale="unit", scale_max=255.0))
-            for k in mn_k], args.reps, 14, log, "MNIST"),
+        "mnist_vs_n": sweep([(f"m={m}", dist("mnist", 5, m)) for m in mn_n],
+                            args.reps, 13, log, "MNIST"),
+        "mnist_vs_k": sweep([(f"k={k}", dist("mnist", k, mn_total // k)) for k in mn_k],
+                            args.reps, 14, log, "MNIST"),
     }
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    C.write_json(out / "tree_size.json", {"alpha_his": list(ALPHA_HIS), "reps": args.reps,
-                                          "sweeps": sweeps,
-                                          "wall_seconds": time.time() - t0})
+    write_json(out / "tree_size.json", {"alpha_his": list(ALPHA_HIS), "reps": args.reps,
+                                        "sweeps": sweeps, "wall_seconds": time.time() - t0})
 
     import matplotlib
 
@@ -149,7 +149,8 @@ def main(argv=None):
     plt.close(fig)
 
     print("\n### Tree size (leaves for α ∈ [0, 20], mean ± s.e.; bound with each instance's R)\n")
-    print("| sweep | n | k | leaves | leaves / (n·k) | bound (mean) | leaves / bound | s per tree |")
+    print("| sweep | n | k | leaves | leaves / (n·k) | bound (mean) | leaves / bound | "
+          "s per tree |")
     print("|---|---|---|---|---|---|---|---|")
     for key, rows in sweeps.items():
         for r in rows:

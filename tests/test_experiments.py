@@ -2,20 +2,55 @@
 
 Every script runs with ``--smoke`` (tiny instances, few draws) into a temporary directory,
 in-process (one import of numpy/matplotlib/dalgo for all of them), and its outputs are
-checked for existence and shape.  The full runs are not part of the test suite; see
-``docs/results.md``.
+checked for existence and shape, and for dalgo's one spelling of ∞ in JSON (``"inf"``,
+:mod:`dalgo.jsonio`; no ``1e308`` stand-ins, no ``*_is_inf`` flags).  The full runs are not
+part of the test suite; see ``docs/results.md``.
 """
 
 import importlib
-import json
+import os
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
+from dalgo.jsonio import decode_float, read_json
+
 pytest.importorskip("matplotlib")
 
 EXP = Path(__file__).resolve().parents[1] / "experiments"
+
+
+@pytest.fixture(scope="module")
+def data_dir():
+    """The data folder: ``$DALGO_DATA`` (tests/conftest.py sets it to the shared folder when
+    it finds one beside the checkout)."""
+    path = os.environ.get("DALGO_DATA")
+    if not path or not Path(path).is_dir():
+        pytest.skip("no data folder: set DALGO_DATA")
+    return Path(path)
+
+
+def read_output(path):
+    """A JSON output of a script, checked for the one spelling of ∞ (and strict JSON)."""
+    text = Path(path).read_text()
+    assert "Infinity" not in text and "NaN" not in text
+    doc = read_json(path)
+
+    def walk(x):
+        if isinstance(x, dict):
+            for k, v in x.items():
+                assert not str(k).endswith("_is_inf"), k
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+        elif isinstance(x, float):
+            assert abs(x) < 1e300, "∞ must be written as \"inf\""
+
+    walk(doc)
+    return doc
 
 
 @pytest.fixture(scope="module")
@@ -34,18 +69,21 @@ def _common_args(tmp_path, data_dir):
             "--n-jobs", "1", "--data-dir", str(data_dir)]
 
 
-def test_loss_vs_alpha_smoke(scripts, tmp_path, shared_data, capsys):
+def test_loss_vs_alpha_smoke(scripts, tmp_path, data_dir, capsys):
     scripts["clustering_loss_vs_alpha"].main(
-        _common_args(tmp_path, shared_data) + ["--datasets", "gaussian_grid", "cnae9"])
+        _common_args(tmp_path, data_dir) + ["--datasets", "gaussian_grid", "cnae9"])
     out = tmp_path / "out"
     for name in ("gaussian_grid", "cnae9"):
-        doc = json.loads((out / f"clustering_{name}.json").read_text())
+        doc = read_output(out / f"clustering_{name}.json")
         assert set(doc) == {"dataset", "n_train", "n_test", "k", "erm", "baselines"}
         assert doc["dataset"] == name and doc["n_train"] == 3 and doc["n_test"] == 3
         assert {"alpha_lo", "alpha_hi", "beta", "train_loss", "test_loss",
                 "test_se"} <= set(doc["erm"])
+        assert decode_float(doc["erm"]["alpha_hi"]) > doc["erm"]["alpha_lo"] >= 0.0
         # the ERM is over the family: Euclidean β = 2 and medoids with β ∈ {1, 2, 3}
-        details = json.loads((out / f"loss_vs_alpha_{name}.json").read_text())
+        details = read_output(out / f"loss_vs_alpha_{name}.json")
+        assert details["alpha_range"] == [0.0, "inf"]
+        assert details["curves_on_grid"]["alpha"][-1] == "inf"
         family = {(r["center"], r["beta"]) for r in details["per_configuration"]}
         assert {("euclidean", 2.0), ("medoid", 1.0), ("medoid", 2.0), ("medoid", 3.0)} <= family
         best = min(details["per_configuration"], key=lambda r: r["train_loss"])
@@ -59,14 +97,14 @@ def test_loss_vs_alpha_smoke(scripts, tmp_path, shared_data, capsys):
         assert (out / f"loss_vs_alpha_{name}.png").stat().st_size > 0
     # a rerun is served from the cache
     scripts["clustering_loss_vs_alpha"].main(
-        _common_args(tmp_path, shared_data) + ["--datasets", "gaussian_grid"])
+        _common_args(tmp_path, data_dir) + ["--datasets", "gaussian_grid"])
     assert "| ERM α" in capsys.readouterr().out
 
 
-def test_generalization_smoke(scripts, tmp_path, shared_data):
-    scripts["generalization"].main(_common_args(tmp_path, shared_data)
+def test_generalization_smoke(scripts, tmp_path, data_dir):
+    scripts["generalization"].main(_common_args(tmp_path, data_dir)
                                    + ["--datasets", "gaussian_grid"])
-    doc = json.loads((tmp_path / "out" / "generalization.json").read_text())
+    doc = read_output(tmp_path / "out" / "generalization.json")
     rows = doc["gaussian_grid"]["rows"]
     assert [r["m"] for r in rows] == [5, 10]
     for r in rows:
@@ -75,25 +113,29 @@ def test_generalization_smoke(scripts, tmp_path, shared_data):
     assert (tmp_path / "out" / "generalization_gaussian_grid.png").exists()
 
 
-def test_beta_smoke(scripts, tmp_path, shared_data):
-    scripts["beta"].main(_common_args(tmp_path, shared_data)
+def test_beta_smoke(scripts, tmp_path, data_dir):
+    scripts["beta"].main(_common_args(tmp_path, data_dir)
                          + ["--datasets", "gaussian_grid", "--center", "euclidean",
                             "--betas", "1", "2"])
-    doc = json.loads((tmp_path / "out" / "beta_gaussian_grid_euclidean.json").read_text())
+    doc = read_output(tmp_path / "out" / "beta_gaussian_grid_euclidean.json")
     assert doc["betas"] == [1.0, 2.0]
     assert len(doc["heatmap"]["mean_test_loss"]) == 2
+    assert doc["heatmap"]["alpha"][-1] == "inf"
+    for q in doc["per_beta"].values():
+        lo, hi = (decode_float(a) for a in q["erm_interval"])
+        assert 0.0 <= lo < hi
     assert (tmp_path / "out" / "beta_gaussian_grid_euclidean.png").exists()
-    scripts["beta"].main(_common_args(tmp_path, shared_data) + ["--datasets", "digits"])
-    doc = json.loads((tmp_path / "out" / "beta_digits_medoid.json").read_text())
+    scripts["beta"].main(_common_args(tmp_path, data_dir) + ["--datasets", "digits"])
+    doc = read_output(tmp_path / "out" / "beta_digits_medoid.json")
     assert doc["betas"] == [1.0, 2.0, 3.0] and doc["center"] == "medoid"
 
 
-def test_tree_size_smoke(scripts, tmp_path, shared_data):
-    args = _common_args(tmp_path, shared_data)
+def test_tree_size_smoke(scripts, tmp_path, data_dir):
+    args = _common_args(tmp_path, data_dir)
     args.remove("--cache")
     args.remove(str(tmp_path / "cache"))
     scripts["tree_size"].main(args)
-    doc = json.loads((tmp_path / "out" / "tree_size.json").read_text())
+    doc = read_output(tmp_path / "out" / "tree_size.json")
     for rows in doc["sweeps"].values():
         for r in rows:
             # the leaves tile [0, 20]: more leaves for a larger α_hi, and within the bound
@@ -103,10 +145,27 @@ def test_tree_size_smoke(scripts, tmp_path, shared_data):
     assert (tmp_path / "out" / "tree_size.png").exists()
 
 
-def test_benchmark_suite_smoke(scripts, tmp_path, shared_data):
-    scripts["clustering_benchmark_suite"].main(_common_args(tmp_path, shared_data))
-    doc = json.loads((tmp_path / "out" / "suite_batteries.json").read_text())
+def test_benchmark_suite_smoke(scripts, tmp_path, data_dir):
+    scripts["clustering_benchmark_suite"].main(_common_args(tmp_path, data_dir))
+    doc = read_output(tmp_path / "out" / "suite_batteries.json")
     assert doc["batteries"], "no battery evaluated"
     for s in doc["batteries"].values():
         assert s["n_better"] + s["n_worse"] + s["n_equal"] == len(s["lodo"])
     assert (tmp_path / "out" / "suite_batteries.png").exists()
+
+
+# the clustering experiments (not the nas_* scripts) and the names they may use
+SCRIPTS = ("common", "beta", "clustering_benchmark_suite", "clustering_loss_vs_alpha",
+           "generalization", "tree_size")
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_scripts_use_only_public_dalgo_names(name):
+    """experiments/ import no private dalgo module or name (issue 10)."""
+    text = (EXP / f"{name}.py").read_text()
+    private = re.findall(r"\bdalgo(?:\.\w+)*\._\w+", text)
+    for line in re.findall(r"^from dalgo\S* import [^\n]*(?:\n[ )][^\n]*)*", text, re.M):
+        private += [n for n in re.findall(r"\b\w+\b", line.split(" import ", 1)[1])
+                    if n.startswith("_")]
+    assert not private, f"{name}.py uses private dalgo names: {private}"
+    assert "json_float" not in text and "1e308" not in text and "_tuning" not in text
