@@ -1,7 +1,6 @@
 """scikit-learn estimators for the (α, β) Lloyd's family."""
 
 import numbers
-import time
 import warnings
 
 import numpy as np
@@ -19,7 +18,7 @@ from ._validation import (
     check_sample_weight,
 )
 from .local_search import _local_search
-from .random_state import check_random_state, spawn_seeds
+from .random_state import check_random_state
 from .seeding import _dalpha_seeding, draw_z, greedy_kmeans_plusplus, log_weights
 
 __all__ = ["AlphaBetaKMeans", "DataDrivenKMeans", "canonical_order"]
@@ -348,27 +347,15 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
         -------
         self : DataDrivenKMeans
         """
-        from .tuning import as_instances, evaluate_instances, summarize
-        from .tuning.config import TuneConfig
+        from .tuning import tune
 
-        started = time.perf_counter()
         n_clusters = check_positive_int(self.n_clusters, "n_clusters", allow_none=True)
-        config = TuneConfig(alpha_range=self.alpha_range, betas=self.betas,
-                            center=self.center, loss=self.loss, max_iter=self.max_iter)
         check_positive_int(self.n_init, "n_init")
-        seed_train, seed_test = spawn_seeds(2, self.random_state)
-        train = as_instances(instances, n_clusters=n_clusters, random_state=seed_train,
-                             what="train", needs_labels=config.needs_labels)
-        test = [] if test_instances is None else as_instances(
-            test_instances, n_clusters=n_clusters, random_state=seed_test, what="test",
-            needs_labels=config.needs_labels)
-        results = evaluate_instances(train + test, config,
-                                     baselines=[False] * len(train) + [True] * len(test),
-                                     cache_dir=self.cache_dir, n_jobs=self.n_jobs,
-                                     progress=False)
-        result = summarize(results[:len(train)], results[len(train):], config,
-                           started=started)
-        ks = {inst.n_clusters for inst in train}
+        result = tune(instances, test_instances, n_clusters=n_clusters,
+                      alpha_range=self.alpha_range, betas=self.betas, loss=self.loss,
+                      center=self.center, n_jobs=self.n_jobs, cache_dir=self.cache_dir,
+                      progress=False, max_iter=self.max_iter, random_state=self.random_state)
+        ks = set(result.n_clusters["train"])
         self.tune_result_ = result
         self.alpha_interval_ = result.alpha_interval
         self.alpha_ = float(result.alpha)

@@ -46,6 +46,8 @@ class InstanceResult:
         Time spent building trees and in leaf local searches.
     name : str
         The instance's name (for reports).
+    n_clusters : int
+        The instance's k.
     """
 
     curves: dict
@@ -54,6 +56,7 @@ class InstanceResult:
     tree_seconds: float = 0.0
     search_seconds: float = 0.0
     name: str = ""
+    n_clusters: int = 0
 
     def curve(self, beta):
         """The loss curve for ``beta``."""
@@ -69,7 +72,8 @@ class InstanceResult:
                 "baselines": {label: {beta_key(b): encode_float(v) for b, v in per.items()}
                               for label, per in self.baselines.items()},
                 "n_leaves": int(self.n_leaves), "tree_seconds": float(self.tree_seconds),
-                "search_seconds": float(self.search_seconds), "name": self.name}
+                "search_seconds": float(self.search_seconds), "name": self.name,
+                "n_clusters": int(self.n_clusters)}
 
     @classmethod
     def from_dict(cls, d):
@@ -80,7 +84,8 @@ class InstanceResult:
             baselines={label: {decode_float(b): decode_float(v) for b, v in per.items()}
                        for label, per in d["baselines"].items()},
             n_leaves=int(d["n_leaves"]), tree_seconds=float(d["tree_seconds"]),
-            search_seconds=float(d["search_seconds"]), name=d.get("name", ""))
+            search_seconds=float(d["search_seconds"]), name=d.get("name", ""),
+            n_clusters=int(d.get("n_clusters", 0)))
 
 
 def seeding_draws(instance, n_draws):
@@ -159,7 +164,8 @@ def evaluate_instance(instance, config, *, baselines=True):
                         for b in config.betas}
                 for label in BASELINE_ALPHAS}
     return InstanceResult(curves=curves, baselines=base, n_leaves=n_leaves,
-                          tree_seconds=t_tree, search_seconds=t_search, name=instance.name)
+                          tree_seconds=t_tree, search_seconds=t_search, name=instance.name,
+                          n_clusters=instance.n_clusters)
 
 
 class InstanceCache:

@@ -92,6 +92,8 @@ class TuneResult:
     config : dict
         The run's configuration (:meth:`dalgo.tuning.TuneConfig.to_dict`) and what the
         caller added (data set, seed, ...).
+    n_clusters : dict
+        ``{"train": [...], "test": [...]}`` k per instance.
 
     :meth:`to_dict` / :meth:`from_dict` (and :meth:`to_json` / :meth:`from_json`)
     round-trip every field; ∞ is written ``"inf"`` (:mod:`dalgo.jsonio`).
@@ -113,6 +115,7 @@ class TuneResult:
     n_leaves: dict
     timings: dict
     config: dict = field(default_factory=dict)
+    n_clusters: dict = field(default_factory=lambda: {"train": [], "test": []})
 
     @property
     def n_train(self):
@@ -155,6 +158,7 @@ class TuneResult:
             "n_leaves": {k: [int(x) for x in v] for k, v in self.n_leaves.items()},
             "timings": {k: encode_float(v) for k, v in self.timings.items()},
             "config": self.config,
+            "n_clusters": {k: [int(x) for x in v] for k, v in self.n_clusters.items()},
         }
 
     @classmethod
@@ -183,6 +187,7 @@ class TuneResult:
             n_leaves={k: [int(x) for x in v] for k, v in d["n_leaves"].items()},
             timings={k: decode_float(v) for k, v in d["timings"].items()},
             config=dict(d["config"]),
+            n_clusters={k: [int(x) for x in v] for k, v in d["n_clusters"].items()},
         )
 
     def to_json(self, path=None, *, indent=1):

@@ -106,4 +106,6 @@ def summarize(train_results, test_results, config, *, started=None, extra_config
                   "test": [r.n_leaves for r in test_results]},
         timings=timings,
         config={**config.to_dict(), **(extra_config or {})},
+        n_clusters={"train": [r.n_clusters for r in train_results],
+                    "test": [r.n_clusters for r in test_results]},
     )
