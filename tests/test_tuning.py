@@ -93,7 +93,7 @@ def probe_grid(result, lo, hi, n=301):
 def test_erm_equals_minimum_of_direct_mean(source, alpha_range):
     make = grid_instances if source == "grid" else digits_instances
     train, test = make(4, 0), make(3, 1)
-    res = tune(train, test, alpha_range=alpha_range, progress=False)
+    res = tune(train, test, alpha_range=alpha_range, progress=False, selection="exact")
     assert isinstance(res, TuneResult)
     lo, hi = alpha_range
     curve = res.train_curves[2.0]
@@ -120,7 +120,8 @@ def test_erm_equals_minimum_of_direct_mean(source, alpha_range):
 
 def test_test_loss_and_baselines_equal_direct_runs():
     train, test = grid_instances(4, 2), grid_instances(5, 3)
-    res = tune(train, test, alpha_range=(0.0, np.inf), betas=(1.0, 2.0), progress=False)
+    res = tune(train, test, alpha_range=(0.0, np.inf), betas=(1.0, 2.0), progress=False,
+               selection="exact")
     # test loss: mean of direct runs at the learned (α, β)
     losses = [direct_loss(i, res.alpha, res.beta) for i in test]
     assert res.test_loss == pytest.approx(np.mean(losses), abs=1e-12)
@@ -316,7 +317,8 @@ def test_corrupt_cache_file_is_detected_and_recomputed(tmp_path, monkeypatch, co
 
 def test_to_json_round_trip_and_table(tmp_path):
     train, test = grid_instances(3, 10), grid_instances(3, 11)
-    res = tune(train, test, alpha_range=(0.0, np.inf), betas=(2.0, np.inf), progress=False)
+    res = tune(train, test, alpha_range=(0.0, np.inf), betas=(2.0, np.inf), progress=False,
+               selection="exact")
     path = tmp_path / "r.json"
     text = res.to_json(path)
     assert path.read_text() == text
@@ -345,7 +347,8 @@ def test_to_json_round_trip_and_table(tmp_path):
     # strict JSON: no NaN / Infinity tokens
     json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON token {c}"))
     table = res.table()
-    assert "k-means++" in table and "farthest-first" in table and "ERM alpha" in table
+    assert "k-means++" in table and "farthest-first" in table and "tuned: alpha=" in table
+    assert "selection: exact ERM" in table and "optimistic" in table
     assert str(res) == table
     assert math.isfinite(res.improvement_over("2")) or res.baselines["2"]["test_loss"] == 0
 

@@ -124,7 +124,7 @@ def as_instances(items, *, n_clusters=None, random_state=None, what="instances",
 
 def tune(train, test=None, *, n_clusters=None, alpha_range=(0.0, 20.0), betas=(2.0,),
          loss="hamming", center="euclidean", n_jobs=1, cache_dir=None, progress=True,
-         max_iter=300, n_draws=1, random_state=None):
+         max_iter=300, n_draws=1, selection="cv", n_folds=None, random_state=None):
     """Learn α (exactly) and β (over a grid) from sampled clustering instances.
 
     Parameters
@@ -158,6 +158,15 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=(0.0, 20.0), betas=(2
         Local-search iterations per run.
     n_draws : int, default=1
         Seeding draws z per instance (see :class:`TuneConfig`).
+    selection : {"cv", "exact"}, default="cv"
+        ``"cv"``: model selection by K-fold cross-validation over the training instances
+        among the classical members α ∈ {0, 1, 2, ∞}, the exact ERM and ERMs of the
+        window-smoothed risk, for every β; the simplest candidate within one paired s.e.
+        of the best wins, so k-means++ is kept unless something beats it clearly.
+        ``"exact"``: the exact ERM of the paper (minimiser of the mean training curve).
+        See :func:`summarize`.
+    n_folds : int, default=None
+        Folds of training instances for the cross-validation (default 5).
     random_state : None, int, SeedSequence or Generator, default=None
         Seeds the z of tuple instances (:mod:`dalgo.random_state`).
 
@@ -170,9 +179,12 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=(0.0, 20.0), betas=(2
     validate (:class:`TuneConfig`, :func:`as_instances`) → evaluate
     (:func:`evaluate_instances`) → select and report (:func:`summarize`). For each
     instance the execution tree gives the loss as an exact piecewise-constant function of
-    α; the mean over the training instances is the exact empirical risk, minimised over
-    all α in the range (not a grid). The test loss is measured on separate instances at
-    the midpoint of the ERM interval (or at ∞ if the interval is unbounded).
+    α; the mean over the training instances is the exact empirical risk. The exact ERM
+    minimises it over all α in the range (not a grid); because that minimiser of a noisy
+    risk is itself noisy, the default selection compares it by cross-validation with
+    smoothed ERMs and the classical members and reports the cross-validated estimate
+    (``cv_loss`` ± ``cv_se``). The test loss is measured on separate instances, paired with
+    the baselines on the same instances and z.
 
     Examples
     --------
@@ -181,8 +193,8 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=(0.0, 20.0), betas=(2
     >>> dist = GaussianGrid(grid_size=3, n_clusters=3, n_per_cluster=10)
     >>> res = tune(dist.sample(4, random_state=0), dist.sample(4, random_state=1),
     ...            alpha_range=(0, 10), progress=False)
-    >>> res.n_train, res.n_test, res.beta
-    (4, 4, 2.0)
+    >>> res.n_train, res.n_test, res.beta, res.selection
+    (4, 4, 2.0, 'cv')
     """
     started = time.perf_counter()
     config = TuneConfig(alpha_range=alpha_range, betas=betas, center=center, loss=loss,
@@ -197,4 +209,4 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=(0.0, 20.0), betas=(2
                                  baselines=[False] * len(train_set) + [True] * len(test_set),
                                  cache_dir=cache_dir, n_jobs=n_jobs, progress=progress)
     return summarize(results[:len(train_set)], results[len(train_set):], config,
-                     started=started)
+                     selection=selection, n_folds=n_folds, started=started)

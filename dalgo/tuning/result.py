@@ -54,6 +54,15 @@ def _baselines_from_json(d):
     return {label: {k: decode_float(v) for k, v in stats.items()} for label, stats in d.items()}
 
 
+def _floats_to_json(row):
+    return {k: (encode_float(v) if isinstance(v, (float, np.floating)) else v)
+            for k, v in row.items()}
+
+
+def _floats_from_json(row):
+    return {k: (v if k == "rule" else decode_float(v)) for k, v in row.items()}
+
+
 @dataclass
 class TuneResult:
     """Outcome of :func:`dalgo.tune`.
@@ -94,6 +103,26 @@ class TuneResult:
         caller added (data set, seed, ...).
     n_clusters : dict
         ``{"train": [...], "test": [...]}`` k per instance.
+    selection : str
+        The selection rule asked for: ``"cv"`` (default of :func:`dalgo.tune`) or
+        ``"exact"``.
+    selected_rule : str
+        The candidate that won: ``"alpha=2"`` (a classical member), ``"exact"`` (the
+        exact ERM) or ``"smooth(h=…)"`` (the ERM of the window-smoothed risk).
+    selection_reason : str
+        Why, in one sentence.
+    cv_loss, cv_se : float
+        Cross-validated estimate (K folds of training instances) of the loss of the
+        selected rule, and its standard error — the honest estimate of what the tuned
+        configuration will do on new instances, unlike ``train_loss``.
+    plateau : (float, float)
+        The α interval around the smoothed minimum of the selected β's training curve on
+        which the smoothed risk is within ``cv_se`` of its minimum.
+    candidates : list of dict
+        Every candidate's cross-validated loss, s.e. and paired difference from the best.
+    comparisons : dict
+        Per baseline label: the paired difference ``baseline − tuned`` of the test losses
+        (``mean_diff``, ``se``, ``p_value`` of a paired t-test); positive = tuned is better.
 
     :meth:`to_dict` / :meth:`from_dict` (and :meth:`to_json` / :meth:`from_json`)
     round-trip every field; ∞ is written ``"inf"`` (:mod:`dalgo.jsonio`).
@@ -116,6 +145,14 @@ class TuneResult:
     timings: dict
     config: dict = field(default_factory=dict)
     n_clusters: dict = field(default_factory=lambda: {"train": [], "test": []})
+    selection: str = "exact"
+    selected_rule: str = "exact"
+    selection_reason: str = ""
+    cv_loss: float = float("nan")
+    cv_se: float = float("nan")
+    plateau: tuple = (float("nan"), float("nan"))
+    candidates: list = field(default_factory=list)
+    comparisons: dict = field(default_factory=dict)
 
     @property
     def n_train(self):
@@ -159,6 +196,14 @@ class TuneResult:
             "timings": {k: encode_float(v) for k, v in self.timings.items()},
             "config": self.config,
             "n_clusters": {k: [int(x) for x in v] for k, v in self.n_clusters.items()},
+            "selection": self.selection,
+            "selected_rule": self.selected_rule,
+            "selection_reason": self.selection_reason,
+            "cv_loss": encode_float(self.cv_loss),
+            "cv_se": encode_float(self.cv_se),
+            "plateau": [encode_float(a) for a in self.plateau],
+            "candidates": [_floats_to_json(c) for c in self.candidates],
+            "comparisons": {k: _floats_to_json(v) for k, v in self.comparisons.items()},
         }
 
     @classmethod
@@ -188,6 +233,14 @@ class TuneResult:
             timings={k: decode_float(v) for k, v in d["timings"].items()},
             config=dict(d["config"]),
             n_clusters={k: [int(x) for x in v] for k, v in d["n_clusters"].items()},
+            selection=d["selection"],
+            selected_rule=d["selected_rule"],
+            selection_reason=d["selection_reason"],
+            cv_loss=decode_float(d["cv_loss"]),
+            cv_se=decode_float(d["cv_se"]),
+            plateau=tuple(decode_float(a) for a in d["plateau"]),
+            candidates=[_floats_from_json(c) for c in d["candidates"]],
+            comparisons={k: _floats_from_json(v) for k, v in d["comparisons"].items()},
         )
 
     def to_json(self, path=None, *, indent=1):
@@ -210,25 +263,60 @@ class TuneResult:
 
     # -- report -----------------------------------------------------------------------
     def table(self):
-        """A plain-text summary table."""
-        rows = [("configuration", "test loss", "s.e.")]
-        lo, hi = self.alpha_interval
-        rows.append((f"ERM alpha in [{lo:.4g}, {hi:.4g}), beta={self.beta:g}",
-                     f"{self.test_loss:.4f}", f"{self.test_se:.4f}"))
+        """A plain-text report: the selection and why, held-out losses with paired
+        comparisons, the cross-validated estimate, and one sentence of verdict."""
+        tuned = (f"tuned: alpha={self.alpha:.4g}, beta={self.beta:g} "
+                 f"[{self.selected_rule}]")
+        rows = [("configuration", "test loss", "s.e.", "baseline - tuned", "p")]
+        rows.append((tuned, f"{self.test_loss:.4f}", f"{self.test_se:.4f}", "", ""))
         for key, name in _BASELINE_NAMES.items():
             if key in self.baselines:
                 b = self.baselines[key]
+                c = self.comparisons.get(key)
+                diff = "" if c is None else f"{c['mean_diff']:+.4f} ± {c['se']:.4f}"
+                p = "" if c is None else f"{c['p_value']:.3g}"
                 rows.append((f"{name}, beta={self.beta:g}", f"{b['test_loss']:.4f}",
-                             f"{b['test_se']:.4f}"))
-        width = max(len(r[0]) for r in rows)
-        lines = [f"{r[0]:<{width}}  {r[1]:>9}  {r[2]:>7}" for r in rows]
-        lines.insert(1, "-" * len(lines[0]))
+                             f"{b['test_se']:.4f}", diff, p))
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        lines = [f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  "
+                 f"{r[3]:>{widths[3]}}  {r[4]:>{widths[4]}}".rstrip() for r in rows]
+        lines.insert(1, "-" * max(len(line) for line in lines))
         lines.append("")
-        lines.append(f"train loss at ERM: {self.train_loss:.4f} over {self.n_train} instances; "
-                     f"test over {self.n_test} instances")
+        lines.append(f"selection: {self.selection_reason}")
+        lo, hi = self.plateau
+        if not np.isnan(self.cv_loss):
+            lines.append(f"cross-validated estimate of the tuned configuration: "
+                         f"{self.cv_loss:.4f} ± {self.cv_se:.4f} ({self.n_train} training "
+                         "instances)")
+        if not np.isnan(lo):
+            lines.append(f"near-optimal alpha (smoothed risk within 1 s.e.): [{lo:.3g}, {hi:.3g}]")
+        lines.append(f"training loss at the selected alpha: {self.train_loss:.4f} (optimistic: "
+                     "the same instances chose it)")
         lines.append(f"leaves per instance: mean {np.mean(self.n_leaves['train']):.0f}; "
                      f"total time {self.timings.get('total_seconds', float('nan')):.1f} s")
+        verdict = self.verdict()
+        if verdict:
+            lines.append("")
+            lines.append(verdict)
         return "\n".join(lines)
+
+    def verdict(self, baseline="2", level=0.05):
+        """One sentence: is the tuned configuration significantly better than ``baseline``
+        (default k-means++) on the held-out instances (paired t-test at ``level``)?"""
+        label = baseline_label(baseline)
+        c = self.comparisons.get(label)
+        if c is None or self.n_test == 0:
+            return ""
+        name = _BASELINE_NAMES[label].split(" ", 1)[1].strip("()")
+        stats = (f"difference {c['mean_diff']:+.4f} ± {c['se']:.4f}, p = {c['p_value']:.3g}, "
+                 f"{self.n_test} held-out instances")
+        if c["mean_diff"] == 0 and c["se"] == 0:
+            return f"The tuned configuration is {name} itself on the held-out instances."
+        if c["p_value"] < level and c["mean_diff"] > 0:
+            return f"The tuned configuration is significantly better than {name} ({stats})."
+        if c["p_value"] < level and c["mean_diff"] < 0:
+            return f"The tuned configuration is significantly worse than {name} ({stats})."
+        return f"The tuned configuration is not significantly different from {name} ({stats})."
 
     def __str__(self):
         return self.table()

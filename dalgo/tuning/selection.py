@@ -1,15 +1,18 @@
 """Selection and report: the exact ERM over training results, assessed on test results."""
 
 import time
+import warnings
 
 import numpy as np
 
+from .._validation import InvalidParameterError, check_positive_int
 from ..piecewise import PiecewiseConstant
 from ..stats import mean_se
 from .config import BASELINE_ALPHAS, TuneConfig
 from .result import TuneResult
 
-__all__ = ["mean_curve", "representative_alpha", "summarize", "test_curve_stats"]
+__all__ = ["mean_curve", "paired_comparisons", "representative_alpha", "summarize",
+           "test_curve_stats"]
 
 
 def representative_alpha(lo, hi):
@@ -43,18 +46,51 @@ def _baseline_stats(results, beta):
             for label in BASELINE_ALPHAS}
 
 
-def summarize(train_results, test_results, config, *, started=None, extra_config=None):
-    """The tuning result of per-instance results: exact ERM on ``train_results`` over α
-    (per β of ``config``), the β with the lowest training loss, and its test loss, curves
-    and baselines on ``test_results``.
+def paired_comparisons(test_results, alpha, beta):
+    """For each baseline α, the paired difference ``baseline − tuned`` of the test losses
+    (same instances, same z): mean, standard error and the two-sided p-value of a paired
+    t-test (positive means the tuned configuration is better)."""
+    from scipy.stats import ttest_rel
+
+    tuned = np.array([r.curve(beta)(alpha) for r in test_results])
+    out = {}
+    for label in BASELINE_ALPHAS:
+        base = np.array([r.baseline(label, beta) for r in test_results])
+        d, se = mean_se(base - tuned)
+        if tuned.size < 2 or not np.any(base != tuned):
+            p = 1.0 if tuned.size >= 2 else float("nan")
+        else:
+            with warnings.catch_warnings():  # near-identical samples: scipy warns, p is fine
+                warnings.simplefilter("ignore", RuntimeWarning)
+                p = float(ttest_rel(base, tuned).pvalue)
+        out[label] = {"mean_diff": d, "se": se, "p_value": p}
+    return out
+
+
+def summarize(train_results, test_results, config, *, selection="cv", n_folds=None,
+              bandwidths=None, started=None, extra_config=None):
+    """The tuning result of per-instance results: the selected (α, β) on ``train_results``
+    and its test loss, curves, baselines and paired comparisons on ``test_results``.
 
     Parameters
     ----------
     train_results : sequence of InstanceResult
-        At least one.
+        At least one (two for ``selection="cv"``).
     test_results : sequence of InstanceResult
         May be empty (no test numbers then); must hold the baselines.
     config : TuneConfig
+    selection : {"cv", "exact"}, default="cv"
+        ``"cv"``: model selection by K-fold cross-validation over the training instances
+        among the classical members, the exact ERM and smoothed ERMs, for every β, keeping
+        the simplest candidate within one paired s.e. of the best
+        (:func:`dalgo.tuning.model_selection.cross_validate`); k-means++ is kept unless a
+        candidate beats it by more than one paired s.e. ``"exact"``: the exact ERM of the
+        paper — the minimiser of the mean training curve per β, the β with the lowest
+        training loss.
+    n_folds : int, default=None
+        Folds for the cross-validation (default 5; at most the number of instances).
+    bandwidths : sequence of float, default=None
+        Half-widths, in log(1 + α), of the smoothed candidates (default (0.05, 0.15, 0.4)).
     started : float, default=None
         ``time.perf_counter()`` at the start of the run, for ``timings["total_seconds"]``.
     extra_config : dict, default=None
@@ -63,36 +99,74 @@ def summarize(train_results, test_results, config, *, started=None, extra_config
     Returns
     -------
     TuneResult
+        With both rules, ``cv_loss``/``cv_se`` is the cross-validated estimate of the
+        selected rule (NaN with a single training instance), ``plateau`` the near-optimal α
+        interval, ``comparisons`` the paired test comparisons with every baseline.
     """
+    from .model_selection import (
+        DEFAULT_BANDWIDTHS,
+        DEFAULT_N_FOLDS,
+        SELECTIONS,
+        cross_validate,
+        plateau,
+    )
+
     if not isinstance(config, TuneConfig):
         raise TypeError(f"config must be a TuneConfig; got {type(config).__name__}.")
+    if selection not in SELECTIONS:
+        raise InvalidParameterError(f"selection must be one of {SELECTIONS}; got {selection!r}.")
+    bandwidths = DEFAULT_BANDWIDTHS if bandwidths is None else tuple(bandwidths)
+    n_folds = DEFAULT_N_FOLDS if n_folds is None else check_positive_int(n_folds, "n_folds",
+                                                                          minimum=2)
     train_results, test_results = list(train_results), list(test_results)
     if not train_results:
         raise ValueError("summarize needs at least one training result.")
     betas = list(config.betas)
     train_curves = {b: mean_curve(train_results, b) for b in betas}
     argmins = {b: train_curves[b].argmin() for b in betas}
-    best_beta = min(betas, key=lambda b: (argmins[b].value, betas.index(b)))
+    report = (cross_validate(train_results, config, n_folds=n_folds, bandwidths=bandwidths)
+              if len(train_results) >= 2 else None)
+    if selection == "exact" or report is None:
+        best_beta = min(betas, key=lambda b: (argmins[b].value, betas.index(b)))
+        alpha = representative_alpha(*argmins[best_beta].intervals[0])
+        rule = "exact"
+        reason = ("exact ERM (selection='exact'): the minimiser of the mean training curve, "
+                  "the β with the lowest training loss." if report is not None else
+                  "exact ERM: one training instance, so no cross-validation is possible.")
+        chosen = None if report is None else next(
+            i for i, c in enumerate(report.candidates)
+            if c.rule == "exact" and c.beta == best_beta)
+    else:
+        chosen = report.selected
+        cand = report.candidates[chosen]
+        best_beta, rule, reason = cand.beta, cand.rule, report.reason
+        alpha = cand.fit_alpha(train_curves[best_beta])
     arg = argmins[best_beta]
-    interval = arg.intervals[0]
-    alpha = representative_alpha(*interval)
-    test_curves, test_se_curves, baselines_by_beta = {}, {}, {}
+    cv_loss = cv_se = float("nan")
+    plateau_interval = (float("nan"), float("nan"))
+    if report is not None:
+        cv_loss, cv_se = report.cv(chosen)
+        width = report.candidates[chosen].half_width or bandwidths[len(bandwidths) // 2]
+        plateau_interval = plateau(train_curves[best_beta], width,
+                                   0.0 if np.isnan(cv_se) else cv_se)
+    test_curves, test_se_curves, baselines_by_beta, comparisons = {}, {}, {}, {}
     test_loss = test_se = float("nan")
     if test_results:
         for b in betas:
             test_curves[b], test_se_curves[b] = test_curve_stats(test_results, b)
             baselines_by_beta[b] = _baseline_stats(test_results, b)
         test_loss, test_se = mean_se([r.curve(best_beta)(alpha) for r in test_results])
+        comparisons = paired_comparisons(test_results, alpha, best_beta)
     all_results = train_results + test_results
     timings = {"tree_seconds": float(sum(r.tree_seconds for r in all_results)),
                "search_seconds": float(sum(r.search_seconds for r in all_results))}
     if started is not None:
         timings["total_seconds"] = time.perf_counter() - started
     return TuneResult(
-        alpha_interval=tuple(float(a) for a in interval),
-        alpha=alpha,
+        alpha_interval=tuple(float(a) for a in arg.intervals[0]),
+        alpha=float(alpha),
         beta=float(best_beta),
-        train_loss=float(arg.value),
+        train_loss=float(train_curves[best_beta](alpha)),
         test_loss=test_loss,
         test_se=test_se,
         baselines=baselines_by_beta.get(best_beta, {}),
@@ -108,4 +182,12 @@ def summarize(train_results, test_results, config, *, started=None, extra_config
         config={**config.to_dict(), **(extra_config or {})},
         n_clusters={"train": [r.n_clusters for r in train_results],
                     "test": [r.n_clusters for r in test_results]},
+        selection=selection,
+        selected_rule=rule,
+        selection_reason=reason,
+        cv_loss=cv_loss,
+        cv_se=cv_se,
+        plateau=plateau_interval,
+        candidates=[] if report is None else report.table(),
+        comparisons=comparisons,
     )

@@ -1,0 +1,272 @@
+"""Selection as model selection: candidates compared by K-fold cross-validation over instances.
+
+The exact ERM minimises a noisy empirical risk; on real data its minimiser is often a spike a
+few 1e-6 wide that future instances never see. :func:`cross_validate` compares candidate rules
+— the classical members α ∈ {0, 1, 2, ∞}, the exact ERM, and ERMs of the window-smoothed risk
+— for every β of the grid, each fitted on K − 1 folds of the training *instances* and scored on
+the held-out fold (exact: every fold's curve is exact), and keeps the simplest candidate whose
+cross-validated loss is within one paired standard error of the best. k-means++ (α = 2,
+β = 2) is the simplest, so it is kept unless a candidate beats it by more than one paired s.e.
+
+Smoothing is done on the scale u = log(1 + α): the breakpoints of the loss curves crowd at
+small α, and a window of fixed width in u is narrow there and wide at large α. The window
+average of a piecewise-constant curve is continuous and piecewise linear-fractional in the
+window's centre, monotone between kinks, so its minimum over the centres is attained at a kink
+(a breakpoint ± the half-width, or an end of the range) and :func:`smoothed_argmin` finds it
+exactly by evaluating all of them.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..piecewise import PiecewiseConstant
+from ..stats import mean_se
+from .config import BASELINE_ALPHAS
+from .selection import representative_alpha
+
+__all__ = ["DEFAULT_BANDWIDTHS", "DEFAULT_N_FOLDS", "SELECTIONS", "CVReport", "Candidate",
+           "candidates", "cross_validate", "plateau", "smoothed_argmin", "smoothed_risk"]
+
+#: The selection rules :func:`dalgo.tune` knows.
+SELECTIONS = ("cv", "exact")
+#: Half-widths of the smoothing windows, in u = log(1 + α).
+DEFAULT_BANDWIDTHS = (0.05, 0.15, 0.4)
+#: Folds of training instances.
+DEFAULT_N_FOLDS = 5
+#: The user's default member of the family: k-means++ (α = 2) with Lloyd's (β = 2).
+DEFAULT_ALPHA, DEFAULT_BETA = 2.0, 2.0
+
+
+def _u_curve(curve):
+    """``curve`` with α replaced by u = log(1 + α) (zero-width pieces from rounding dropped)."""
+    u = np.log1p(curve.breakpoints)
+    keep = np.concatenate([np.diff(u) > 0, [True]])
+    keep[-1] = True
+    b = np.concatenate([u[:-1][keep[:-1]], u[-1:]])
+    return PiecewiseConstant(b, curve.values[keep[:-1]])
+
+
+def _smoothing_cap(curve):
+    """The largest u a smoothing window reaches: the end of the range, or, for an unbounded
+    range, the last finite breakpoint (beyond it the curve is constant up to α = ∞, which
+    the classical candidate α = ∞ covers)."""
+    b = curve.breakpoints
+    if np.isfinite(b[-1]):
+        return float(np.log1p(b[-1]))
+    last = float(b[-2]) if b.size > 2 else float(b[0]) + 1.0
+    return float(np.log1p(max(last, b[0] + 1e-9)))
+
+
+def smoothed_risk(curve, half_width):
+    """The window-smoothed curve at every point where its minimum can lie.
+
+    Parameters
+    ----------
+    curve : PiecewiseConstant
+        A loss curve in α (e.g. the mean training curve).
+    half_width : float
+        Half-width ``h`` of the window in u = log(1 + α); the value at ``u`` is the
+        average of the curve over ``[u - h, u + h]`` clipped to the range.
+
+    Returns
+    -------
+    alphas : ndarray
+        Sorted candidate centres, as α (the kinks of the smoothed curve and the range ends).
+    values : ndarray
+        The exact smoothed risk there.
+    """
+    if not half_width > 0:
+        raise ValueError(f"half_width must be > 0; got {half_width}.")
+    uc = _u_curve(curve)
+    u0, cap = float(uc.breakpoints[0]), _smoothing_cap(curve)
+    b = uc.breakpoints[np.isfinite(uc.breakpoints)]
+    centres = np.concatenate([b - half_width, b + half_width,
+                              [u0, cap, u0 + half_width, cap - half_width]])
+    centres = np.unique(np.clip(centres, u0, cap))
+    values = uc.window_mean(centres, half_width, upper=cap)
+    # back to α; clipped so that rounding in log1p/expm1 never leaves the curve's domain
+    alpha_cap = curve.breakpoints[-1] if np.isfinite(curve.breakpoints[-1]) else np.expm1(cap)
+    return np.clip(np.expm1(centres), curve.breakpoints[0], alpha_cap), values
+
+
+def smoothed_argmin(curve, half_width):
+    """The α minimising the window-smoothed curve (the first on ties) and its value.
+
+    Examples
+    --------
+    >>> from dalgo import PiecewiseConstant
+    >>> spike = PiecewiseConstant([0, 1, 1.0001, 3, 6], [0.5, 0.1, 0.5, 0.2])
+    >>> alpha, value = smoothed_argmin(spike, 0.3)
+    >>> bool(alpha > 3)                     # the wide dip, not the spike
+    True
+    """
+    alphas, values = smoothed_risk(curve, half_width)
+    i = int(np.argmin(values))
+    return float(alphas[i]), float(values[i])
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One candidate of the selection: a rule for α and a β.
+
+    ``rule`` is ``"alpha=<a>"`` (a fixed classical member), ``"exact"`` (the exact ERM) or
+    ``"smooth(h=<h>)"`` (the ERM of the window-smoothed risk, half-width ``h`` in
+    log(1 + α)). Candidates are listed simplest first.
+    """
+
+    rule: str
+    beta: float
+    fixed_alpha: float = None
+    half_width: float = None
+
+    def fit_alpha(self, curve):
+        """The α this rule picks on the (mean training) ``curve``."""
+        if self.fixed_alpha is not None:
+            return self.fixed_alpha
+        if self.half_width is None:
+            return representative_alpha(*curve.argmin().intervals[0])
+        return smoothed_argmin(curve, self.half_width)[0]
+
+    @property
+    def label(self):
+        return f"{self.rule}, beta={self.beta:g}"
+
+
+def candidates(config, bandwidths=DEFAULT_BANDWIDTHS):
+    """The candidates for ``config``, simplest first: k-means++ (α = 2) at β = 2 (or the
+    first β), the other classical α in the range, then per β the smoothed ERMs from the
+    widest window to the narrowest, then the exact ERM."""
+    lo, hi = config.alpha_range
+    betas = list(config.betas)
+    if DEFAULT_BETA in betas:
+        betas.remove(DEFAULT_BETA)
+        betas.insert(0, DEFAULT_BETA)
+    classical = [a for a in BASELINE_ALPHAS.values() if lo <= a <= hi]
+    classical.sort(key=lambda a: (a != DEFAULT_ALPHA, a))
+    out = [Candidate(f"alpha={a:g}", b, fixed_alpha=float(a)) for b in betas
+           for a in classical]
+    for b in betas:
+        out += [Candidate(f"smooth(h={h:g})", b, half_width=float(h))
+                for h in sorted(bandwidths, reverse=True)]
+        out.append(Candidate("exact", b))
+    return out
+
+
+@dataclass
+class CVReport:
+    """Cross-validated comparison of the candidates.
+
+    Attributes
+    ----------
+    candidates : list of Candidate
+        Simplest first.
+    losses : ndarray of shape (n_candidates, n_instances)
+        Out-of-fold loss of each candidate on each training instance.
+    selected : int
+        Index of the selected candidate.
+    best : int
+        Index of the candidate with the lowest cross-validated loss.
+    reason : str
+        Why the selected candidate won, in one sentence.
+    n_folds : int
+    """
+
+    candidates: list
+    losses: np.ndarray
+    selected: int
+    best: int
+    reason: str
+    n_folds: int
+
+    def cv(self, i):
+        """Cross-validated loss and its standard error for candidate ``i``."""
+        return mean_se(self.losses[i])
+
+    def table(self):
+        """Rows ``{"rule", "beta", "cv_loss", "cv_se", "diff_vs_best", "diff_se"}``."""
+        rows = []
+        for i, c in enumerate(self.candidates):
+            m, s = self.cv(i)
+            d, ds = mean_se(self.losses[i] - self.losses[self.best])
+            rows.append({"rule": c.rule, "beta": c.beta, "cv_loss": m, "cv_se": s,
+                         "diff_vs_best": d, "diff_se": ds})
+        return rows
+
+
+def _fold_of(m, n_folds):
+    return np.arange(m) % n_folds
+
+
+def cross_validate(train_results, config, *, n_folds=DEFAULT_N_FOLDS,
+                   bandwidths=DEFAULT_BANDWIDTHS):
+    """K-fold cross-validation over training instances of every candidate.
+
+    Instance ``i`` is in fold ``i mod K`` (instances are exchangeable draws, so a fixed
+    assignment is as good as a random one and needs no seed). Each candidate's rule is
+    fitted on the mean curve of the other folds and scored on each held-out instance's exact
+    curve; the selected candidate is the simplest whose paired mean difference from the best
+    is at most one paired standard error.
+
+    Returns
+    -------
+    CVReport
+    """
+    results = list(train_results)
+    m = len(results)
+    if m < 2:
+        raise ValueError("cross-validation needs at least 2 training instances; use "
+                         "selection='exact'.")
+    n_folds = max(2, min(int(n_folds), m))
+    folds = _fold_of(m, n_folds)
+    cands = candidates(config, bandwidths)
+    losses = np.empty((len(cands), m))
+    for f in range(n_folds):
+        inside = [r for r, g in zip(results, folds) if g != f]
+        held = [r for r, g in zip(results, folds) if g == f]
+        idx = np.flatnonzero(folds == f)
+        means = {b: PiecewiseConstant.mean([r.curve(b) for r in inside]) for b in config.betas}
+        for i, c in enumerate(cands):
+            alpha = c.fit_alpha(means[c.beta])
+            losses[i, idx] = [r.curve(c.beta)(alpha) for r in held]
+    cv_means = losses.mean(axis=1)
+    best = int(np.argmin(cv_means))
+    selected = best
+    for i in range(len(cands)):
+        d, se = mean_se(losses[i] - losses[best])
+        if d <= (0.0 if np.isnan(se) else se):
+            selected = i
+            break
+    reason = _reason(cands, losses, selected, best, n_folds)
+    return CVReport(cands, losses, selected, best, reason, n_folds)
+
+
+def _reason(cands, losses, selected, best, n_folds):
+    sel, b = cands[selected], cands[best]
+    m_sel, s_sel = mean_se(losses[selected])
+    if selected == 0 and sel.fixed_alpha == DEFAULT_ALPHA:
+        if best == 0:
+            return (f"{sel.label} kept: it has the lowest {n_folds}-fold cross-validated "
+                    f"loss ({m_sel:.4f} ± {s_sel:.4f}).")
+        d, se = mean_se(losses[selected] - losses[best])
+        return (f"{sel.label} kept: no candidate is better by more than one paired s.e. "
+                f"(best: {b.label}, {n_folds}-fold cv loss lower by {d:.4f} ± {se:.4f}).")
+    d0, se0 = mean_se(losses[0] - losses[selected])
+    return (f"{sel.label} selected: {n_folds}-fold cv loss {m_sel:.4f} ± {s_sel:.4f}, better "
+            f"than {cands[0].label} by {d0:.4f} ± {se0:.4f} (paired), the simplest candidate "
+            f"within one s.e. of the best ({b.label}).")
+
+
+def plateau(curve, half_width, tolerance):
+    """The near-optimal α interval: the connected set of centres around the minimiser of the
+    window-smoothed ``curve`` on which the smoothed risk is within ``tolerance`` of its
+    minimum (ends at candidate points, so exact up to the kink grid)."""
+    alphas, values = smoothed_risk(curve, half_width)
+    i = int(np.argmin(values))
+    ok = values <= values[i] + tolerance
+    lo = hi = i
+    while lo > 0 and ok[lo - 1]:
+        lo -= 1
+    while hi + 1 < len(ok) and ok[hi + 1]:
+        hi += 1
+    return float(alphas[lo]), float(alphas[hi])
