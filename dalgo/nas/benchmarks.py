@@ -28,7 +28,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._data import nas_bench_graph_dir, resolve_nas_file, safe_unpickle
+from dalgo.datasets.safe_pickle import safe_load
+
+from .data import find_nas_file, nas_bench_graph_dir
 from .spaces import NB201, NBGraph, SubSpace, TNB101Micro
 
 __all__ = ["QueryResult", "TabularTask", "load_task", "list_tasks", "NB201_DEVICES",
@@ -183,8 +185,8 @@ def _read_csv(path, columns):
 
 @lru_cache(maxsize=2)
 def _nb201_table(data_dir):
-    acc_path = resolve_nas_file(_NB201_ACC, data_dir)
-    cost_path = resolve_nas_file(_NB201_COST, data_dir)
+    acc_path = find_nas_file(_NB201_ACC, data_dir)
+    cost_path = find_nas_file(_NB201_COST, data_dir)
     acc = _read_csv(acc_path, ["nb201_index", "arch_str", "cifar10valid_valid_acc", "cifar10_test_acc"])
     cost = _read_csv(cost_path, ["index", "arch_str", "train-all-time"])
     space = NB201(data_dir=data_dir)
@@ -210,7 +212,7 @@ def _nb201_table(data_dir):
 
 @lru_cache(maxsize=2)
 def _nb201_latency(data_dir):
-    path = resolve_nas_file(_NB201_LAT, data_dir)
+    path = find_nas_file(_NB201_LAT, data_dir)
     with open(path, newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader)
@@ -274,7 +276,7 @@ def _nbgraph_table(dataset):
     path = nas_bench_graph_dir() / f"{dataset}.bench"
     if not path.is_file():
         raise FileNotFoundError(f"NAS-Bench-Graph table {path} not found")
-    bench = safe_unpickle(path)
+    bench = safe_load(path)  # restricted unpickler: no code in the pickle is run
     if not isinstance(bench, dict):
         raise ValueError(f"{path}: expected a dict of architectures")
     keys = sorted(int(k) for k in bench)
@@ -296,7 +298,7 @@ def _load_nbgraph(dataset):
 
 @lru_cache(maxsize=2)
 def _tnb_table(data_dir):
-    path = resolve_nas_file(_TNB_ZIP, data_dir)
+    path = find_nas_file(_TNB_ZIP, data_dir)
     out = {}
     with zipfile.ZipFile(path) as z:
         for member in z.namelist():
@@ -337,10 +339,10 @@ def load_task(name, data_dir=None, *, latency_limit=None, latency_quantile=0.5):
     name : str
         See the module docstring; :func:`list_tasks` lists what is available.
     data_dir : str or path-like, default=None
-        Folder containing ``nas/``. When None: the environment variable ``DALGO_DATA``, then
-        ``../shared/data`` relative to the current directory, then ``../shared/data`` beside
-        the repository. NAS-Bench-Graph tables are read from the installed
-        ``nas-bench-graph`` package (safely: no code in the pickle is run).
+        dalgo's data folder, the one containing ``nas/`` (see
+        :func:`dalgo.nas.data.find_nas_file`). When None: the environment variable
+        ``DALGO_DATA``; there is no other fallback. NAS-Bench-Graph tables are read from the
+        installed ``nas-bench-graph`` package (safely: no code in the pickle is run).
     latency_limit : float, default=None
         For ``nb201-cifar10-lat:<device>``: maximum latency in ms.
     latency_quantile : float, default=0.5
@@ -392,7 +394,7 @@ def list_tasks(data_dir=None):
 
     def have(rel):
         try:
-            resolve_nas_file(rel, data_dir)
+            find_nas_file(rel, data_dir)
             return True
         except FileNotFoundError:
             return False

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from dalgo import generalization
 
 from .search import default_hyperparameters, search
 
@@ -28,24 +30,30 @@ def expand_grid(grid):
 
 
 def finite_grid_bound(n_configs, n_tasks, delta=0.05, H=1.0):
-    """Uniform deviation bound for a finite grid (Hoeffding + union bound).
+    """Deprecated: use :func:`dalgo.generalization.finite_grid_bound` (``grid_size, m``).
 
-    If the ``n_tasks`` training tasks are drawn i.i.d. from a task distribution and every
-    configuration's loss on a task lies in ``[0, H]``, then with probability at least
-    ``1 - delta``, simultaneously for all ``n_configs`` configurations,
-    ``|mean training loss - expected loss| <= H * sqrt(ln(2 * n_configs / delta) / (2 * n_tasks))``.
-    Consequently the configuration minimising the training loss has expected loss within twice
-    that of the best configuration of the grid.
+    ``finite_grid_bound(n_configs, n_tasks, delta, H)`` is
+    ``dalgo.generalization.finite_grid_bound(n_configs, n_tasks, H=H, delta=delta)``, the
+    Hoeffding + union bound ``H * sqrt(ln(2 * n_configs / delta) / (2 * n_tasks))``; this
+    alias emits a :class:`FutureWarning` and will be removed in the next release.
 
     Examples
     --------
+    >>> import warnings
     >>> from dalgo.nas.tuning import finite_grid_bound
-    >>> round(finite_grid_bound(12, 16, delta=0.05), 4)
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", FutureWarning)
+    ...     round(finite_grid_bound(12, 16, delta=0.05), 4)
     0.4392
     """
-    if n_configs < 1 or n_tasks < 1 or not 0 < delta < 1 or H <= 0:
-        raise ValueError("need n_configs >= 1, n_tasks >= 1, 0 < delta < 1, H > 0")
-    return float(H * math.sqrt(math.log(2 * n_configs / delta) / (2 * n_tasks)))
+    warnings.warn(
+        "dalgo.nas.finite_grid_bound(n_configs, n_tasks, delta, H) is deprecated and will be "
+        "removed in the next release; use dalgo.generalization.finite_grid_bound(grid_size, m, "
+        "*, H=..., delta=...) (same value).",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return generalization.finite_grid_bound(n_configs, n_tasks, H=H, delta=delta)
 
 
 @dataclass
@@ -73,7 +81,8 @@ class TuningResult:
         Mean held-out regret of tuned vs default configurations with standard errors, and
         number of held-out tasks where tuning won / tied / lost.
     bound : dict
-        The finite-grid generalization statement (:func:`finite_grid_bound`) with its constants.
+        The finite-grid generalization statement
+        (:func:`dalgo.generalization.finite_grid_bound`) with its constants.
     """
 
     algorithm: str
@@ -102,7 +111,7 @@ def _run_one(task, algorithm, configs, budget, seed, metric, data_dir):
         task = load_task(task, data_dir)
     out = np.empty(len(configs))
     for c, cfg in enumerate(configs):
-        traj = search(task, algorithm, budget=budget, seed=seed, **cfg)
+        traj = search(task, algorithm, budget=budget, random_state=seed, **cfg)
         out[c] = traj.final_regret(metric)
     return out
 
@@ -127,6 +136,8 @@ def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10), spli
         Hyperparameter values; unspecified ones keep their defaults.
     budget : int, default=150
     seeds : iterable of int, default=range(10)
+        The replicate runs: every (configuration, task) is run once per ``s`` in ``seeds``
+        with ``search(..., random_state=s)`` (a list of runs, not a random state).
     split : "leave-one-task-out" or dict, default="leave-one-task-out"
         Or ``{"train": [task names], "test": [task names]}`` for one fixed split.
     metric : {"valid", "test"}, default="valid"
@@ -238,7 +249,7 @@ def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10), spli
     best_all = choose(list(range(len(names))))
     m_train = len(splits[0][0])
     n_grid = int(in_grid.sum())
-    eps = finite_grid_bound(n_grid, m_train, delta=delta, H=1.0)
+    eps = generalization.finite_grid_bound(n_grid, m_train, H=1.0, delta=delta)
     bound = dict(
         kind="Hoeffding + union bound over a finite grid",
         statement=(
