@@ -42,7 +42,8 @@ NB201_DEVICES = (
     "samsung_a50", "samsung_s7", "silver_4114", "silver_4210r", "titan_rtx_1", "titan_rtx_256",
     "titan_rtx_32", "titanx_1", "titanx_256", "titanx_32", "titanxp_1", "titanxp_256", "titanxp_32",
 )
-NBGRAPH_DATASETS = ("arxiv", "citeseer", "computers", "cora", "cs", "photo", "physics", "proteins", "pubmed")
+NBGRAPH_DATASETS = ("arxiv", "citeseer", "computers", "cora", "cs", "photo", "physics", "proteins",
+                    "pubmed")
 TNB101_MICRO_TASKS = ("class_scene", "class_object", "autoencoder", "normal", "jigsaw",
                       "room_layout", "segmentsemantic")
 
@@ -187,7 +188,8 @@ def _read_csv(path, columns):
 def _nb201_table(data_dir):
     acc_path = find_nas_file(_NB201_ACC, data_dir)
     cost_path = find_nas_file(_NB201_COST, data_dir)
-    acc = _read_csv(acc_path, ["nb201_index", "arch_str", "cifar10valid_valid_acc", "cifar10_test_acc"])
+    acc = _read_csv(acc_path,
+                    ["nb201_index", "arch_str", "cifar10valid_valid_acc", "cifar10_test_acc"])
     cost = _read_csv(cost_path, ["index", "arch_str", "train-all-time"])
     space = NB201(data_dir=data_dir)
     idx = np.array(acc["nb201_index"], dtype=np.int64)
@@ -197,7 +199,8 @@ def _nb201_table(data_dir):
     for i, s, t in zip(cost["index"], cost["arch_str"], cost["train-all-time"]):
         i = int(i)
         if acc["arch_str"][i] != s:
-            raise ValueError(f"{cost_path}: index {i} is {s}, but {acc_path} says {acc['arch_str'][i]}")
+            raise ValueError(f"{cost_path}: index {i} is {s}, but {acc_path} says "
+                             f"{acc['arch_str'][i]}")
         cost_by_index[i] = float(t)
     archs = [space.from_string(s) for s in acc["arch_str"]]
     return dict(
@@ -261,7 +264,8 @@ def _load_nb201_latency(device, data_dir, latency_limit, latency_quantile):
         raise ValueError(f"no NB201 cell has latency <= {latency_limit} ms on {device}")
     archs = [t["archs"][i] for i in keep]
     name = f"nb201-cifar10-lat:{device}"
-    space = SubSpace(t["space"], archs, name=f"NB201 cells with {device} latency <= {latency_limit:g} ms")
+    space = SubSpace(t["space"], archs,
+                     name=f"NB201 cells with {device} latency <= {latency_limit:g} ms")
     task = TabularTask(
         name, space, archs, t["valid"][keep], t["test"][keep], t["cost"][keep],
         extra={"nb201_index": t["index"][keep], "latency_ms": col[keep]},
@@ -280,7 +284,8 @@ def _nbgraph_table(dataset):
     if not isinstance(bench, dict):
         raise ValueError(f"{path}: expected a dict of architectures")
     keys = sorted(int(k) for k in bench)
-    cols = {c: np.array([float(bench[k][c]) for k in keys]) for c in ("valid_perf", "perf", "latency", "para")}
+    cols = {c: np.array([float(bench[k][c]) for k in keys])
+            for c in ("valid_perf", "perf", "latency", "para")}
     return keys, cols
 
 
@@ -314,12 +319,14 @@ def _tnb_table(data_dir):
 def _load_tnb(task_name, data_dir):
     table = _tnb_table(data_dir)
     if task_name not in table:
-        raise ValueError(f"unknown TransNAS-Bench-101-micro task {task_name!r}; available: {sorted(table)}")
+        raise ValueError(f"unknown TransNAS-Bench-101-micro task {task_name!r}; "
+                         f"available: {sorted(table)}")
     space = TNB101Micro()
     archs = space.all_archs()
     rec = table[task_name]
     if len(rec) != space.size or set(rec) != set(archs):
-        raise ValueError(f"TNB-101-micro {task_name}: the zen records do not cover the 4,096 cells once")
+        raise ValueError(
+            f"TNB-101-micro {task_name}: the zen records do not cover the 4,096 cells once")
     valid = np.array([rec[a] for a in archs])
     nan = np.full(len(archs), np.nan)
     return TabularTask(f"tnb101micro-{task_name}", space, archs, valid, nan, nan,
@@ -328,7 +335,8 @@ def _load_tnb(task_name, data_dir):
 
 def _all_names():
     return (["nb201-cifar10"] + [f"nb201-cifar10-lat:{d}" for d in NB201_DEVICES]
-            + [f"nbgraph-{d}" for d in NBGRAPH_DATASETS] + [f"tnb101micro-{t}" for t in TNB101_MICRO_TASKS])
+            + [f"nbgraph-{d}" for d in NBGRAPH_DATASETS]
+            + [f"tnb101micro-{t}" for t in TNB101_MICRO_TASKS])
 
 
 def load_task(name, data_dir=None, *, latency_limit=None, latency_quantile=0.5):

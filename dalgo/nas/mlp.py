@@ -219,7 +219,10 @@ class MLPEnsemble:
                     with torch.enable_grad():
                         out = _forward_torch(params, xb)
                         err = out - yb
-                        per_member = err.abs().mean(dim=1) if self.loss == "mae" else (err**2).mean(dim=1)
+                        if self.loss == "mae":
+                            per_member = err.abs().mean(dim=1)
+                        else:
+                            per_member = (err**2).mean(dim=1)
                         obj = per_member.sum()
                         opt.zero_grad(set_to_none=True)
                         obj.backward()
@@ -227,7 +230,8 @@ class MLPEnsemble:
                     total += float(obj) / E * yb.shape[1]
                 losses[epoch] = total / n
             self.coefs_ = [p.detach().numpy().astype(np.float64) for p in params[0::2]]
-            self.intercepts_ = [p.detach().numpy()[:, 0, :].astype(np.float64) for p in params[1::2]]
+            self.intercepts_ = [p.detach().numpy()[:, 0, :].astype(np.float64)
+                                for p in params[1::2]]
         self.loss_curve_ = losses
         return self
 

@@ -53,7 +53,8 @@ def parse_nb201(arch):
 
     Examples
     --------
-    >>> parse_nb201("|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|")[:2]
+    >>> parse_nb201("|nor_conv_3x3~0|+|none~0|skip_connect~1|"
+    ...             "+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|")[:2]
     (('nor_conv_3x3', 0, 1), ('none', 0, 2))
     >>> parse_nb201((2, 1, 4, 0, 1, 3))[:2]
     (('nor_conv_3x3', 0, 1), ('none', 0, 2))
@@ -244,7 +245,8 @@ def nb201_network(arch, *, C=16, n_cells=5, n_classes=10, random_state=0, seed=N
 
     Examples
     --------
-    >>> net = nb201_network("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|")
+    >>> net = nb201_network("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+    ...                     "+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|")
     >>> round(sum(p.numel() for p in net.parameters()) / 1e6, 3)
     1.532
     """

@@ -90,7 +90,8 @@ class Predictor:
             raise RuntimeError(f"{type(self).__name__} is not fitted; call fit first")
         X = _check_Xy(X)
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features, the model was fit on {self.n_features_in_}")
+            raise ValueError(
+                f"X has {X.shape[1]} features, the model was fit on {self.n_features_in_}")
         return self._predict(X) * self.y_scale_ + self.y_mean_
 
 
@@ -113,7 +114,8 @@ class RidgePredictor(_Standardised):
     alpha : float, default=1.0
         L2 penalty.
     random_state : None, int, SeedSequence or Generator, default=None
-        Accepted like the other predictors' and unused: the fit is deterministic.
+        Accepted (and validated) like the other predictors' but unused: the fit is
+        deterministic.
 
     Examples
     --------
@@ -129,6 +131,7 @@ class RidgePredictor(_Standardised):
         self.random_state = random_state
 
     def _fit(self, X, y):
+        check_random_state(self.random_state)  # validated like the others' (unused)
         Z = self._scale_fit(X)
         A = Z.T @ Z + float(self.alpha) * np.eye(Z.shape[1])
         self.coef_ = np.linalg.solve(A, Z.T @ y)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -214,7 +214,7 @@ def regularized_evolution(rec, *, population_size=30, sample_size=10):
     while not rec.done:
         idx = rec.rng.choice(len(pop), size=min(sample_size, len(pop)), replace=False)
         parent = max((pop[int(i)] for i in sorted(idx)), key=lambda p: p[1])[0]
-        child = rec.propose(lambda: space.mutate(parent, rec.rng))
+        child = rec.propose(lambda parent=parent: space.mutate(parent, rec.rng))
         pop.append((child, rec.query(child)))
         pop.popleft()
 
@@ -321,7 +321,8 @@ def bananas(
         if rec.done:
             return
         rec.query(rec.random_unseen())
-    model = MLPEnsemble(n_estimators, n_layers=n_layers, n_units=n_units, learning_rate=learning_rate,
+    model = MLPEnsemble(n_estimators, n_layers=n_layers, n_units=n_units,
+                        learning_rate=learning_rate,
                         n_epochs=n_epochs, n_threads=n_threads)
     while not rec.done:
         archs = [rec.task.archs[r] for r in rec.rows]
@@ -433,7 +434,8 @@ def search(task, algorithm, *, budget=150, random_state=0, data_dir=None, seed=N
     seed = int_seed(random_state)
     n = len(task.archs)
     if budget > n:
-        warnings.warn(f"budget {budget} exceeds the {n} architectures of {task.name}; clipped to {n}",
+        warnings.warn(f"budget {budget} exceeds the {n} architectures of {task.name}; "
+                      f"clipped to {n}",
                       UserWarning, stacklevel=2)
         budget = n
     rec = _Recorder(task, budget, check_random_state(seed))

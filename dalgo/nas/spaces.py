@@ -257,7 +257,8 @@ class CellSpace:
     def encoding_size(self, encoding="path"):
         """Length of an encoding vector."""
         n, m = self.n_ops, self.n_ops - 1
-        sizes = {"adjacency": self.n_edges * n, "path": n + n**2 + n**3, "trunc_path": m + m**2 + m**3}
+        sizes = {"adjacency": self.n_edges * n, "path": n + n**2 + n**3,
+                 "trunc_path": m + m**2 + m**3}
         if encoding not in sizes:
             raise ValueError(f"unknown encoding {encoding!r}; choose from {self.encodings}")
         return sizes[encoding]
@@ -337,7 +338,8 @@ class NB201(CellSpace):
     >>> from dalgo.nas.spaces import NB201
     >>> space = NB201()
     >>> arch = space.from_string(
-    ...     "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|")
+    ...     "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|"
+    ...     "+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|")
     >>> arch
     (2, 2, 0, 4, 2, 0)
     >>> space.encode(arch, encoding="path").shape, int(space.encode(arch, encoding="path").sum())
@@ -538,19 +540,23 @@ class NBGraph:
     def to_string(self, arch):
         """``"<link digits>|op1,op2,op3,op4"``, e.g. ``"0123|skip,gcn,gat,fc"``."""
         t = self.validate(arch)
-        return "".join(map(str, NBGRAPH_LINKS[t[0]])) + "|" + ",".join(NBGRAPH_OPS[a] for a in t[1:])
+        links = "".join(map(str, NBGRAPH_LINKS[t[0]]))
+        return links + "|" + ",".join(NBGRAPH_OPS[a] for a in t[1:])
 
     def from_string(self, string):
         m = re.fullmatch(r"\s*([0-3]{4})\|(\w+),(\w+),(\w+),(\w+)\s*", str(string))
         if not m:
-            raise ValueError(f"invalid NAS-Bench-Graph arch string {string!r} (e.g. '0123|skip,gcn,gat,fc')")
+            raise ValueError(f"invalid NAS-Bench-Graph arch string {string!r} "
+                             "(e.g. '0123|skip,gcn,gat,fc')")
         link = tuple(int(c) for c in m.group(1))
         if link not in NBGRAPH_LINKS:
-            raise ValueError(f"invalid NAS-Bench-Graph arch string {string!r}: link {link} not canonical")
+            raise ValueError(f"invalid NAS-Bench-Graph arch string {string!r}: "
+                             f"link {link} not canonical")
         try:
             ops = tuple(NBGRAPH_OPS.index(o) for o in m.group(2, 3, 4, 5))
         except ValueError:
-            raise ValueError(f"invalid NAS-Bench-Graph arch string {string!r}: ops are {NBGRAPH_OPS}") from None
+            raise ValueError(f"invalid NAS-Bench-Graph arch string {string!r}: "
+                             f"ops are {NBGRAPH_OPS}") from None
         return self.validate((NBGRAPH_LINKS.index(link),) + ops)
 
     def sample(self, random_state=None):

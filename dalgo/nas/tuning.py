@@ -16,7 +16,7 @@ __all__ = ["tune_over_tasks", "TuningResult", "finite_grid_bound", "expand_grid"
 
 
 def expand_grid(grid):
-    """List of configurations (dicts) from a dict of lists (Cartesian product) or a list of dicts."""
+    """Configurations (dicts) from a dict of lists (Cartesian product) or a list of dicts."""
     if isinstance(grid, dict):
         keys = list(grid)
         for k in keys:
@@ -116,7 +116,8 @@ def _run_one(task, algorithm, configs, budget, seed, metric, data_dir):
     return out
 
 
-def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10), split="leave-one-task-out",
+def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10),
+                    split="leave-one-task-out",
                     metric="valid", default=None, delta=0.05, n_jobs=1, backend=None, data_dir=None,
                     verbose=0):
     """Choose a NAS algorithm's hyperparameters by average normalised regret over tasks.
@@ -221,7 +222,8 @@ def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10), spli
         except KeyError as e:
             raise ValueError(f"split names a task not in tasks: {e}") from None
     else:
-        raise ValueError(f"split must be 'leave-one-task-out' or {{'train': [...], 'test': [...]}}, got {split!r}")
+        raise ValueError("split must be 'leave-one-task-out' or {'train': [...], 'test': [...]}, "
+                         f"got {split!r}")
 
     folds = []
     tuned_held, default_held = [], []
@@ -231,7 +233,8 @@ def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10), spli
             folds.append(dict(
                 held_out=names[t], train_tasks=[names[j] for j in train_idx], config=configs[c],
                 config_index=c, train_regret=float(per_task[c, train_idx].mean()),
-                held_out_regret=float(per_task[c, t]), default_held_out_regret=float(per_task[default_index, t]),
+                held_out_regret=float(per_task[c, t]),
+                default_held_out_regret=float(per_task[default_index, t]),
             ))
             tuned_held.append(per_task[c, t])
             default_held.append(per_task[default_index, t])
@@ -243,7 +246,8 @@ def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10), spli
         tuned_held_out_mean=float(tuned_held.mean()), tuned_held_out_se=se(tuned_held),
         default_held_out_mean=float(default_held.mean()), default_held_out_se=se(default_held),
         difference_mean=float(diff.mean()), difference_se=se(diff),
-        wins=int((diff < -1e-12).sum()), ties=int((np.abs(diff) <= 1e-12).sum()), losses=int((diff > 1e-12).sum()),
+        wins=int((diff < -1e-12).sum()), ties=int((np.abs(diff) <= 1e-12).sum()),
+        losses=int((diff > 1e-12).sum()),
         n_held_out=n,
     )
     best_all = choose(list(range(len(names))))
@@ -253,11 +257,13 @@ def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10), spli
     bound = dict(
         kind="Hoeffding + union bound over a finite grid",
         statement=(
-            f"If the {m_train} training tasks of a split are i.i.d. draws from a task distribution, "
-            f"then with probability >= {1 - delta:g}, for all {n_grid} grid configurations at once, "
+            f"If the {m_train} training tasks of a split are i.i.d. draws from a task "
+            f"distribution, then with probability >= {1 - delta:g}, for all {n_grid} grid "
+            "configurations at once, "
             f"|mean training regret - expected regret| <= H*sqrt(ln(2|G|/delta)/(2m)) = {eps:.4f} "
-            f"(H = 1: normalised regret lies in [0, 1]; |G| = {n_grid}; m = {m_train}; delta = {delta:g}); "
-            f"so the chosen configuration's expected regret is within {2 * eps:.4f} of the grid's best. "
+            f"(H = 1: normalised regret lies in [0, 1]; |G| = {n_grid}; m = {m_train}; "
+            f"delta = {delta:g}); so the chosen configuration's expected regret is within "
+            f"{2 * eps:.4f} of the grid's best. "
             "A task's loss is its regret averaged over the seeds; the statement is about new tasks "
             "from the same distribution and is only as good as the i.i.d. assumption on tasks."
         ),

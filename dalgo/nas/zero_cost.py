@@ -228,7 +228,6 @@ def _p_grasp(net, x, y):
 
 
 def _p_fisher(net, x, y):
-    import torch
     import torch.nn.functional as F
 
     acc = []
