@@ -198,7 +198,8 @@ def init_network(net, *, random_state=0, seed=None):
     import torch
     from torch import nn
 
-    random_state = random_state_or_seed(random_state, seed, where="init_network", default=0)
+    random_state = random_state_or_seed(random_state, seed,
+                                        where="dalgo.nas.networks.init_network", default=0)
     g = torch.Generator().manual_seed(int_seed(random_state))
     with torch.no_grad():
         for m in net.modules():
@@ -251,7 +252,8 @@ def nb201_network(arch, *, C=16, n_cells=5, n_classes=10, random_state=0, seed=N
     1.532
     """
     global _NET_CLASS
-    random_state = random_state_or_seed(random_state, seed, where="nb201_network", default=0)
+    random_state = random_state_or_seed(random_state, seed, where="dalgo.nas.nb201_network",
+                                        default=0)
     edges = parse_nb201(arch)
     C = check_positive_int(C, "C")
     n_cells = check_positive_int(n_cells, "n_cells")

@@ -101,8 +101,8 @@ def load_cifar10_batch(batch_size=64, *, random_state=0, data_dir=None, seed=Non
     X : ndarray of shape (batch_size, 32, 32, 3), uint8
     y : ndarray of shape (batch_size,), int64
     """
-    random_state = random_state_or_seed(random_state, seed, where="load_cifar10_batch",
-                                        default=0)
+    random_state = random_state_or_seed(
+        random_state, seed, where="dalgo.nas.zero_cost.load_cifar10_batch", default=0)
     batch_size = check_positive_int(batch_size, "batch_size")
     root = get_data_dir(data_dir)
     if root is None:
@@ -460,7 +460,8 @@ def zero_cost(
     """
     import torch
 
-    random_state = random_state_or_seed(random_state, seed, where="zero_cost", default=0)
+    random_state = random_state_or_seed(random_state, seed, where="dalgo.nas.zero_cost",
+                                        default=0)
     seed = int_seed(random_state)
     n_threads = check_positive_int(n_threads, "n_threads", allow_none=True)
     if proxies is None:
