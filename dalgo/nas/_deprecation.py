@@ -11,11 +11,11 @@ __all__ = ["random_state_or_seed"]
 
 
 def _is_default(value, default):
+    """Whether ``value`` is the signature default (an int default matches an equal int)."""
     if value is default:
         return True
-    ints = (numbers.Integral,)
-    return (isinstance(value, ints) and not isinstance(value, bool)
-            and isinstance(default, ints) and value == default)
+    return (isinstance(value, numbers.Integral) and not isinstance(value, bool)
+            and isinstance(default, numbers.Integral) and value == default)
 
 
 def random_state_or_seed(random_state, seed, *, where, default):

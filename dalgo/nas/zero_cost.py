@@ -105,9 +105,9 @@ def load_cifar10_batch(batch_size=64, *, random_state=0, data_dir=None, seed=Non
         random_state, seed, where="dalgo.nas.zero_cost.load_cifar10_batch", default=0)
     batch_size = check_positive_int(batch_size, "batch_size")
     root = get_data_dir(data_dir)
-    if root is None:
-        load_cifar10(None)  # raises FileNotFoundError saying how to point dalgo at the data
-    X, y = _cifar10_test_uint8(str(root.resolve()))
+    # the cache is keyed by the resolved folder; with no folder at all, load_cifar10 raises
+    # the FileNotFoundError that says how to point dalgo at the data
+    X, y = _cifar10_test_uint8(None if root is None else str(root.resolve()))
     idx = check_random_state(random_state).choice(len(X), size=batch_size, replace=False)
     return X[idx], y[idx]
 
