@@ -49,36 +49,42 @@ def main(argv=None):
     import torch
 
     import dalgo.nas as nas
-    from dalgo.nas._mlp import MLPEnsemble
+    from dalgo.nas import MLPEnsemble
 
     rows = []
     load0 = os.getloadavg()
     t = time.perf_counter()
     task = nas.load_task("nb201-cifar10")
-    rows.append(("load_task('nb201-cifar10'), first call (CSV parse)", f"{time.perf_counter() - t:.3g} s"))
+    rows.append(("load_task('nb201-cifar10'), first call (CSV parse)",
+                 f"{time.perf_counter() - t:.3g} s"))
     for name in ["nbgraph-cora", "tnb101micro-jigsaw"]:
         t = time.perf_counter()
         nas.load_task(name)
         rows.append((f"load_task('{name}'), first call", f"{time.perf_counter() - t:.3g} s"))
 
-    nas.search(task, "bananas", budget=20, seed=123)  # warm-up: torch import and first kernels
+    # warm-up: torch import and first kernels
+    nas.search(task, "bananas", budget=20, random_state=123)
     for alg in ["rs", "re", "ls"]:
-        a = timeit(lambda i: nas.search(task, alg, budget=150, seed=i), max(10, args.repeats))
+        a = timeit(lambda i, alg=alg: nas.search(task, alg, budget=150, random_state=i),
+                   max(10, args.repeats))
         rows.append((f"search(nb201-cifar10, '{alg}', budget=150)", fmt(a)))
     for n_threads in ((1, 2) if args.threads2 else (1,)):
-        a = timeit(lambda i: nas.search(task, "bananas", budget=150, seed=i, n_threads=n_threads), args.repeats)
+        a = timeit(lambda i, n_threads=n_threads: nas.search(
+            task, "bananas", budget=150, random_state=i, n_threads=n_threads), args.repeats)
         label = "default" if n_threads == 1 else "non-default"
-        rows.append((f"search(nb201-cifar10, 'bananas', budget=150), n_threads={n_threads} ({label})", fmt(a)))
+        rows.append((f"search(nb201-cifar10, 'bananas', budget=150), n_threads={n_threads} "
+                     f"({label})", fmt(a)))
     if not args.skip_nbgraph:
         g = nas.load_task("nbgraph-cora")
-        a = timeit(lambda i: nas.search(g, "bananas", budget=150, seed=i), args.repeats)
+        a = timeit(lambda i: nas.search(g, "bananas", budget=150, random_state=i), args.repeats)
         rows.append(("search(nbgraph-cora, 'bananas', budget=150)", fmt(a)))
 
     rng = np.random.default_rng(0)
     X = task.space.encode_many([task.space.sample(rng) for _ in range(150)], "path")
     y = rng.random(150)
     a = timeit(lambda i: MLPEnsemble(random_state=i).fit(X, y), args.repeats)
-    rows.append(("MLPEnsemble().fit on 150 x 155 path encodings (5 nets, 10x20, 150 epochs, full batch)", fmt(a)))
+    rows.append(("MLPEnsemble().fit on 150 x 155 path encodings (5 nets, 10x20, 150 epochs, "
+                 "full batch)", fmt(a)))
     a = timeit(lambda i: MLPEnsemble(random_state=i, batch_size=32).fit(X, y), args.repeats)
     rows.append(("MLPEnsemble(batch_size=32).fit, same data", fmt(a)))
     load1 = os.getloadavg()
@@ -87,7 +93,8 @@ def main(argv=None):
         "## dalgo.nas search timings",
         "",
         f"Command: `python {' '.join(['benchmarks/bench_nas_search.py'] + sys.argv[1:])}`; "
-        f"median over repeats (seeds 0..), min and max. {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        "median over repeats (seeds 0..), min and max. "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
         f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs (shared), "
         f"Python {platform.python_version()}, torch {torch.__version__}, numpy {np.__version__}. "
         f"Load average at start / end: {load0[0]:.2f} / {load1[0]:.2f} (other jobs were running, "

@@ -28,13 +28,16 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dalgo.nas._data import resolve_nas_file  # noqa: E402
+from dalgo.nas import find_nas_file  # noqa: E402
 from dalgo.nas.zero_cost import PROXIES, load_cifar10_batch, zero_cost  # noqa: E402
 
 ARCHS = {
-    "small (pool/skip)": "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|",
-    "medium": "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|",
-    "large (best CIFAR-10 cell)": "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|",
+    "small (pool/skip)": "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|"
+                         "+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|",
+    "medium": "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|"
+              "+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|",
+    "large (best CIFAR-10 cell)": "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+                                  "+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|",
 }
 
 
@@ -45,10 +48,10 @@ def main(argv=None):
     ap.add_argument("--out", default=str(ROOT / "docs" / "results" / "bench_zero_cost.md"))
     args = ap.parse_args(argv)
 
-    ref = json.loads(resolve_nas_file("naslib_zc/zc_nasbench201.json").read_text())["cifar10"]
+    ref = json.loads(find_nas_file("naslib_zc/zc_nasbench201.json").read_text())["cifar10"]
     ref_t = {p: float(np.median([v[p]["time"] for v in ref.values()]))
              for p in PROXIES if p in next(iter(ref.values()))}
-    data = load_cifar10_batch(64, seed=0)
+    data = load_cifar10_batch(64, random_state=0)
     zero_cost(ARCHS["small (pool/skip)"], data=data, n_threads=args.threads)  # warm-up
     load0 = os.getloadavg()
     times = {name: {p: [] for p in PROXIES} for name in ARCHS}

@@ -5,7 +5,8 @@ precomputed NAS-Bench-Suite-Zero scores: the original bias (Kendall tau of the p
 the property) and performance (Kendall tau with the validation accuracy), and both after
 debiasing ``f / (b + C)`` with C chosen to minimise the bias, to equalise it with the
 accuracy's own bias, or to keep (maximise) performance (:mod:`dalgo.nas.bias`).  Then the
-leave-one-task-out choice of C over the three NB201 tasks (:func:`dalgo.nas.zc_tuning.loto_debias_C`).
+leave-one-task-out choice of C over the three NB201 tasks
+(:func:`dalgo.nas.zc_tuning.loto_debias_C`).
 
 Architectures whose score is not finite (a failed evaluation in the file) are dropped
 (counts on stdout).  NB301 has no ``none`` op, so its cell size is constant and not studied.
@@ -35,7 +36,12 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT))
 
 from dalgo.nas.bias import (  # noqa: E402
-    STRATEGIES, arch_properties, debias, debias_study, default_C_grid, proxy_bias,
+    STRATEGIES,
+    arch_properties,
+    debias,
+    debias_study,
+    default_C_grid,
+    proxy_bias,
 )
 from dalgo.nas.suite_zero import load_suite_zero_task  # noqa: E402
 from dalgo.nas.zc_tuning import loto_debias_C  # noqa: E402

@@ -61,7 +61,9 @@ def run_study(tasks, train_sizes, seeds, *, predictor="lgbm", features=FEATURES,
                 taus = []
                 for s in seeds:
                     model = make_predictor(predictor, random_state=s)
-                    r = evaluate_predictor(model, X, task.y, n, random_state=(s, n))
+                    # the split of (seed, size): same rows as np.random.default_rng((s, n))
+                    split = np.random.SeedSequence((s, n))
+                    r = evaluate_predictor(model, X, task.y, n, random_state=split)
                     taus.append(r["kendall_tau"])
                 raw[name][fs][str(n)] = taus
         log(f"{name}: {time.perf_counter() - t0:.1f} s")
@@ -82,7 +84,8 @@ def summarise(raw):
 
 
 def improvement_table(summary, train_sizes):
-    lines = ["| task | " + " | ".join(f"n={n}: enc / zc−enc / both−enc" for n in train_sizes) + " |",
+    lines = ["| task | " + " | ".join(f"n={n}: enc / zc−enc / both−enc" for n in train_sizes)
+             + " |",
              "|---|" + "---|" * len(train_sizes)]
     for task, d in summary.items():
         cells = []
@@ -103,10 +106,12 @@ def improvement_table(summary, train_sizes):
 
 
 def loto_table(summary, train_sizes):
-    lines = ["| train size | chosen on all tasks | LOTO held-out τ | default (encoding) τ | oracle τ | per-fold choices |",
+    lines = ["| train size | chosen on all tasks | LOTO held-out τ | default (encoding) τ "
+             "| oracle τ | per-fold choices |",
              "|---|---|---|---|---|---|"]
     for n in train_sizes:
-        table = {t: {fs: d[fs][str(n)]["kendall_tau"] for fs in FEATURES} for t, d in summary.items()}
+        table = {t: {fs: d[fs][str(n)]["kendall_tau"] for fs in FEATURES}
+                 for t, d in summary.items()}
         r = loto_select(table, default="encoding")
         counts = {}
         for f in r["folds"].values():
@@ -145,7 +150,8 @@ def plot(summary, train_sizes, out_dir):
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 6), sharey=True)
     for ax, fs in zip(axes, ("zc", "both")):
-        M = np.array([[summary[t][fs][str(n)]["kendall_tau"] - summary[t]["encoding"][str(n)]["kendall_tau"]
+        M = np.array([[summary[t][fs][str(n)]["kendall_tau"]
+                       - summary[t]["encoding"][str(n)]["kendall_tau"]
                        for n in train_sizes] for t in tasks])
         im = ax.imshow(M, cmap="RdBu", vmin=-0.6, vmax=0.6, aspect="auto")
         for i in range(M.shape[0]):
@@ -172,7 +178,8 @@ def compare_predictors(tasks, train_sizes, seeds, data_dir=None, log=print):
                 X = task.features(fs)
                 for n in train_sizes:
                     taus = [evaluate_predictor(make_predictor(pred, random_state=s), X, task.y, n,
-                                               random_state=(s, n))["kendall_tau"] for s in seeds]
+                                               random_state=np.random.SeedSequence((s, n)))[
+                                                   "kendall_tau"] for s in seeds]
                     res[name][f"{pred}|{fs}|{n}"] = float(np.mean(taus))
             log(f"  compare {name} {pred}: {time.perf_counter() - t0:.1f} s")
     return res

@@ -52,7 +52,8 @@ def parse_args(argv=None):
     p.add_argument("--tasks", nargs="*", default=None, help="task names (default: all curve tasks)")
     p.add_argument("--tuning-seeds", type=int, default=5, help="seeds per (config, task) in tuning")
     p.add_argument("--re-tuning-seeds", type=int, default=30)
-    p.add_argument("--tuning-budget", type=int, default=None, help="query budget in tuning (default: --budget)")
+    p.add_argument("--tuning-budget", type=int, default=None,
+                   help="query budget in tuning (default: --budget)")
     p.add_argument("--skip-tuning", action="store_true")
     p.add_argument("--skip-curves", action="store_true")
     p.add_argument("--cached-only", action="store_true",
@@ -89,7 +90,7 @@ def run_curve(task_name, alg, seed, budget):
         _TASKS.clear()
         _TASKS[task_name] = nas.load_task(task_name)
     task = _TASKS[task_name]
-    tr = nas.search(task, alg, budget=budget, seed=seed)
+    tr = nas.search(task, alg, budget=budget, random_state=seed)
     return dict(valid=tr.regret_valid.tolist(),
                 test=None if not task.has_test else tr.regret_test.tolist(),
                 wall=float(tr.wall_time[-1]))
@@ -97,7 +98,10 @@ def run_curve(task_name, alg, seed, budget):
 
 def mean_se(rows):
     a = np.asarray(rows, dtype=float)
-    se = a.std(axis=0, ddof=1) / np.sqrt(a.shape[0]) if a.shape[0] > 1 else np.full(a.shape[1], np.nan)
+    if a.shape[0] > 1:
+        se = a.std(axis=0, ddof=1) / np.sqrt(a.shape[0])
+    else:
+        se = np.full(a.shape[1], np.nan)
     return a.mean(axis=0), se
 
 
@@ -111,7 +115,8 @@ def curves(args, tasks, seeds, cache):
         out[task_name] = {}
         for alg in ALGOS:
             alg_seeds = seeds
-            if alg == "bananas" and args.bananas_seeds:  # reduced: the first seeds, plus any already run
+            # reduced: the first seeds, plus any already run
+            if alg == "bananas" and args.bananas_seeds:
                 alg_seeds = seeds[: args.bananas_seeds] + [
                     s for s in seeds[args.bananas_seeds :]
                     if cache.get(f"curve|{task_name}|{alg}|{s}|{args.budget}") is not None]
@@ -127,22 +132,26 @@ def curves(args, tasks, seeds, cache):
             chunk = max(1, 2 * args.n_jobs)  # store finished runs chunk by chunk (resumable)
             for c in range(0, len(todo), chunk):
                 part = todo[c : c + chunk]
-                res = Parallel(n_jobs=args.n_jobs)(delayed(run_curve)(task_name, alg, s, args.budget) for s in part)
+                res = Parallel(n_jobs=args.n_jobs)(
+                    delayed(run_curve)(task_name, alg, s, args.budget) for s in part)
                 for s, r in zip(part, res):
                     cache.put(f"curve|{task_name}|{alg}|{s}|{args.budget}", r)
             runs = [cache.get(k) for k in keys]
             seeds_used = [int(k.split("|")[3]) for k in keys]
             mv, sv = mean_se([r["valid"] for r in runs])
-            entry = dict(mean=mv.tolist(), se=sv.tolist(), final_mean=float(mv[-1]), final_se=float(sv[-1]),
+            entry = dict(mean=mv.tolist(), se=sv.tolist(), final_mean=float(mv[-1]),
+                         final_se=float(sv[-1]),
                          wall_mean=float(np.mean([r["wall"] for r in runs])), n_seeds=len(runs),
                          seeds=seeds_used)
             if runs[0]["test"] is not None:
                 mt, st = mean_se([r["test"] for r in runs])
-                entry.update(test_mean=mt.tolist(), test_se=st.tolist(), test_final_mean=float(mt[-1]),
+                entry.update(test_mean=mt.tolist(), test_se=st.tolist(),
+                             test_final_mean=float(mt[-1]),
                              test_final_se=float(st[-1]))
             out[task_name][alg] = entry
             print(f"[{time.time() - t0:7.1f}s] {task_name:28s} {alg:8s} final valid regret "
-                  f"{entry['final_mean']:.4f} ± {entry['final_se']:.4f}  ({entry['wall_mean']:.2f} s/run)",
+                  f"{entry['final_mean']:.4f} ± {entry['final_se']:.4f}  "
+                  f"({entry['wall_mean']:.2f} s/run)",
                   flush=True)
     out = {t: e for t, e in out.items() if e}  # tasks with no run at all (--cached-only)
     if missing:
@@ -153,25 +162,29 @@ def curves(args, tasks, seeds, cache):
 def tuning(args, tasks, cache, smoke):
     out = {}
     specs = [("re", SMOKE_RE_GRID if smoke else RE_GRID, 1 if smoke else args.re_tuning_seeds),
-             ("bananas", SMOKE_BANANAS_GRID if smoke else BANANAS_GRID, 1 if smoke else args.tuning_seeds)]
+             ("bananas", SMOKE_BANANAS_GRID if smoke else BANANAS_GRID,
+              1 if smoke else args.tuning_seeds)]
     budget = 20 if smoke else (args.tuning_budget or args.budget)
     for alg, grid, n_seeds in specs:
-        key = f"tuning|{alg}|{json.dumps(grid, sort_keys=True)}|{','.join(tasks)}|{n_seeds}|{budget}"
+        key = (f"tuning|{alg}|{json.dumps(grid, sort_keys=True)}|{','.join(tasks)}|{n_seeds}"
+               f"|{budget}")
         res = cache.get(key)
         if res is None and args.cached_only:
             print(f"tuning {alg}: not in the cache, skipped", flush=True)
             continue
         if res is None:
             t0 = time.time()
-            r = nas.tune_over_tasks(tasks, alg, grid, budget=budget, seeds=range(n_seeds), metric="valid",
-                                    n_jobs=args.n_jobs)
+            r = nas.tune_over_tasks(tasks, alg, grid, budget=budget, seeds=range(n_seeds),
+                                    metric="valid", n_jobs=args.n_jobs)
             res = r.to_dict()
             res["wall_seconds"] = time.time() - t0
             cache.put(key, res)
         s = res["summary"]
-        print(f"tuning {alg}: held-out regret tuned {s['tuned_held_out_mean']:.4f} ± {s['tuned_held_out_se']:.4f} "
+        print(f"tuning {alg}: held-out regret tuned {s['tuned_held_out_mean']:.4f} ± "
+              f"{s['tuned_held_out_se']:.4f} "
               f"vs default {s['default_held_out_mean']:.4f} ± {s['default_held_out_se']:.4f}; "
-              f"wins/ties/losses {s['wins']}/{s['ties']}/{s['losses']}; best on all tasks: {res['best_config']}",
+              f"wins/ties/losses {s['wins']}/{s['ties']}/{s['losses']}; "
+              f"best on all tasks: {res['best_config']}",
               flush=True)
         out[alg] = res
     return out
@@ -202,8 +215,10 @@ def plot(results, out_dir):
                 m = np.array(e["test_mean" if use_test else "mean"])
                 s = np.array(e["test_se" if use_test else "se"])
                 x = np.arange(1, len(m) + 1)
-                ax.plot(x, np.maximum(m, 1e-5), color=colors[alg], label=f"{alg} (n={e['n_seeds']})")
-                ax.fill_between(x, np.maximum(m - s, 1e-5), np.maximum(m + s, 1e-5), color=colors[alg], alpha=0.2)
+                ax.plot(x, np.maximum(m, 1e-5), color=colors[alg],
+                        label=f"{alg} (n={e['n_seeds']})")
+                ax.fill_between(x, np.maximum(m - s, 1e-5), np.maximum(m + s, 1e-5),
+                                color=colors[alg], alpha=0.2)
             ax.set_yscale("log")
             ax.set_title(t + (" (test)" if "test_mean" in e else " (valid)"), fontsize=9)
             ax.set_xlabel("queries")
@@ -224,8 +239,10 @@ def plot(results, out_dir):
             folds = results["tuning"][alg]["folds"]
             names = [f["held_out"] for f in folds]
             x = np.arange(len(names))
-            ax.bar(x - 0.2, [f["default_held_out_regret"] for f in folds], 0.4, label="default", color="tab:gray")
-            ax.bar(x + 0.2, [f["held_out_regret"] for f in folds], 0.4, label="tuned (LOTO)", color="tab:blue")
+            ax.bar(x - 0.2, [f["default_held_out_regret"] for f in folds], 0.4, label="default",
+                   color="tab:gray")
+            ax.bar(x + 0.2, [f["held_out_regret"] for f in folds], 0.4, label="tuned (LOTO)",
+                   color="tab:blue")
             ax.set_xticks(x)
             ax.set_xticklabels(names, rotation=70, fontsize=7)
             ax.set_ylabel("held-out normalised valid regret")
@@ -250,10 +267,11 @@ def main(argv=None):
     cache = Cache(args.cache)
     t0 = time.time()
     results = dict(
-        config=dict(smoke=args.smoke, seeds=seeds, bananas_seeds=args.bananas_seeds, budget=args.budget, tasks=tasks, algorithms=ALGOS,
-                    regret="normalised (best - incumbent) / (best - worst) over the task's space; curves "
-                           "store the validation regret ('mean') and, where the task has a test metric, the "
-                           "test regret of the incumbent ('test_mean')",
+        config=dict(smoke=args.smoke, seeds=seeds, bananas_seeds=args.bananas_seeds,
+                    budget=args.budget, tasks=tasks, algorithms=ALGOS,
+                    regret="normalised (best - incumbent) / (best - worst) over the task's space; "
+                           "curves store the validation regret ('mean') and, where the task has a "
+                           "test metric, the test regret of the incumbent ('test_mean')",
                     tuning=dict(re_grid=SMOKE_RE_GRID if args.smoke else RE_GRID,
                                 bananas_grid=SMOKE_BANANAS_GRID if args.smoke else BANANAS_GRID,
                                 re_seeds=1 if args.smoke else args.re_tuning_seeds,
@@ -261,8 +279,8 @@ def main(argv=None):
                                 budget=20 if args.smoke else (args.tuning_budget or args.budget),
                                 split="leave-one-task-out",
                                 metric="valid"),
-                    n_jobs=args.n_jobs, python=platform.python_version(), machine=platform.machine(),
-                    cpus=os.cpu_count()),
+                    n_jobs=args.n_jobs, python=platform.python_version(),
+                    machine=platform.machine(), cpus=os.cpu_count()),
     )
     if not args.skip_curves:
         results["curves"] = curves(args, tasks, seeds, cache)

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT))
 
-from dalgo.nas._data import resolve_nas_file  # noqa: E402
+from dalgo.nas import find_nas_file  # noqa: E402
 from dalgo.nas.spaces import NB201  # noqa: E402
 from dalgo.nas.zero_cost import PROXIES, load_cifar10_batch, zero_cost  # noqa: E402
 
@@ -110,16 +110,16 @@ def main(argv=None):
     if args.smoke:
         n_archs, C, n_cells, bs = 3, 4, 1, 8
 
-    zc = json.loads(resolve_nas_file("naslib_zc/zc_nasbench201.json", args.data_dir).read_text())
+    zc = json.loads(find_nas_file("naslib_zc/zc_nasbench201.json", args.data_dir).read_text())
     zc = zc["cifar10"]
     acc = {}
-    with open(resolve_nas_file("nb201_cifar10_nwot/arch_score_acc.csv", args.data_dir)) as fh:
+    with open(find_nas_file("nb201_cifar10_nwot/arch_score_acc.csv", args.data_dir)) as fh:
         for row in csv.DictReader(fh):
             acc[row["arch_str"]] = float(row["cifar10_test_acc"])
     space = NB201()
     keys = sorted(zc)
     order = np.random.default_rng(args.seed).permutation(len(keys))[:n_archs]
-    data = load_cifar10_batch(bs, seed=args.seed, data_dir=args.data_dir)
+    data = load_cifar10_batch(bs, random_state=args.seed, data_dir=args.data_dir)
 
     meta = {
         "command": "python experiments/nas_zc_validation.py " + " ".join(argv or sys.argv[1:]),
@@ -144,7 +144,7 @@ def main(argv=None):
         if key in done:
             continue
         arch = space.to_string(tuple(int(v) for v in key.strip("()").split(",")))
-        scores, times = zero_cost(arch, data=data, seed=args.seed, C=C, n_cells=n_cells,
+        scores, times = zero_cost(arch, data=data, random_state=args.seed, C=C, n_cells=n_cells,
                                   n_threads=args.threads, return_times=True)
         entry = zc[key]
         records.append({

@@ -28,7 +28,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._data import nas_bench_graph_dir, resolve_nas_file, safe_unpickle
+from dalgo.datasets.safe_pickle import safe_load
+
+from .data import find_nas_file, nas_bench_graph_dir
 from .spaces import NB201, NBGraph, SubSpace, TNB101Micro
 
 __all__ = ["QueryResult", "TabularTask", "load_task", "list_tasks", "NB201_DEVICES",
@@ -40,7 +42,8 @@ NB201_DEVICES = (
     "samsung_a50", "samsung_s7", "silver_4114", "silver_4210r", "titan_rtx_1", "titan_rtx_256",
     "titan_rtx_32", "titanx_1", "titanx_256", "titanx_32", "titanxp_1", "titanxp_256", "titanxp_32",
 )
-NBGRAPH_DATASETS = ("arxiv", "citeseer", "computers", "cora", "cs", "photo", "physics", "proteins", "pubmed")
+NBGRAPH_DATASETS = ("arxiv", "citeseer", "computers", "cora", "cs", "photo", "physics", "proteins",
+                    "pubmed")
 TNB101_MICRO_TASKS = ("class_scene", "class_object", "autoencoder", "normal", "jigsaw",
                       "room_layout", "segmentsemantic")
 
@@ -183,9 +186,10 @@ def _read_csv(path, columns):
 
 @lru_cache(maxsize=2)
 def _nb201_table(data_dir):
-    acc_path = resolve_nas_file(_NB201_ACC, data_dir)
-    cost_path = resolve_nas_file(_NB201_COST, data_dir)
-    acc = _read_csv(acc_path, ["nb201_index", "arch_str", "cifar10valid_valid_acc", "cifar10_test_acc"])
+    acc_path = find_nas_file(_NB201_ACC, data_dir)
+    cost_path = find_nas_file(_NB201_COST, data_dir)
+    acc = _read_csv(acc_path,
+                    ["nb201_index", "arch_str", "cifar10valid_valid_acc", "cifar10_test_acc"])
     cost = _read_csv(cost_path, ["index", "arch_str", "train-all-time"])
     space = NB201(data_dir=data_dir)
     idx = np.array(acc["nb201_index"], dtype=np.int64)
@@ -195,7 +199,8 @@ def _nb201_table(data_dir):
     for i, s, t in zip(cost["index"], cost["arch_str"], cost["train-all-time"]):
         i = int(i)
         if acc["arch_str"][i] != s:
-            raise ValueError(f"{cost_path}: index {i} is {s}, but {acc_path} says {acc['arch_str'][i]}")
+            raise ValueError(f"{cost_path}: index {i} is {s}, but {acc_path} says "
+                             f"{acc['arch_str'][i]}")
         cost_by_index[i] = float(t)
     archs = [space.from_string(s) for s in acc["arch_str"]]
     return dict(
@@ -210,7 +215,7 @@ def _nb201_table(data_dir):
 
 @lru_cache(maxsize=2)
 def _nb201_latency(data_dir):
-    path = resolve_nas_file(_NB201_LAT, data_dir)
+    path = find_nas_file(_NB201_LAT, data_dir)
     with open(path, newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader)
@@ -259,7 +264,8 @@ def _load_nb201_latency(device, data_dir, latency_limit, latency_quantile):
         raise ValueError(f"no NB201 cell has latency <= {latency_limit} ms on {device}")
     archs = [t["archs"][i] for i in keep]
     name = f"nb201-cifar10-lat:{device}"
-    space = SubSpace(t["space"], archs, name=f"NB201 cells with {device} latency <= {latency_limit:g} ms")
+    space = SubSpace(t["space"], archs,
+                     name=f"NB201 cells with {device} latency <= {latency_limit:g} ms")
     task = TabularTask(
         name, space, archs, t["valid"][keep], t["test"][keep], t["cost"][keep],
         extra={"nb201_index": t["index"][keep], "latency_ms": col[keep]},
@@ -274,11 +280,12 @@ def _nbgraph_table(dataset):
     path = nas_bench_graph_dir() / f"{dataset}.bench"
     if not path.is_file():
         raise FileNotFoundError(f"NAS-Bench-Graph table {path} not found")
-    bench = safe_unpickle(path)
+    bench = safe_load(path)  # restricted unpickler: no code in the pickle is run
     if not isinstance(bench, dict):
         raise ValueError(f"{path}: expected a dict of architectures")
     keys = sorted(int(k) for k in bench)
-    cols = {c: np.array([float(bench[k][c]) for k in keys]) for c in ("valid_perf", "perf", "latency", "para")}
+    cols = {c: np.array([float(bench[k][c]) for k in keys])
+            for c in ("valid_perf", "perf", "latency", "para")}
     return keys, cols
 
 
@@ -296,7 +303,7 @@ def _load_nbgraph(dataset):
 
 @lru_cache(maxsize=2)
 def _tnb_table(data_dir):
-    path = resolve_nas_file(_TNB_ZIP, data_dir)
+    path = find_nas_file(_TNB_ZIP, data_dir)
     out = {}
     with zipfile.ZipFile(path) as z:
         for member in z.namelist():
@@ -312,12 +319,14 @@ def _tnb_table(data_dir):
 def _load_tnb(task_name, data_dir):
     table = _tnb_table(data_dir)
     if task_name not in table:
-        raise ValueError(f"unknown TransNAS-Bench-101-micro task {task_name!r}; available: {sorted(table)}")
+        raise ValueError(f"unknown TransNAS-Bench-101-micro task {task_name!r}; "
+                         f"available: {sorted(table)}")
     space = TNB101Micro()
     archs = space.all_archs()
     rec = table[task_name]
     if len(rec) != space.size or set(rec) != set(archs):
-        raise ValueError(f"TNB-101-micro {task_name}: the zen records do not cover the 4,096 cells once")
+        raise ValueError(
+            f"TNB-101-micro {task_name}: the zen records do not cover the 4,096 cells once")
     valid = np.array([rec[a] for a in archs])
     nan = np.full(len(archs), np.nan)
     return TabularTask(f"tnb101micro-{task_name}", space, archs, valid, nan, nan,
@@ -326,7 +335,8 @@ def _load_tnb(task_name, data_dir):
 
 def _all_names():
     return (["nb201-cifar10"] + [f"nb201-cifar10-lat:{d}" for d in NB201_DEVICES]
-            + [f"nbgraph-{d}" for d in NBGRAPH_DATASETS] + [f"tnb101micro-{t}" for t in TNB101_MICRO_TASKS])
+            + [f"nbgraph-{d}" for d in NBGRAPH_DATASETS]
+            + [f"tnb101micro-{t}" for t in TNB101_MICRO_TASKS])
 
 
 def load_task(name, data_dir=None, *, latency_limit=None, latency_quantile=0.5):
@@ -337,10 +347,10 @@ def load_task(name, data_dir=None, *, latency_limit=None, latency_quantile=0.5):
     name : str
         See the module docstring; :func:`list_tasks` lists what is available.
     data_dir : str or path-like, default=None
-        Folder containing ``nas/``. When None: the environment variable ``DALGO_DATA``, then
-        ``../shared/data`` relative to the current directory, then ``../shared/data`` beside
-        the repository. NAS-Bench-Graph tables are read from the installed
-        ``nas-bench-graph`` package (safely: no code in the pickle is run).
+        dalgo's data folder, the one containing ``nas/`` (see
+        :func:`dalgo.nas.data.find_nas_file`). When None: the environment variable
+        ``DALGO_DATA``; there is no other fallback. NAS-Bench-Graph tables are read from the
+        installed ``nas-bench-graph`` package (safely: no code in the pickle is run).
     latency_limit : float, default=None
         For ``nb201-cifar10-lat:<device>``: maximum latency in ms.
     latency_quantile : float, default=0.5
@@ -392,7 +402,7 @@ def list_tasks(data_dir=None):
 
     def have(rel):
         try:
-            resolve_nas_file(rel, data_dir)
+            find_nas_file(rel, data_dir)
             return True
         except FileNotFoundError:
             return False

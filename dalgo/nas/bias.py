@@ -23,8 +23,9 @@ it corrects a positive bias.  When the proxy's bias is negative (e.g. FLOPs fall
 number of skips), the property is first oriented, ``b~ = max(b) - b`` (e.g. the number
 of non-skip ops), and ``f / (b~ + C)`` is used; reported biases are always
 ``tau(f', b)`` with the original b, and C refers to the oriented property
-(``orient=True``, the default; ``orient=False`` keeps the literal formula).  The division only makes sense
-for a non-negative proxy; :func:`debias` raises for negative or non-finite scores.
+(``orient=True``, the default; ``orient=False`` keeps the literal formula).  The division
+only makes sense for a non-negative proxy; :func:`debias` raises for negative or non-finite
+scores.
 
 Properties (:func:`arch_property`)
 ----------------------------------

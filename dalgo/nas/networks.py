@@ -15,58 +15,66 @@ from __future__ import annotations
 
 import math
 
+from dalgo._validation import check_positive_int
+from dalgo.random_state import int_seed
+
+from ._deprecation import random_state_or_seed
+from .spaces import CELL_EDGES, NB201_OPS, STRING_ORDER, CellSpace
+
 __all__ = ["NB201_OPS", "parse_nb201", "nb201_network", "init_network"]
 
-#: The five NB201 ops, in the order of the NAS-Bench-201 API.
-NB201_OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
-
-# Edge order of the arch string: (0->1), (0->2), (1->2), (0->3), (1->3), (2->3).
-_EDGES = ((0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3))
+# The one NB201 op list and arch-string parser are those of the search space.
+_CELL = CellSpace(NB201_OPS, name="NAS-Bench-201")
+#: the six edges (i, j) in arch-string order: 0->1, 0->2, 1->2, 0->3, 1->3, 2->3
+_STRING_EDGES = tuple(CELL_EDGES[p] for p in STRING_ORDER)
 
 
 def parse_nb201(arch):
-    """Parse a NAS-Bench-201 architecture into its six (op, from, to) edges.
+    """The six (op, from, to) edges of a NAS-Bench-201 architecture, in arch-string order.
 
     Parameters
     ----------
-    arch : str or sequence of 6 str
-        Arch string ``|op~0|+|op~0|op~1|+|op~0|op~1|op~2|`` or a sequence of six op
-        names in string order (edges 0->1, 0->2, 1->2, 0->3, 1->3, 2->3).
+    arch : str, sequence of 6 str or sequence of 6 int
+        An arch string ``|op~0|+|op~0|op~1|+|op~0|op~1|op~2|``; six op names in *string*
+        order (edges 0->1, 0->2, 1->2, 0->3, 1->3, 2->3); or the op tuple of
+        :class:`dalgo.nas.NB201` (six op indices of :data:`~dalgo.nas.spaces.NB201_OPS` in
+        *tuple* order 0->1, 0->2, 0->3, 1->2, 1->3, 2->3), as ``search`` and ``query`` use.
+        Strings are parsed by :meth:`dalgo.nas.spaces.CellSpace.from_string`.
 
     Returns
     -------
     edges : tuple of (str, int, int)
         ``(op, i, j)`` for each edge i -> j, in string order.
 
+    Raises
+    ------
+    ValueError
+        If ``arch`` is not an NB201 architecture (the message names it).
+
     Examples
     --------
-    >>> parse_nb201("|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|")[:2]
+    >>> parse_nb201("|nor_conv_3x3~0|+|none~0|skip_connect~1|"
+    ...             "+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|")[:2]
+    (('nor_conv_3x3', 0, 1), ('none', 0, 2))
+    >>> parse_nb201((2, 1, 4, 0, 1, 3))[:2]
     (('nor_conv_3x3', 0, 1), ('none', 0, 2))
     """
     if isinstance(arch, str):
-        s = arch.strip()
-        nodes = [n.strip("|") for n in s.split("+")]
-        if len(nodes) != 3:
-            raise ValueError(f"not a NAS-Bench-201 arch string: {arch!r}")
-        edges = []
-        for j, node in enumerate(nodes, start=1):
-            parts = [p for p in node.split("|") if p]
-            if len(parts) != j:
-                raise ValueError(f"node {j} of {arch!r} has {len(parts)} inputs, expected {j}")
-            for part in parts:
-                op, _, src = part.partition("~")
-                if op not in NB201_OPS or not src.isdigit():
-                    raise ValueError(f"bad edge {part!r} in {arch!r}")
-                edges.append((op, int(src), j))
-        # Reorder into the canonical string order (it already is, but validate sources).
-        for (op, i, j), (ei, ej) in zip(edges, _EDGES):
-            if (i, j) != (ei, ej):
-                raise ValueError(f"edge {op}~{i} into node {j} of {arch!r} is out of order")
-        return tuple(edges)
-    ops = tuple(arch)
-    if len(ops) != 6 or any(op not in NB201_OPS for op in ops):
-        raise ValueError(f"expected 6 op names from {NB201_OPS}, got {arch!r}")
-    return tuple((op, i, j) for op, (i, j) in zip(ops, _EDGES))
+        t = _CELL.from_string(arch)
+    else:
+        try:
+            seq = tuple(arch)
+        except TypeError:
+            raise ValueError(f"not a NAS-Bench-201 architecture: {arch!r}") from None
+        if seq and all(isinstance(op, str) for op in seq):
+            if len(seq) != 6 or any(op not in NB201_OPS for op in seq):
+                raise ValueError(f"expected 6 op names from {NB201_OPS}, got {arch!r}")
+            t = [0] * 6
+            for pos, op in zip(STRING_ORDER, seq):
+                t[pos] = NB201_OPS.index(op)
+        else:
+            t = _CELL.validate(seq)
+    return tuple((NB201_OPS[t[p]], i, j) for p, (i, j) in zip(STRING_ORDER, _STRING_EDGES))
 
 
 def _modules():
@@ -166,7 +174,7 @@ def _modules():
 _NET_CLASS = None
 
 
-def init_network(net, *, seed=0):
+def init_network(net, *, random_state=0, seed=None):
     """Re-initialise ``net`` in place with PyTorch's default init, from a private generator.
 
     Conv and linear weights get ``kaiming_uniform_(a=sqrt(5))`` and biases
@@ -176,7 +184,12 @@ def init_network(net, *, seed=0):
     Parameters
     ----------
     net : torch.nn.Module
-    seed : int, default=0
+    random_state : None, int, SeedSequence or Generator, default=0
+        Seeds the private ``torch.Generator``: an int is used as is, anything else gives one
+        int seed (:func:`dalgo.random_state.int_seed`).
+    seed : int, default=None
+        Deprecated alias of ``random_state`` (same results); will be removed in the next
+        release.
 
     Returns
     -------
@@ -185,7 +198,9 @@ def init_network(net, *, seed=0):
     import torch
     from torch import nn
 
-    g = torch.Generator().manual_seed(int(seed))
+    random_state = random_state_or_seed(random_state, seed,
+                                        where="dalgo.nas.networks.init_network", default=0)
+    g = torch.Generator().manual_seed(int_seed(random_state))
     with torch.no_grad():
         for m in net.modules():
             if isinstance(m, (nn.Conv2d, nn.Linear)):
@@ -199,20 +214,23 @@ def init_network(net, *, seed=0):
     return net
 
 
-def nb201_network(arch, *, C=16, n_cells=5, n_classes=10, seed=0):
+def nb201_network(arch, *, C=16, n_cells=5, n_classes=10, random_state=0, seed=None):
     """Build the NAS-Bench-201 network of ``arch`` at initialisation.
 
     Parameters
     ----------
-    arch : str or sequence of 6 str
-        NB201 arch string (see :func:`parse_nb201`).
+    arch : str, sequence of 6 str or op tuple of 6 int
+        NB201 arch string, op names or op tuple (see :func:`parse_nb201`).
     C : int, default=16
         Channels of the first stage (the stages have C, 2C, 4C).
     n_cells : int, default=5
         Cells per stage.
     n_classes : int, default=10
-    seed : int, default=0
-        Seed of the private generator that initialises the weights.
+    random_state : None, int, SeedSequence or Generator, default=0
+        Seeds the private generator that initialises the weights (see :func:`init_network`).
+    seed : int, default=None
+        Deprecated alias of ``random_state`` (same results); will be removed in the next
+        release.
 
     Returns
     -------
@@ -228,12 +246,18 @@ def nb201_network(arch, *, C=16, n_cells=5, n_classes=10, seed=0):
 
     Examples
     --------
-    >>> net = nb201_network("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|")
+    >>> net = nb201_network("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+    ...                     "+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|")
     >>> round(sum(p.numel() for p in net.parameters()) / 1e6, 3)
     1.532
     """
     global _NET_CLASS
+    random_state = random_state_or_seed(random_state, seed, where="dalgo.nas.nb201_network",
+                                        default=0)
     edges = parse_nb201(arch)
+    C = check_positive_int(C, "C")
+    n_cells = check_positive_int(n_cells, "n_cells")
+    n_classes = check_positive_int(n_classes, "n_classes")
     if _NET_CLASS is None:
         _NET_CLASS = _modules()
     import torch
@@ -241,6 +265,6 @@ def nb201_network(arch, *, C=16, n_cells=5, n_classes=10, seed=0):
     # Build on the meta device (no storage, no draws from the global torch RNG), then
     # allocate and initialise every parameter and buffer from the private generator.
     with torch.device("meta"):
-        net = _NET_CLASS(edges, int(C), int(n_cells), int(n_classes))
+        net = _NET_CLASS(edges, C, n_cells, n_classes)
     net = net.to_empty(device="cpu")
-    return init_network(net, seed=seed)
+    return init_network(net, random_state=random_state)

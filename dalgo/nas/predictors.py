@@ -3,7 +3,7 @@
 Models (all regressors on a feature matrix ``X`` -- an encoding, zero-cost proxies, or
 both, see :meth:`dalgo.nas.suite_zero.ZCTask.features`):
 
-* ``"mlp"``: BANANAS' ensemble of MLPs (:class:`dalgo.nas._mlp.MLPEnsemble`, needs torch);
+* ``"mlp"``: BANANAS' ensemble of MLPs (:class:`dalgo.nas.MLPEnsemble`, needs torch);
 * ``"gp"``: Gaussian process, Matern-5/2 ARD-free kernel + white noise, on standardised X;
 * ``"lgbm"``: gradient-boosted trees with LightGBM (small trees, ``n_jobs=1``);
 * ``"ridge"``: ridge regression on standardised X (baseline).
@@ -12,14 +12,19 @@ Metrics compare predicted and true scores by rank: :func:`kendall_tau`,
 :func:`spearman_rho`, :func:`precision_at_k`.  :func:`evaluate_predictor` runs the
 NAS-Bench-Suite-Zero protocol: train on ``train_size`` random architectures, test on all
 the others.
+
+Randomness: every ``random_state`` (None, int, SeedSequence or Generator) becomes one int seed
+at the start of ``fit`` (:func:`dalgo.random_state.int_seed`: an int is used as is, a
+Generator gives one draw), the seed of the underlying library's model.
 """
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from scipy import stats
+
+from dalgo._validation import check_positive_int
+from dalgo.random_state import check_random_state, int_seed
 
 __all__ = [
     "PREDICTORS",
@@ -36,17 +41,6 @@ __all__ = [
 ]
 
 PREDICTORS = ("lgbm", "gp", "mlp", "ridge")
-
-
-def _seed_from(random_state):
-    """An int seed from None / int / Generator (a Generator is advanced by one draw)."""
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(2**31 - 1))
-    if random_state is None:
-        return int(np.random.default_rng().integers(2**31 - 1))
-    if isinstance(random_state, numbers.Integral):
-        return int(random_state)
-    raise ValueError(f"random_state must be None, an int or a Generator, got {random_state!r}")
 
 
 def _check_Xy(X, y=None):
@@ -96,7 +90,8 @@ class Predictor:
             raise RuntimeError(f"{type(self).__name__} is not fitted; call fit first")
         X = _check_Xy(X)
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features, the model was fit on {self.n_features_in_}")
+            raise ValueError(
+                f"X has {X.shape[1]} features, the model was fit on {self.n_features_in_}")
         return self._predict(X) * self.y_scale_ + self.y_mean_
 
 
@@ -118,20 +113,25 @@ class RidgePredictor(_Standardised):
     ----------
     alpha : float, default=1.0
         L2 penalty.
+    random_state : None, int, SeedSequence or Generator, default=None
+        Accepted (and validated) like the other predictors' but unused: the fit is
+        deterministic.
 
     Examples
     --------
     >>> X = np.arange(10.0).reshape(-1, 1); y = 2 * X.ravel() + 1
-    >>> RidgePredictor(alpha=1e-9).fit(X, y).predict([[20.0]]).round(6)
+    >>> RidgePredictor(alpha=1e-9, random_state=0).fit(X, y).predict([[20.0]]).round(6)
     array([41.])
     """
 
-    _param_names = ("alpha",)
+    _param_names = ("alpha", "random_state")
 
-    def __init__(self, *, alpha=1.0):
+    def __init__(self, *, alpha=1.0, random_state=None):
         self.alpha = alpha
+        self.random_state = random_state
 
     def _fit(self, X, y):
+        check_random_state(self.random_state)  # validated like the others' (unused)
         Z = self._scale_fit(X)
         A = Z.T @ Z + float(self.alpha) * np.eye(Z.shape[1])
         self.coef_ = np.linalg.solve(A, Z.T @ y)
@@ -149,7 +149,7 @@ class GPPredictor(_Standardised):
     Parameters
     ----------
     n_restarts : int, default=1
-    random_state : None, int or Generator, default=None
+    random_state : None, int, SeedSequence or Generator, default=None
     """
 
     _param_names = ("n_restarts", "random_state")
@@ -171,7 +171,7 @@ class GPPredictor(_Standardised):
         ) + WhiteKernel(0.1, (1e-6, 1e1))
         self.model_ = GaussianProcessRegressor(
             kernel=kernel, n_restarts_optimizer=int(self.n_restarts),
-            random_state=_seed_from(self.random_state),
+            random_state=int_seed(self.random_state),
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
@@ -195,7 +195,7 @@ class LGBMPredictor(Predictor):
         Small so that 10-sample training sets can still split.
     subsample : float, default=1.0
     colsample_bytree : float, default=1.0
-    random_state : None, int or Generator, default=None
+    random_state : None, int, SeedSequence or Generator, default=None
     n_jobs : int, default=1
 
     Examples
@@ -231,7 +231,7 @@ class LGBMPredictor(Predictor):
             min_child_samples=int(self.min_child_samples), min_child_weight=1e-3,
             subsample=float(self.subsample), subsample_freq=1 if self.subsample < 1 else 0,
             colsample_bytree=float(self.colsample_bytree),
-            random_state=_seed_from(self.random_state), n_jobs=int(self.n_jobs),
+            random_state=int_seed(self.random_state), n_jobs=int(self.n_jobs),
             deterministic=True, force_col_wise=True, min_data_in_bin=1, verbose=-1,
         )
         self.model_.fit(X, y)
@@ -241,7 +241,7 @@ class LGBMPredictor(Predictor):
 
 
 class MLPPredictor(Predictor):
-    """BANANAS' MLP ensemble (:class:`dalgo.nas._mlp.MLPEnsemble`) behind this interface.
+    """BANANAS' MLP ensemble (:class:`dalgo.nas.MLPEnsemble`) behind this interface.
 
     Parameters
     ----------
@@ -250,7 +250,7 @@ class MLPPredictor(Predictor):
     n_units : int, default=20
     n_epochs : int, default=150
     learning_rate : float, default=0.01
-    random_state : None, int or Generator, default=None
+    random_state : None, int, SeedSequence or Generator, default=None
     """
 
     _param_names = ("n_estimators", "n_layers", "n_units", "n_epochs", "learning_rate",
@@ -266,12 +266,12 @@ class MLPPredictor(Predictor):
         self.random_state = random_state
 
     def _fit(self, X, y):
-        from dalgo.nas._mlp import MLPEnsemble
+        from .mlp import MLPEnsemble
 
         self.model_ = MLPEnsemble(
             n_estimators=self.n_estimators, n_layers=self.n_layers, n_units=self.n_units,
             n_epochs=self.n_epochs, learning_rate=self.learning_rate,
-            random_state=_seed_from(self.random_state), n_threads=1,
+            random_state=int_seed(self.random_state), n_threads=1,
         ).fit(X, y)
 
     def _predict(self, X):
@@ -287,7 +287,7 @@ def make_predictor(name, *, random_state=None, **params):
     if name == "mlp":
         return MLPPredictor(random_state=random_state, **params)
     if name == "ridge":
-        return RidgePredictor(**params)
+        return RidgePredictor(random_state=random_state, **params)
     raise ValueError(f"unknown predictor {name!r}; choose from {PREDICTORS}")
 
 
@@ -352,8 +352,10 @@ def evaluate_predictor(predictor, X, y, train_size, *, random_state=None, k=None
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
     train_size : int
-    random_state : None, int or Generator
-        Chooses the training rows.
+    random_state : None, int, SeedSequence or Generator, default=None
+        Chooses the training rows: ``check_random_state(random_state).permutation(n)``
+        (:func:`dalgo.random_state.check_random_state`; an int ``s`` permutes with
+        ``np.random.default_rng(s)``).
     k : int, default=None
         For precision@k; None uses 10% of the test set.
 
@@ -363,9 +365,10 @@ def evaluate_predictor(predictor, X, y, train_size, *, random_state=None, k=None
     """
     X, y = _check_Xy(X, y)
     n = len(y)
-    if not 2 <= train_size < n:
+    train_size = check_positive_int(train_size, "train_size", minimum=2)
+    if not train_size < n:
         raise ValueError(f"train_size must be in 2..{n - 1}, got {train_size}")
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     perm = rng.permutation(n)
     tr, te = perm[:train_size], perm[train_size:]
     pred = predictor.fit(X[tr], y[tr]).predict(X[te])

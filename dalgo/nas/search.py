@@ -1,14 +1,16 @@
 """NAS search algorithms on tabular tasks: random search, regularized evolution, local search
 and BANANAS.
 
-Every algorithm takes a task, a query budget and a seed and returns a :class:`Trajectory`.
+Every algorithm takes a task, a query budget and a ``random_state`` and returns a
+:class:`Trajectory`.
 Conventions shared by all of them:
 
 * The budget counts *distinct* architectures queried. Tabular queries are deterministic, so an
   algorithm that proposes an architecture it has already seen re-uses the value for free and
   proposes again (after 100 consecutive repeats it draws an unseen architecture at random).
 * A budget larger than the task's space is clipped to the space size (with a warning).
-* All randomness comes from one ``numpy.random.Generator`` built from ``seed``; BANANAS'
+* All randomness comes from one ``numpy.random.Generator``, ``np.random.default_rng(seed)``
+  with ``seed = dalgo.random_state.int_seed(random_state)`` (an int is used as is); BANANAS'
   networks get their seeds from it. No global generator is used.
 """
 
@@ -17,11 +19,14 @@ from __future__ import annotations
 import time
 import warnings
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from .spaces import check_random_state
+from dalgo._validation import check_positive_int
+from dalgo.random_state import check_random_state, int_seed
+
+from ._deprecation import random_state_or_seed
 
 __all__ = ["search", "Trajectory", "ALGORITHMS", "random_search", "regularized_evolution",
            "local_search", "bananas"]
@@ -36,6 +41,7 @@ class Trajectory:
     task : str
     algorithm : str
     seed : int
+        The int seed of the run's generator: ``search(..., random_state=seed)`` repeats it.
     hyperparameters : dict
         The values used, defaults included.
     archs : list of tuple
@@ -196,8 +202,8 @@ def regularized_evolution(rec, *, population_size=30, sample_size=10):
     members uniformly without replacement, mutate the best of them (one op change), query the
     child, append it and remove the oldest member.
     """
-    _check_int("population_size", population_size, 1)
-    _check_int("sample_size", sample_size, 1)
+    check_positive_int(population_size, "population_size")
+    check_positive_int(sample_size, "sample_size")
     if sample_size > population_size:
         raise ValueError(f"sample_size={sample_size} exceeds population_size={population_size}")
     space = rec.task.space
@@ -208,7 +214,7 @@ def regularized_evolution(rec, *, population_size=30, sample_size=10):
     while not rec.done:
         idx = rec.rng.choice(len(pop), size=min(sample_size, len(pop)), replace=False)
         parent = max((pop[int(i)] for i in sorted(idx)), key=lambda p: p[1])[0]
-        child = rec.propose(lambda: space.mutate(parent, rec.rng))
+        child = rec.propose(lambda parent=parent: space.mutate(parent, rec.rng))
         pop.append((child, rec.query(child)))
         pop.popleft()
 
@@ -221,7 +227,7 @@ def local_search(rec, *, n_init=10, strategy="best"):
     ``"first"`` moves as soon as a neighbour improves. At a local optimum, restart from a
     random unseen architecture.
     """
-    _check_int("n_init", n_init, 1)
+    check_positive_int(n_init, "n_init")
     if strategy not in ("best", "first"):
         raise ValueError(f"strategy must be 'best' or 'first', got {strategy!r}")
     space = rec.task.space
@@ -300,12 +306,13 @@ def bananas(
     and query the ``batch_size`` best. ``encoding=None`` uses the space's default (path
     encoding for cells, one-hot for NAS-Bench-Graph).
     """
-    for name, v, lo in (("n_init", n_init, 1), ("n_candidates", n_candidates, 1), ("batch_size", batch_size, 1),
-                        ("n_parents", n_parents, 1), ("max_mutations", max_mutations, 1)):
-        _check_int(name, v, lo)
+    for name, v in (("n_init", n_init), ("n_candidates", n_candidates),
+                    ("batch_size", batch_size), ("n_parents", n_parents),
+                    ("max_mutations", max_mutations)):
+        check_positive_int(v, name)
     if acquisition not in ("its", "ucb", "ei"):
         raise ValueError(f"acquisition must be 'its', 'ucb' or 'ei', got {acquisition!r}")
-    from ._mlp import MLPEnsemble
+    from .mlp import MLPEnsemble
 
     space = rec.task.space
     encoding = encoding or space.default_encoding
@@ -314,7 +321,8 @@ def bananas(
         if rec.done:
             return
         rec.query(rec.random_unseen())
-    model = MLPEnsemble(n_estimators, n_layers=n_layers, n_units=n_units, learning_rate=learning_rate,
+    model = MLPEnsemble(n_estimators, n_layers=n_layers, n_units=n_units,
+                        learning_rate=learning_rate,
                         n_epochs=n_epochs, n_threads=n_threads)
     while not rec.done:
         archs = [rec.task.archs[r] for r in rec.rows]
@@ -370,12 +378,8 @@ def default_hyperparameters(algorithm):
     return dict(_DEFAULTS[algorithm])
 
 
-def _check_int(name, v, lo):
-    if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < lo:
-        raise ValueError(f"{name} must be an int >= {lo}, got {v!r}")
-
-
-def search(task, algorithm, *, budget=150, seed=0, data_dir=None, **hyperparameters):
+def search(task, algorithm, *, budget=150, random_state=0, data_dir=None, seed=None,
+           **hyperparameters):
     """Run a NAS algorithm on a tabular task.
 
     Parameters
@@ -385,10 +389,16 @@ def search(task, algorithm, *, budget=150, seed=0, data_dir=None, **hyperparamet
     algorithm : {"rs", "re", "ls", "bananas"}
     budget : int, default=150
         Number of distinct architectures to query; clipped to the space size.
-    seed : int, default=0
-        Seeds the run's only random generator: same seed, same trajectory.
+    random_state : None, int, SeedSequence or Generator, default=0
+        Becomes the run's int seed ``s = dalgo.random_state.int_seed(random_state)`` (an int
+        is used as is; a Generator gives one draw) and its only random generator
+        ``np.random.default_rng(s)``: same int, same trajectory. ``s`` is recorded in
+        ``Trajectory.seed``.
     data_dir : str, default=None
         Passed to :func:`~dalgo.nas.load_task` when ``task`` is a name.
+    seed : int, default=None
+        Deprecated alias of ``random_state`` (same results); will be removed in the next
+        release.
     **hyperparameters
         Algorithm hyperparameters (see :func:`random_search`, :func:`regularized_evolution`,
         :func:`local_search`, :func:`bananas`); unknown names raise ``ValueError``.
@@ -401,12 +411,13 @@ def search(task, algorithm, *, budget=150, seed=0, data_dir=None, **hyperparamet
     --------
     >>> from dalgo.nas import load_task, search
     >>> task = load_task("nb201-cifar10")
-    >>> traj = search(task, "re", budget=100, seed=0)
+    >>> traj = search(task, "re", budget=100, random_state=0)
     >>> len(traj), bool((traj.best_valid[1:] >= traj.best_valid[:-1]).all())
     (100, True)
-    >>> traj.archs == search(task, "re", budget=100, seed=0).archs
+    >>> traj.archs == search(task, "re", budget=100, random_state=0).archs
     True
     """
+    random_state = random_state_or_seed(random_state, seed, where="dalgo.nas.search", default=0)
     if isinstance(task, str):
         from .benchmarks import load_task
 
@@ -419,14 +430,14 @@ def search(task, algorithm, *, budget=150, seed=0, data_dir=None, **hyperparamet
         raise ValueError(f"unknown hyperparameters {sorted(unknown)} for {algorithm!r}; "
                          f"valid: {sorted(hyper)}")
     hyper.update(hyperparameters)
-    _check_int("budget", budget, 1)
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise ValueError(f"seed must be an int, got {seed!r}")
+    budget = check_positive_int(budget, "budget")
+    seed = int_seed(random_state)
     n = len(task.archs)
     if budget > n:
-        warnings.warn(f"budget {budget} exceeds the {n} architectures of {task.name}; clipped to {n}",
+        warnings.warn(f"budget {budget} exceeds the {n} architectures of {task.name}; "
+                      f"clipped to {n}",
                       UserWarning, stacklevel=2)
         budget = n
-    rec = _Recorder(task, int(budget), check_random_state(int(seed)))
+    rec = _Recorder(task, budget, check_random_state(seed))
     ALGORITHMS[algorithm](rec, **hyper)
     return _finish(rec, algorithm, seed, hyper)

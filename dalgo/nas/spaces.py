@@ -8,14 +8,20 @@ An architecture is a plain tuple of ints. Every space offers the same small inte
 Cell spaces (NB201, TNB-101-micro)
 ----------------------------------
 A cell has 4 nodes (0 = input, 3 = output) and 6 edges. The op tuple follows NASLib's
-convention (``../shared/data/nas/README.md``):
+convention (``nas/README.md`` of the data folder):
 
 * tuple position = edge, in the order ``(0->1, 0->2, 0->3, 1->2, 1->3, 2->3)``;
-* NB201 op index: ``0 skip_connect, 1 none, 2 nor_conv_3x3, 3 nor_conv_1x1, 4 avg_pool_3x3``;
-  TNB-101-micro uses the first four of these.
+* NB201 op index: ``0 skip_connect, 1 none, 2 nor_conv_3x3, 3 nor_conv_1x1, 4 avg_pool_3x3``
+  (:data:`NB201_OPS`); TNB-101-micro uses the first four of these. This is the op order of
+  every op tuple in the data (NAS-Bench-Suite-Zero and TransNAS-Bench-101 records); the
+  NAS-Bench-201 paper and API *list* the same five ops in another order (none, skip_connect,
+  nor_conv_1x1, nor_conv_3x3, avg_pool_3x3), which no index of dalgo uses. The official
+  NB201 index (0..15624) is a separate number, read from the data (:meth:`NB201.to_index`).
 
 The arch string lists the edges node by node, ``|o01~0|+|o02~0|o12~1|+|o03~0|o13~1|o23~2|``, so
-tuple ``t`` is ``|t0~0|+|t1~0|t3~1|+|t2~0|t4~1|t5~2|``.
+tuple ``t`` is ``|t0~0|+|t1~0|t3~1|+|t2~0|t4~1|t5~2|`` (:data:`STRING_ORDER`).
+:meth:`CellSpace.from_string` is dalgo's one arch-string parser; the PyTorch network
+(:mod:`dalgo.nas.networks`) uses it and these constants.
 """
 
 from __future__ import annotations
@@ -26,7 +32,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from dalgo.random_state import check_random_state
+
 __all__ = [
+    "CELL_EDGES",
+    "STRING_ORDER",
     "CellSpace",
     "NB201",
     "TNB101Micro",
@@ -38,26 +48,18 @@ __all__ = [
     "NBGRAPH_LINKS",
 ]
 
+#: the five NB201 ops in op-index order (NASLib's order, used by every op tuple)
 NB201_OPS = ("skip_connect", "none", "nor_conv_3x3", "nor_conv_1x1", "avg_pool_3x3")
 TNB101_MICRO_OPS = NB201_OPS[:4]
 
 #: edges of the cell, in op-tuple order
 CELL_EDGES = ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
 #: tuple positions in arch-string order: |0->1|+|0->2|1->2|+|0->3|1->3|2->3|
-_STRING_ORDER = (0, 1, 3, 2, 4, 5)
+STRING_ORDER = (0, 1, 3, 2, 4, 5)
 #: the four input->output paths, as tuple positions of their edges (input side first)
 CELL_PATHS = ((2,), (0, 4), (1, 5), (0, 3, 5))
 
 _ENCODINGS = ("adjacency", "path", "trunc_path")
-
-
-def check_random_state(random_state):
-    """Return a ``numpy.random.Generator`` for ``random_state`` (None, int or Generator)."""
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if random_state is None or isinstance(random_state, (int, np.integer)):
-        return np.random.default_rng(random_state)
-    raise ValueError(f"random_state must be None, an int or a numpy Generator, got {random_state!r}")
 
 
 class CellSpace:
@@ -185,7 +187,7 @@ class CellSpace:
     def to_string(self, arch):
         """Arch string ``|o01~0|+|o02~0|o12~1|+|o03~0|o13~1|o23~2|``."""
         names = self.to_ops(arch)
-        s = [names[p] for p in _STRING_ORDER]
+        s = [names[p] for p in STRING_ORDER]
         return f"|{s[0]}~0|+|{s[1]}~0|{s[2]}~1|+|{s[3]}~0|{s[4]}~1|{s[5]}~2|"
 
     def from_string(self, string):
@@ -218,13 +220,17 @@ class CellSpace:
                     )
                 found.append(self._op_index[op])
         t = [0] * 6
-        for pos, a in zip(_STRING_ORDER, found):
+        for pos, a in zip(STRING_ORDER, found):
             t[pos] = a
         return tuple(t)
 
     # ------------------------------------------------------------------ sampling
     def sample(self, random_state=None):
-        """One architecture drawn uniformly."""
+        """One architecture drawn uniformly.
+
+        ``random_state``: None, int, SeedSequence or Generator
+        (:func:`dalgo.random_state.check_random_state`); a Generator is advanced.
+        """
         rng = check_random_state(random_state)
         return tuple(int(a) for a in rng.integers(0, self.n_ops, size=self.n_edges))
 
@@ -251,7 +257,8 @@ class CellSpace:
     def encoding_size(self, encoding="path"):
         """Length of an encoding vector."""
         n, m = self.n_ops, self.n_ops - 1
-        sizes = {"adjacency": self.n_edges * n, "path": n + n**2 + n**3, "trunc_path": m + m**2 + m**3}
+        sizes = {"adjacency": self.n_edges * n, "path": n + n**2 + n**3,
+                 "trunc_path": m + m**2 + m**3}
         if encoding not in sizes:
             raise ValueError(f"unknown encoding {encoding!r}; choose from {self.encodings}")
         return sizes[encoding]
@@ -316,8 +323,8 @@ class NB201(CellSpace):
     data_dir : str or path-like, default=None
         Folder containing ``nas/``; only needed for the official index
         (:meth:`to_index` / :meth:`from_index`), read from
-        ``nas/nb201_cifar10_nwot/arch_score_acc.csv``. See :func:`dalgo.nas.load_task` for the
-        search order when it is None.
+        ``nas/nb201_cifar10_nwot/arch_score_acc.csv``; None: the environment variable
+        ``DALGO_DATA`` (see :func:`dalgo.nas.data.find_nas_file`).
 
     Notes
     -----
@@ -331,7 +338,8 @@ class NB201(CellSpace):
     >>> from dalgo.nas.spaces import NB201
     >>> space = NB201()
     >>> arch = space.from_string(
-    ...     "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|")
+    ...     "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|"
+    ...     "+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|")
     >>> arch
     (2, 2, 0, 4, 2, 0)
     >>> space.encode(arch, encoding="path").shape, int(space.encode(arch, encoding="path").sum())
@@ -350,9 +358,9 @@ class NB201(CellSpace):
 
     def _index_table(self):
         if self._table is None:
-            from ._data import resolve_nas_file
+            from .data import find_nas_file
 
-            path = resolve_nas_file("nb201_cifar10_nwot/arch_score_acc.csv", self.data_dir)
+            path = find_nas_file("nb201_cifar10_nwot/arch_score_acc.csv", self.data_dir)
             self._table = _nb201_index_table(str(path))
         return self._table
 
@@ -532,19 +540,23 @@ class NBGraph:
     def to_string(self, arch):
         """``"<link digits>|op1,op2,op3,op4"``, e.g. ``"0123|skip,gcn,gat,fc"``."""
         t = self.validate(arch)
-        return "".join(map(str, NBGRAPH_LINKS[t[0]])) + "|" + ",".join(NBGRAPH_OPS[a] for a in t[1:])
+        links = "".join(map(str, NBGRAPH_LINKS[t[0]]))
+        return links + "|" + ",".join(NBGRAPH_OPS[a] for a in t[1:])
 
     def from_string(self, string):
         m = re.fullmatch(r"\s*([0-3]{4})\|(\w+),(\w+),(\w+),(\w+)\s*", str(string))
         if not m:
-            raise ValueError(f"invalid NAS-Bench-Graph arch string {string!r} (e.g. '0123|skip,gcn,gat,fc')")
+            raise ValueError(f"invalid NAS-Bench-Graph arch string {string!r} "
+                             "(e.g. '0123|skip,gcn,gat,fc')")
         link = tuple(int(c) for c in m.group(1))
         if link not in NBGRAPH_LINKS:
-            raise ValueError(f"invalid NAS-Bench-Graph arch string {string!r}: link {link} not canonical")
+            raise ValueError(f"invalid NAS-Bench-Graph arch string {string!r}: "
+                             f"link {link} not canonical")
         try:
             ops = tuple(NBGRAPH_OPS.index(o) for o in m.group(2, 3, 4, 5))
         except ValueError:
-            raise ValueError(f"invalid NAS-Bench-Graph arch string {string!r}: ops are {NBGRAPH_OPS}") from None
+            raise ValueError(f"invalid NAS-Bench-Graph arch string {string!r}: "
+                             f"ops are {NBGRAPH_OPS}") from None
         return self.validate((NBGRAPH_LINKS.index(link),) + ops)
 
     def sample(self, random_state=None):

@@ -229,7 +229,7 @@ def load_suite_zero_task(name, *, data_dir=None):
     name : str
         One of :data:`SUITE_ZERO_TASKS`.
     data_dir : path-like, default=None
-        Folder containing ``nas/`` (else ``DALGO_DATA``, else ``../shared/data``).
+        Folder containing ``nas/``; None: ``DALGO_DATA`` (see :func:`dalgo.nas.data.find_nas_file`).
 
     Returns
     -------
@@ -243,10 +243,10 @@ def load_suite_zero_task(name, *, data_dir=None):
     """
     if name not in _TASKS:
         raise ValueError(f"unknown task {name!r}; choose from {SUITE_ZERO_TASKS}")
-    from dalgo.nas._data import resolve_nas_file
+    from .data import find_nas_file
 
     space, fname, path = _TASKS[name]
-    d = _read_json(str(resolve_nas_file(f"naslib_zc/{fname}", data_dir)))
+    d = _read_json(str(find_nas_file(f"naslib_zc/{fname}", data_dir)))
     for p in path:
         d = d[p]
     keys = tuple(sorted(d))

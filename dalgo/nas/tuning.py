@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from dalgo import generalization
 
 from .search import default_hyperparameters, search
 
@@ -14,7 +16,7 @@ __all__ = ["tune_over_tasks", "TuningResult", "finite_grid_bound", "expand_grid"
 
 
 def expand_grid(grid):
-    """List of configurations (dicts) from a dict of lists (Cartesian product) or a list of dicts."""
+    """Configurations (dicts) from a dict of lists (Cartesian product) or a list of dicts."""
     if isinstance(grid, dict):
         keys = list(grid)
         for k in keys:
@@ -28,24 +30,30 @@ def expand_grid(grid):
 
 
 def finite_grid_bound(n_configs, n_tasks, delta=0.05, H=1.0):
-    """Uniform deviation bound for a finite grid (Hoeffding + union bound).
+    """Deprecated: use :func:`dalgo.generalization.finite_grid_bound` (``grid_size, m``).
 
-    If the ``n_tasks`` training tasks are drawn i.i.d. from a task distribution and every
-    configuration's loss on a task lies in ``[0, H]``, then with probability at least
-    ``1 - delta``, simultaneously for all ``n_configs`` configurations,
-    ``|mean training loss - expected loss| <= H * sqrt(ln(2 * n_configs / delta) / (2 * n_tasks))``.
-    Consequently the configuration minimising the training loss has expected loss within twice
-    that of the best configuration of the grid.
+    ``finite_grid_bound(n_configs, n_tasks, delta, H)`` is
+    ``dalgo.generalization.finite_grid_bound(n_configs, n_tasks, H=H, delta=delta)``, the
+    Hoeffding + union bound ``H * sqrt(ln(2 * n_configs / delta) / (2 * n_tasks))``; this
+    alias emits a :class:`FutureWarning` and will be removed in the next release.
 
     Examples
     --------
+    >>> import warnings
     >>> from dalgo.nas.tuning import finite_grid_bound
-    >>> round(finite_grid_bound(12, 16, delta=0.05), 4)
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", FutureWarning)
+    ...     round(finite_grid_bound(12, 16, delta=0.05), 4)
     0.4392
     """
-    if n_configs < 1 or n_tasks < 1 or not 0 < delta < 1 or H <= 0:
-        raise ValueError("need n_configs >= 1, n_tasks >= 1, 0 < delta < 1, H > 0")
-    return float(H * math.sqrt(math.log(2 * n_configs / delta) / (2 * n_tasks)))
+    warnings.warn(
+        "dalgo.nas.finite_grid_bound(n_configs, n_tasks, delta, H) is deprecated and will be "
+        "removed in the next release; use dalgo.generalization.finite_grid_bound(grid_size, m, "
+        "*, H=..., delta=...) (same value).",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return generalization.finite_grid_bound(n_configs, n_tasks, H=H, delta=delta)
 
 
 @dataclass
@@ -73,7 +81,8 @@ class TuningResult:
         Mean held-out regret of tuned vs default configurations with standard errors, and
         number of held-out tasks where tuning won / tied / lost.
     bound : dict
-        The finite-grid generalization statement (:func:`finite_grid_bound`) with its constants.
+        The finite-grid generalization statement
+        (:func:`dalgo.generalization.finite_grid_bound`) with its constants.
     """
 
     algorithm: str
@@ -102,12 +111,13 @@ def _run_one(task, algorithm, configs, budget, seed, metric, data_dir):
         task = load_task(task, data_dir)
     out = np.empty(len(configs))
     for c, cfg in enumerate(configs):
-        traj = search(task, algorithm, budget=budget, seed=seed, **cfg)
+        traj = search(task, algorithm, budget=budget, random_state=seed, **cfg)
         out[c] = traj.final_regret(metric)
     return out
 
 
-def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10), split="leave-one-task-out",
+def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10),
+                    split="leave-one-task-out",
                     metric="valid", default=None, delta=0.05, n_jobs=1, backend=None, data_dir=None,
                     verbose=0):
     """Choose a NAS algorithm's hyperparameters by average normalised regret over tasks.
@@ -127,6 +137,8 @@ def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10), spli
         Hyperparameter values; unspecified ones keep their defaults.
     budget : int, default=150
     seeds : iterable of int, default=range(10)
+        The replicate runs: every (configuration, task) is run once per ``s`` in ``seeds``
+        with ``search(..., random_state=s)`` (a list of runs, not a random state).
     split : "leave-one-task-out" or dict, default="leave-one-task-out"
         Or ``{"train": [task names], "test": [task names]}`` for one fixed split.
     metric : {"valid", "test"}, default="valid"
@@ -210,7 +222,8 @@ def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10), spli
         except KeyError as e:
             raise ValueError(f"split names a task not in tasks: {e}") from None
     else:
-        raise ValueError(f"split must be 'leave-one-task-out' or {{'train': [...], 'test': [...]}}, got {split!r}")
+        raise ValueError("split must be 'leave-one-task-out' or {'train': [...], 'test': [...]}, "
+                         f"got {split!r}")
 
     folds = []
     tuned_held, default_held = [], []
@@ -220,7 +233,8 @@ def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10), spli
             folds.append(dict(
                 held_out=names[t], train_tasks=[names[j] for j in train_idx], config=configs[c],
                 config_index=c, train_regret=float(per_task[c, train_idx].mean()),
-                held_out_regret=float(per_task[c, t]), default_held_out_regret=float(per_task[default_index, t]),
+                held_out_regret=float(per_task[c, t]),
+                default_held_out_regret=float(per_task[default_index, t]),
             ))
             tuned_held.append(per_task[c, t])
             default_held.append(per_task[default_index, t])
@@ -232,21 +246,24 @@ def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10), spli
         tuned_held_out_mean=float(tuned_held.mean()), tuned_held_out_se=se(tuned_held),
         default_held_out_mean=float(default_held.mean()), default_held_out_se=se(default_held),
         difference_mean=float(diff.mean()), difference_se=se(diff),
-        wins=int((diff < -1e-12).sum()), ties=int((np.abs(diff) <= 1e-12).sum()), losses=int((diff > 1e-12).sum()),
+        wins=int((diff < -1e-12).sum()), ties=int((np.abs(diff) <= 1e-12).sum()),
+        losses=int((diff > 1e-12).sum()),
         n_held_out=n,
     )
     best_all = choose(list(range(len(names))))
     m_train = len(splits[0][0])
     n_grid = int(in_grid.sum())
-    eps = finite_grid_bound(n_grid, m_train, delta=delta, H=1.0)
+    eps = generalization.finite_grid_bound(n_grid, m_train, H=1.0, delta=delta)
     bound = dict(
         kind="Hoeffding + union bound over a finite grid",
         statement=(
-            f"If the {m_train} training tasks of a split are i.i.d. draws from a task distribution, "
-            f"then with probability >= {1 - delta:g}, for all {n_grid} grid configurations at once, "
+            f"If the {m_train} training tasks of a split are i.i.d. draws from a task "
+            f"distribution, then with probability >= {1 - delta:g}, for all {n_grid} grid "
+            "configurations at once, "
             f"|mean training regret - expected regret| <= H*sqrt(ln(2|G|/delta)/(2m)) = {eps:.4f} "
-            f"(H = 1: normalised regret lies in [0, 1]; |G| = {n_grid}; m = {m_train}; delta = {delta:g}); "
-            f"so the chosen configuration's expected regret is within {2 * eps:.4f} of the grid's best. "
+            f"(H = 1: normalised regret lies in [0, 1]; |G| = {n_grid}; m = {m_train}; "
+            f"delta = {delta:g}); so the chosen configuration's expected regret is within "
+            f"{2 * eps:.4f} of the grid's best. "
             "A task's loss is its regret averaged over the seeds; the statement is about new tasks "
             "from the same distribution and is only as good as the i.i.d. assumption on tasks."
         ),

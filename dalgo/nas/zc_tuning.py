@@ -204,7 +204,7 @@ def loto_proxy_ensemble(tasks, proxies, *, grid=(-1.0, -0.5, 0.0, 0.5, 1.0), n_p
                                            stats.rankdata(ys[m])) for m in train])
                    for j in range(len(proxies))]
         j = int(np.argmax(singles))
-        tau = lambda s: float(stats.kendalltau(s, ys[n])[0])  # noqa: E731
+        tau = lambda s, n=n: float(stats.kendalltau(s, ys[n])[0])  # noqa: E731
         folds[n] = {
             "weights": dict(zip(proxies, map(float, w))),
             "ensemble_tau": tau(ensemble_score(Rs[n], w)),

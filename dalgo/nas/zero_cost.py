@@ -40,12 +40,17 @@ import copy
 import functools
 import math
 import time
-from pathlib import Path
 
 import numpy as np
 
-from dalgo.nas._mlp import torch_threads
-from dalgo.nas.networks import nb201_network
+from dalgo._validation import check_positive_int
+from dalgo.datasets import load_cifar10
+from dalgo.datasets.paths import get_data_dir
+from dalgo.random_state import check_random_state, int_seed
+
+from ._deprecation import random_state_or_seed
+from .mlp import torch_threads
+from .networks import nb201_network
 
 __all__ = ["PROXIES", "LABEL_FREE_PROXIES", "zero_cost", "load_cifar10_batch", "torch_threads"]
 
@@ -62,60 +67,48 @@ _CIFAR_STD = np.array([0.2470, 0.2435, 0.2616], dtype=np.float32)
 # --------------------------------------------------------------------------- data
 
 
-def _cifar10_path(data_dir=None):
-    rel = Path("cifar10") / "cifar10_test.npz"
-    try:
-        from dalgo.nas._data import candidate_dirs
-
-        cands = candidate_dirs(data_dir)
-    except ImportError:  # pragma: no cover - the resolver ships with dalgo.nas
-        import os
-
-        cands = [(Path(data_dir), "argument data_dir")] if data_dir is not None else []
-        if data_dir is None and os.environ.get("DALGO_DATA"):
-            cands.append((Path(os.environ["DALGO_DATA"]), "DALGO_DATA"))
-        if data_dir is None:
-            cands.append((Path.cwd().parent / "shared" / "data", "../shared/data"))
-    looked = []
-    for base, why in cands:
-        p = base / rel
-        looked.append(f"  {p}  ({why})")
-        if p.is_file():
-            return p
-    raise FileNotFoundError(
-        "CIFAR-10 test set 'cifar10/cifar10_test.npz' not found. Looked in:\n"
-        + "\n".join(looked)
-        + "\nPass data=(X, y), or data_dir=<folder containing cifar10/>, or set DALGO_DATA."
-    )
-
-
 @functools.lru_cache(maxsize=2)
-def _load_cifar10(path):
-    with np.load(path, allow_pickle=False) as f:
-        X = np.asarray(f["X"])
-        y = np.asarray(f["y"]).astype(np.int64).ravel()
+def _cifar10_test_uint8(data_dir):
+    """The CIFAR-10 test set of the data folder ``data_dir`` (resolved, str) as read-only
+    uint8 images (n, 32, 32, 3) and int64 labels, read once by :func:`dalgo.load_cifar10`."""
+    ds = load_cifar10(data_dir)
+    # load_cifar10 gives raw pixels 0..255 as float64 rows in HWC order: exact in uint8
+    X = ds.X.reshape((-1,) + tuple(ds.image_shape)).astype(np.uint8)
+    y = np.asarray(ds.y).astype(np.int64).ravel()
     X.setflags(write=False)
     y.setflags(write=False)
     return X, y
 
 
-def load_cifar10_batch(batch_size=64, *, seed=0, data_dir=None):
-    """A minibatch of CIFAR-10 test images, drawn without replacement by ``seed``.
+def load_cifar10_batch(batch_size=64, *, random_state=0, data_dir=None, seed=None):
+    """A minibatch of CIFAR-10 test images, drawn without replacement.
 
     Parameters
     ----------
     batch_size : int, default=64
-    seed : int, default=0
+    random_state : None, int, SeedSequence or Generator, default=0
+        Chooses the images: ``check_random_state(random_state).choice(n, batch_size,
+        replace=False)`` (an int ``s`` draws with ``np.random.default_rng(s)``).
     data_dir : path-like, default=None
-        Folder containing ``cifar10/``; else ``DALGO_DATA``, else ``../shared/data``.
+        dalgo's data folder (the one holding ``cifar10/``); None: the environment variable
+        ``DALGO_DATA``. Read with :func:`dalgo.load_cifar10` once per folder and cached.
+    seed : int, default=None
+        Deprecated alias of ``random_state`` (same results); will be removed in the next
+        release.
 
     Returns
     -------
     X : ndarray of shape (batch_size, 32, 32, 3), uint8
     y : ndarray of shape (batch_size,), int64
     """
-    X, y = _load_cifar10(str(_cifar10_path(data_dir)))
-    idx = np.random.default_rng(seed).choice(len(X), size=int(batch_size), replace=False)
+    random_state = random_state_or_seed(
+        random_state, seed, where="dalgo.nas.zero_cost.load_cifar10_batch", default=0)
+    batch_size = check_positive_int(batch_size, "batch_size")
+    root = get_data_dir(data_dir)
+    # the cache is keyed by the resolved folder; with no folder at all, load_cifar10 raises
+    # the FileNotFoundError that says how to point dalgo at the data
+    X, y = _cifar10_test_uint8(None if root is None else str(root.resolve()))
+    idx = check_random_state(random_state).choice(len(X), size=batch_size, replace=False)
     return X[idx], y[idx]
 
 
@@ -235,7 +228,6 @@ def _p_grasp(net, x, y):
 
 
 def _p_fisher(net, x, y):
-    import torch
     import torch.nn.functional as F
 
     acc = []
@@ -402,31 +394,36 @@ def zero_cost(
     *,
     data=None,
     batch_size=64,
-    seed=0,
+    random_state=0,
     n_classes=10,
     C=16,
     n_cells=5,
     data_dir=None,
     n_threads=None,
     return_times=False,
+    seed=None,
 ):
     """Zero-cost proxies of a NAS-Bench-201 architecture at initialisation.
 
     Parameters
     ----------
-    arch : str or torch.nn.Module
-        NB201 arch string (the network is built with :func:`~dalgo.nas.networks.nb201_network`
-        and initialised from ``seed``), or a ready network with a ``features(x)`` method.
+    arch : str, tuple of 6 int, sequence of 6 str or torch.nn.Module
+        NB201 architecture: an arch string, the op tuple of :class:`dalgo.nas.NB201` (as
+        :func:`~dalgo.nas.search` and ``task.query`` use) or op names (see
+        :func:`~dalgo.nas.networks.parse_nb201`); the network is built with
+        :func:`~dalgo.nas.networks.nb201_network` and initialised from ``random_state``. Or a
+        ready network with a ``features(x)`` method.
     proxies : sequence of str, default=None
         Subset of :data:`PROXIES`; None computes all 13.
     data : tuple (X, y), default=None
         One minibatch: uint8 images (n, H, W, 3) (normalised with CIFAR-10 statistics) or
         float images (n, 3, H, W), and integer labels.  None draws ``batch_size`` images of
-        the CIFAR-10 test set with ``seed``.
+        the CIFAR-10 test set with ``random_state`` (:func:`load_cifar10_batch`).
     batch_size : int, default=64
         Used only when ``data`` is None.
-    seed : int, default=0
-        Seeds the weight initialisation, the minibatch and zen's Gaussian inputs.
+    random_state : None, int, SeedSequence or Generator, default=0
+        Becomes one int seed ``s`` (:func:`dalgo.random_state.int_seed`: an int is used as
+        is), which seeds the weight initialisation, the minibatch and zen's Gaussian inputs.
     n_classes, C, n_cells : int
         Network size (NB201 defaults 10, 16, 5).
     data_dir : path-like, default=None
@@ -435,6 +432,9 @@ def zero_cost(
         Torch intra-op threads inside the call (restored afterwards); None leaves it.
     return_times : bool, default=False
         Also return the wall time in seconds of each proxy.
+    seed : int, default=None
+        Deprecated alias of ``random_state`` (same results); will be removed in the next
+        release.
 
     Returns
     -------
@@ -460,6 +460,10 @@ def zero_cost(
     """
     import torch
 
+    random_state = random_state_or_seed(random_state, seed, where="dalgo.nas.zero_cost",
+                                        default=0)
+    seed = int_seed(random_state)
+    n_threads = check_positive_int(n_threads, "n_threads", allow_none=True)
     if proxies is None:
         proxies = PROXIES
     elif isinstance(proxies, str):
@@ -469,12 +473,13 @@ def zero_cost(
         raise ValueError(f"unknown proxies {unknown}; choose from {PROXIES}")
     with torch_threads(n_threads):
         if data is None:
-            data = load_cifar10_batch(batch_size, seed=seed, data_dir=data_dir)
+            data = load_cifar10_batch(batch_size, random_state=seed, data_dir=data_dir)
         x, y = _to_tensors(data)
         if isinstance(arch, torch.nn.Module):
             net = arch
         else:
-            net = nb201_network(arch, C=C, n_cells=n_cells, n_classes=n_classes, seed=seed)
+            net = nb201_network(arch, C=C, n_cells=n_cells, n_classes=n_classes,
+                                random_state=seed)
         net.train()
         scores, times = _zero_cost_impl(net, x, y, tuple(proxies), seed)
     return (scores, times) if return_times else scores

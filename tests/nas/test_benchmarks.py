@@ -1,7 +1,6 @@
 """Tabular tasks: known rows of the tables, best values, data-dir resolution, safe unpickling."""
 
 import csv
-import io
 import os
 import pickle
 
@@ -9,7 +8,7 @@ import numpy as np
 import pytest
 
 import dalgo.nas as nas
-from dalgo.nas import _data
+from dalgo.datasets.safe_pickle import safe_load
 from dalgo.nas.benchmarks import NB201_DEVICES, NBGRAPH_DATASETS, TNB101_MICRO_TASKS
 
 
@@ -61,7 +60,8 @@ def test_latency_task(shared_data):
     lat = t.extra["latency_ms"]
     assert (lat <= t.latency_limit).all()
     assert 7000 < len(t) < 8700  # about half of the cells at the median
-    with open(shared_data / "nas" / "nb201_latency_help" / "nb201_latency_ms.csv", newline="") as fh:
+    path = shared_data / "nas" / "nb201_latency_help" / "nb201_latency_ms.csv"
+    with open(path, newline="") as fh:
         col = np.array([float(r["pixel3"]) for r in csv.DictReader(fh)])
     assert t.latency_limit == pytest.approx(np.median(col))
     assert len(t) == int((col <= t.latency_limit).sum())
@@ -86,7 +86,8 @@ def test_nbgraph_known_rows():
     assert r.test_accuracy == pytest.approx(0.797)
     assert np.isnan(r.cost)
     r = t.query(nas.NBGraph.key_to_arch(10000))
-    assert (r.valid_accuracy, r.test_accuracy) == pytest.approx((0.7993333333333333, 0.8143333333333334))
+    assert (r.valid_accuracy, r.test_accuracy) == pytest.approx(
+        (0.7993333333333333, 0.8143333333333334))
     p = nas.load_task("nbgraph-proteins")
     assert len(p) == 2021
     r = p.query(nas.NBGraph.key_to_arch(1111))  # gcn x 4
@@ -111,7 +112,8 @@ def test_tnb_known_rows():
 def test_list_tasks_and_unknown_name():
     names = nas.list_tasks()
     expected = (["nb201-cifar10"] + [f"nb201-cifar10-lat:{d}" for d in NB201_DEVICES]
-                + [f"nbgraph-{d}" for d in NBGRAPH_DATASETS] + [f"tnb101micro-{t}" for t in TNB101_MICRO_TASKS])
+                + [f"nbgraph-{d}" for d in NBGRAPH_DATASETS]
+                + [f"tnb101micro-{t}" for t in TNB101_MICRO_TASKS])
     assert names == expected
     with pytest.raises(ValueError) as e:
         nas.load_task("nb201-cifar1000")
@@ -123,25 +125,27 @@ def test_missing_file_message(tmp_path, monkeypatch):
         nas.load_task("nb201-cifar10", data_dir=tmp_path)
     msg = str(e.value)
     assert str(tmp_path) in msg and "DALGO_DATA" in msg and "data_dir" in msg
-    # without an argument: the env var and both ../shared/data fallbacks are listed
+    # without an argument: $DALGO_DATA is the only place looked at (no ../shared/data guess)
     monkeypatch.setenv("DALGO_DATA", str(tmp_path / "nowhere"))
     monkeypatch.chdir(tmp_path)
-    looked = [p for p, _ in _data.candidate_dirs()]
-    assert looked[0] == tmp_path / "nowhere"
-    assert looked[1] == tmp_path.parent / "shared" / "data"
-    assert len(looked) == 3
     with pytest.raises(FileNotFoundError) as e:
-        _data.resolve_nas_file("nb201_cifar10_nwot/does_not_exist.csv")
-    assert str(tmp_path / "nowhere") in str(e.value)
-    assert str(looked[2]) in str(e.value)
+        nas.find_nas_file("nb201_cifar10_nwot/does_not_exist.csv")
+    msg = str(e.value)
+    assert str(tmp_path / "nowhere" / "nas" / "nb201_cifar10_nwot" / "does_not_exist.csv") in msg
+    assert "shared" not in msg
+    monkeypatch.delenv("DALGO_DATA")
+    with pytest.raises(FileNotFoundError, match="DALGO_DATA"):
+        nas.find_nas_file("nb201_cifar10_nwot/arch_score_acc.csv")
+    assert "nb201-cifar10" not in nas.list_tasks()
 
 
 def test_env_var_and_nas_dir_argument(shared_data, monkeypatch, tmp_path):
     monkeypatch.setenv("DALGO_DATA", str(shared_data))
-    monkeypatch.chdir(tmp_path)  # ../shared/data from here does not exist
-    assert _data.resolve_nas_file("nb201_cifar10_nwot/arch_score_acc.csv").is_file()
+    monkeypatch.chdir(tmp_path)
+    path = nas.find_nas_file("nb201_cifar10_nwot/arch_score_acc.csv")
+    assert path == shared_data / "nas" / "nb201_cifar10_nwot" / "arch_score_acc.csv"
     # a data_dir pointing at nas/ itself also works
-    assert _data.resolve_nas_file("nb201_cifar10_nwot/arch_score_acc.csv", shared_data / "nas").is_file()
+    assert nas.find_nas_file("nb201_cifar10_nwot/arch_score_acc.csv", shared_data / "nas") == path
 
 
 class _Evil:
@@ -150,17 +154,30 @@ class _Evil:
 
 
 def test_safe_unpickle_refuses_code(tmp_path):
+    """The NAS tables go through dalgo's one restricted unpickler."""
     p = tmp_path / "evil.bench"
     p.write_bytes(pickle.dumps({0: _Evil()}))
     with pytest.raises(pickle.UnpicklingError):
-        _data.safe_unpickle(p)
+        safe_load(p)
     ok = tmp_path / "ok.bench"
     ok.write_bytes(pickle.dumps({1: {"perf": np.float64(0.5), "valid_perf": 0.25}}))
-    assert _data.safe_unpickle(ok) == {1: {"perf": 0.5, "valid_perf": 0.25}}
+    assert safe_load(ok) == {1: {"perf": 0.5, "valid_perf": 0.25}}
     obj = tmp_path / "obj.bench"
     obj.write_bytes(pickle.dumps(np.array(["a"], dtype=object)))
     with pytest.raises(pickle.UnpicklingError):
-        _data.safe_unpickle(obj)
+        safe_load(obj)
+
+
+def test_nbgraph_tables_read_by_the_safe_unpickler():
+    """Every NAS-Bench-Graph table loads with dalgo's restricted unpickler into plain
+    containers of numbers (what the NAS copy of the unpickler used to allow)."""
+    light = nas.nas_bench_graph_dir()
+    for d in NBGRAPH_DATASETS:
+        bench = safe_load(light / f"{d}.bench")
+        assert isinstance(bench, dict) and len(bench) > 1000
+        rec = next(iter(bench.values()))
+        assert {"valid_perf", "perf", "latency", "para"} <= set(rec)
+        assert all(isinstance(float(rec[c]), float) for c in ("valid_perf", "perf"))
 
 
 def test_nbgraph_read_without_importing_package():
@@ -178,7 +195,8 @@ def test_import_without_torch():
     import sys
 
     code = ("import sys; import dalgo, dalgo.nas; t = dalgo.nas.load_task('nbgraph-cora'); "
-            "dalgo.nas.search(t, 're', budget=30, seed=0); assert 'torch' not in sys.modules; print('ok')")
+            "dalgo.nas.search(t, 're', budget=30, random_state=0); "
+            "assert 'torch' not in sys.modules; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "ok", out.stderr
 
@@ -197,6 +215,7 @@ def test_naslib_tuples_match_nb201_rows(nb201_task, shared_data):
     assert np.corrcoef(ours, theirs)[0, 1] > 0.99
     # a wrong convention (e.g. string edge order instead of tuple order) would not match
     perm = (0, 1, 3, 2, 4, 5)
-    wrong = [nb201_task.query(tuple(int(r["arch"].strip("()").split(",")[p]) for p in perm)).valid_accuracy
+    wrong = [nb201_task.query(tuple(int(r["arch"].strip("()").split(",")[p])
+                                    for p in perm)).valid_accuracy
              for r in recs]
     assert np.corrcoef(wrong, theirs)[0, 1] < 0.95

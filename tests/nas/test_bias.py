@@ -9,7 +9,12 @@ import pytest
 from scipy import stats
 
 from dalgo.nas.bias import (
-    PROPERTIES, arch_properties, arch_property, choose_C, debias, debias_study, proxy_bias,
+    PROPERTIES,
+    arch_property,
+    choose_C,
+    debias,
+    debias_study,
+    proxy_bias,
 )
 
 S = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|"
@@ -85,7 +90,8 @@ def test_strategies_on_a_planted_bias(rng):
     assert r["performance"]["perf"] >= r["original_perf"] - 1e-3
     assert r["performance"]["perf"] > r["original_perf"]
     # equalize lands close to the accuracy's own bias (about 0 here)
-    assert abs(r["equalize"]["bias"] - r["accuracy_bias"]) <= abs(r["original_bias"] - r["accuracy_bias"])
+    assert (abs(r["equalize"]["bias"] - r["accuracy_bias"])
+            <= abs(r["original_bias"] - r["accuracy_bias"]))
     for s in ("minimize", "equalize", "performance"):
         assert set(r[s]) >= {"bias", "perf", "C"}
 

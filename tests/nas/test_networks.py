@@ -72,9 +72,9 @@ def test_dead_node_ops_still_exist_like_nb201():
 
 def test_init_is_deterministic_and_does_not_touch_global_rng():
     state = torch.random.get_rng_state().clone()
-    a = nb201_network(ARCH, C=4, n_cells=1, seed=1)
-    b = nb201_network(ARCH, C=4, n_cells=1, seed=1)
-    c = nb201_network(ARCH, C=4, n_cells=1, seed=2)
+    a = nb201_network(ARCH, C=4, n_cells=1, random_state=1)
+    b = nb201_network(ARCH, C=4, n_cells=1, random_state=1)
+    c = nb201_network(ARCH, C=4, n_cells=1, random_state=2)
     assert torch.equal(torch.random.get_rng_state(), state)
     sa, sb, sc = a.state_dict(), b.state_dict(), c.state_dict()
     assert all(torch.equal(sa[k], sb[k]) for k in sa)
@@ -83,10 +83,11 @@ def test_init_is_deterministic_and_does_not_touch_global_rng():
 
 def test_default_init_scale():
     # kaiming_uniform(a=sqrt(5)) => weights uniform in +-1/sqrt(fan_in)
-    net = nb201_network(ARCH, C=8, n_cells=1, seed=0)
+    net = nb201_network(ARCH, C=8, n_cells=1, random_state=0)
     w = net.classifier.weight
     assert float(w.detach().abs().max()) <= 1 / np.sqrt(w.shape[1]) + 1e-7
-    assert set(NB201_OPS) == {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"}
+    assert set(NB201_OPS) == {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3",
+                              "avg_pool_3x3"}
 
 
 def test_import_does_not_import_torch():
@@ -97,3 +98,41 @@ def test_import_does_not_import_torch():
             "dalgo.nas.predictors, dalgo.nas.bias, dalgo.nas.zc_tuning, dalgo.nas.suite_zero; "
             "assert 'torch' not in sys.modules, 'torch imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_one_op_list_and_one_parser_shared_with_the_space():
+    from dalgo.nas import spaces
+
+    assert NB201_OPS is spaces.NB201_OPS
+    space = spaces.NB201()
+    for s in ["|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|",
+              "|skip_connect~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|none~0|nor_conv_3x3~1|none~2|"]:
+        t = space.from_string(s)
+        edges = parse_nb201(s)
+        # the op tuple of search/query, as ints or a numpy array, gives the same edges
+        assert parse_nb201(t) == parse_nb201(np.array(t)) == edges
+        assert parse_nb201([op for op, _, _ in edges]) == edges
+        assert [op for op, _, _ in edges] == [space.ops[t[p]] for p in spaces.STRING_ORDER]
+    with pytest.raises(ValueError):
+        parse_nb201((0, 1, 2, 3, 4, 5))  # op index 5 does not exist
+    with pytest.raises(ValueError):
+        parse_nb201((0, 1, 2))
+
+
+def test_network_of_op_tuple_equals_network_of_string():
+    t = (2, 1, 4, 0, 1, 3)  # ARCH as an op tuple
+    a = nb201_network(ARCH, C=4, n_cells=1, random_state=3)
+    b = nb201_network(t, C=4, n_cells=1, random_state=3)
+    assert repr(a) == repr(b)
+    sa, sb = a.state_dict(), b.state_dict()
+    assert list(sa) == list(sb) and all(torch.equal(sa[k], sb[k]) for k in sa)
+
+
+def test_seed_is_a_deprecated_alias_of_random_state():
+    a = nb201_network(ARCH, C=4, n_cells=1, random_state=7)
+    with pytest.warns(FutureWarning, match="seed"):
+        b = nb201_network(ARCH, C=4, n_cells=1, seed=7)
+    sa, sb = a.state_dict(), b.state_dict()
+    assert all(torch.equal(sa[k], sb[k]) for k in sa)
+    with pytest.raises(ValueError, match="C must be an integer >= 1; got 0"):
+        nb201_network(ARCH, C=0)

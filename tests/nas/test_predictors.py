@@ -11,8 +11,15 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from dalgo.nas.predictors import (
-    GPPredictor, LGBMPredictor, MLPPredictor, RidgePredictor, evaluate_predictor,
-    kendall_tau, make_predictor, precision_at_k, spearman_rho,
+    GPPredictor,
+    LGBMPredictor,
+    MLPPredictor,
+    RidgePredictor,
+    evaluate_predictor,
+    kendall_tau,
+    make_predictor,
+    precision_at_k,
+    spearman_rho,
 )
 
 small_ints = st.lists(st.integers(-5, 5), min_size=3, max_size=30)
@@ -146,3 +153,17 @@ def test_predictor_study_smoke(tmp_path, shared_data):
             for v in by_n.values():
                 assert set(v) == {"kendall_tau", "se"} and -1 <= v["kendall_tau"] <= 1
     assert (tmp_path / "nas_pred_kendall.png").is_file()
+
+
+@pytest.mark.parametrize("name", ["lgbm", "gp", "ridge"])
+def test_every_predictor_takes_random_state(name):
+    """random_state (int, Generator, SeedSequence) works alike for all predictors."""
+    X, y = _data(4)
+    for rs in (0, np.random.default_rng(0), np.random.SeedSequence(0)):
+        p = make_predictor(name, random_state=rs)
+        assert p.get_params()["random_state"] is rs
+        assert p.fit(X[:60], y[:60]).predict(X[60:]).shape == (60,)
+    r = RidgePredictor(random_state=0)
+    assert repr(r) == "RidgePredictor(alpha=1.0, random_state=0)"
+    with pytest.raises(ValueError, match="random_state"):
+        make_predictor(name, random_state="zero").fit(X[:60], y[:60])

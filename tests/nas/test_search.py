@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import dalgo as nas_errors
 import dalgo.nas as nas
 from dalgo.nas.benchmarks import TabularTask
 from dalgo.nas.spaces import NB201, SubSpace
@@ -29,9 +30,9 @@ def _small_budget(alg):
 @pytest.mark.parametrize("alg", ALGOS)
 def test_deterministic_per_seed(nb201_task, alg):
     b = _small_budget(alg)
-    t1 = nas.search(nb201_task, alg, budget=b, seed=3)
-    t2 = nas.search(nb201_task, alg, budget=b, seed=3)
-    t3 = nas.search(nb201_task, alg, budget=b, seed=4)
+    t1 = nas.search(nb201_task, alg, budget=b, random_state=3)
+    t2 = nas.search(nb201_task, alg, budget=b, random_state=3)
+    t3 = nas.search(nb201_task, alg, budget=b, random_state=4)
     assert t1.archs == t2.archs
     assert np.array_equal(t1.best_valid, t2.best_valid)
     assert t1.archs != t3.archs
@@ -40,7 +41,7 @@ def test_deterministic_per_seed(nb201_task, alg):
 @pytest.mark.parametrize("alg", ALGOS)
 def test_trajectory_invariants(nb201_task, alg):
     b = _small_budget(alg)
-    tr = nas.search(nb201_task, alg, budget=b, seed=1)
+    tr = nas.search(nb201_task, alg, budget=b, random_state=1)
     assert len(tr) == b == len(set(tr.archs))
     assert (np.diff(tr.best_valid) >= 0).all()
     assert (np.diff(tr.regret_valid) <= 0).all()
@@ -59,16 +60,18 @@ def test_trajectory_invariants(nb201_task, alg):
 
 def test_rs_is_uniform_without_replacement(nb201_task):
     # first query of RS over many seeds covers the space roughly uniformly
-    first = [nb201_task.row(nas.search(nb201_task, "rs", budget=1, seed=s).archs[0]) for s in range(400)]
+    first = [nb201_task.row(nas.search(nb201_task, "rs", budget=1, random_state=s).archs[0])
+             for s in range(400)]
     assert len(set(first)) > 380
 
 
 def test_re_and_ls_hyperparameters(nb201_task):
-    # with population_size >= budget, RE never mutates: its queries are those of random initialisation
-    tr = nas.search(nb201_task, "re", budget=40, seed=0, population_size=40, sample_size=5)
+    # with population_size >= budget, RE never mutates: its queries are those of random
+    # initialisation
+    tr = nas.search(nb201_task, "re", budget=40, random_state=0, population_size=40, sample_size=5)
     assert len(tr) == 40
     # LS queries neighbours of the incumbent after its random start
-    tr = nas.search(nb201_task, "ls", budget=60, seed=0, n_init=1, strategy="first")
+    tr = nas.search(nb201_task, "ls", budget=60, random_state=0, n_init=1, strategy="first")
     nb = set(nb201_task.space.neighbours(tr.archs[0]))
     assert tr.archs[1] in nb
     with pytest.raises(ValueError):
@@ -84,7 +87,7 @@ def test_local_search_finds_local_optimum():
     archs = space.all_archs()
     valid = np.array([-sum(x != y for x, y in zip(a, target)) for a in archs], dtype=float)
     task = TabularTask("toy", space, archs, valid, valid, np.zeros(len(archs)))
-    tr = nas.search(task, "ls", budget=200, seed=0)
+    tr = nas.search(task, "ls", budget=200, random_state=0)
     assert tr.best_valid[-1] == 0 and target in tr.archs
 
 
@@ -112,15 +115,16 @@ def test_budget_larger_than_space(alg):
     valid = rng.random(len(members))
     task = TabularTask("tiny", sub, sub.all_archs(), valid, valid, np.ones(len(members)))
     with pytest.warns(UserWarning, match="clipped"):
-        tr = nas.search(task, alg, budget=100, seed=0)
+        tr = nas.search(task, alg, budget=100, random_state=0)
     assert sorted(tr.archs) == sorted(members)
     assert tr.best_valid[-1] == valid.max() and tr.regret_valid[-1] == 0
 
 
-@pytest.mark.parametrize("opts", [dict(acquisition="ucb"), dict(acquisition="ei", encoding="adjacency"),
+@pytest.mark.parametrize("opts", [dict(acquisition="ucb"),
+                                  dict(acquisition="ei", encoding="adjacency"),
                                   dict(encoding="trunc_path", max_mutations=3, n_parents=2)])
 def test_bananas_options(nb201_task, opts):
-    tr = nas.search(nb201_task, "bananas", budget=25, seed=0, **opts)
+    tr = nas.search(nb201_task, "bananas", budget=25, random_state=0, **opts)
     assert len(tr) == 25 and tr.hyperparameters["acquisition"] == opts.get("acquisition", "its")
 
 
@@ -128,16 +132,18 @@ def test_bananas_leaves_torch_state_alone(nb201_task):
     torch = pytest.importorskip("torch")
     n = torch.get_num_threads()
     state = torch.get_rng_state().clone()
-    nas.search(nb201_task, "bananas", budget=20, seed=0, n_threads=1)
+    nas.search(nb201_task, "bananas", budget=20, random_state=0, n_threads=1)
     assert torch.get_num_threads() == n
     assert torch.equal(torch.get_rng_state(), state)
 
 
-@pytest.mark.parametrize("name", ["nbgraph-proteins", "tnb101micro-autoencoder", "nb201-cifar10-lat:fpga"])
+@pytest.mark.parametrize("name", ["nbgraph-proteins", "tnb101micro-autoencoder",
+                                  "nb201-cifar10-lat:fpga"])
 @pytest.mark.parametrize("alg", ALGOS)
 def test_other_tasks(name, alg):
     task = nas.load_task(name)
-    tr = nas.search(task, alg, budget=_small_budget(alg) if alg == "bananas" else 60, seed=0)
+    budget = _small_budget(alg) if alg == "bananas" else 60
+    tr = nas.search(task, alg, budget=budget, random_state=0)
     assert (np.diff(tr.best_valid) >= 0).all() and all(a in task.space for a in tr.archs)
     if not task.has_test:
         assert np.isnan(tr.regret_test).all()
@@ -145,7 +151,7 @@ def test_other_tasks(name, alg):
 
 def test_fast_baselines(nb201_task):
     for alg in ["rs", "re", "ls"]:
-        tr = nas.search(nb201_task, alg, budget=150, seed=0)
+        tr = nas.search(nb201_task, alg, budget=150, random_state=0)
         assert tr.wall_time[-1] < 1.0, (alg, tr.wall_time[-1])
 
 
@@ -160,8 +166,10 @@ def test_bananas_beats_random_search(nb201_task):
     from scipy.stats import wilcoxon
 
     seeds = range(10)
-    rb = np.array([nas.search(nb201_task, "bananas", budget=100, seed=s).final_regret() for s in seeds])
-    rr = np.array([nas.search(nb201_task, "rs", budget=100, seed=s).final_regret() for s in seeds])
+    rb = np.array([nas.search(nb201_task, "bananas", budget=100, random_state=s).final_regret()
+                   for s in seeds])
+    rr = np.array([nas.search(nb201_task, "rs", budget=100, random_state=s).final_regret()
+                   for s in seeds])
     assert rb.mean() < rr.mean()
     assert wilcoxon(rb, rr, alternative="less").pvalue < 0.05
 
@@ -171,7 +179,8 @@ def test_experiment_smoke(tmp_path):
     # this ~10 s run exceed 300 s once
     env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", NUMBA_NUM_THREADS="1")
     out = subprocess.run(
-        [sys.executable, str(REPO / "experiments" / "nas_search.py"), "--smoke", "--out", str(tmp_path)],
+        [sys.executable, str(REPO / "experiments" / "nas_search.py"), "--smoke",
+         "--out", str(tmp_path)],
         capture_output=True, text=True, timeout=900, cwd=REPO, env=env,
     )
     assert out.returncode == 0, out.stderr[-3000:]
@@ -182,3 +191,32 @@ def test_experiment_smoke(tmp_path):
     assert len(curve["mean"]) == res["config"]["budget"]
     assert "tuning" in res and res["tuning"]
     assert list(tmp_path.glob("nas_*.png"))
+
+
+def test_random_state_convention(nb201_task):
+    """random_state= takes what dalgo.random_state takes; seed= is a deprecated alias."""
+    ref = nas.search(nb201_task, "re", budget=40, random_state=5)
+    assert ref.seed == 5
+    with pytest.warns(FutureWarning, match="random_state=5"):
+        old = nas.search(nb201_task, "re", budget=40, seed=5)
+    assert old.archs == ref.archs and np.array_equal(old.valid, ref.valid) and old.seed == 5
+    with pytest.raises(nas_errors.InvalidParameterError, match="seed"):
+        nas.search(nb201_task, "re", budget=40, random_state=1, seed=5)
+    # a Generator gives one int seed, recorded in the trajectory: that int repeats the run
+    tr = nas.search(nb201_task, "re", budget=40, random_state=np.random.default_rng(0))
+    assert isinstance(tr.seed, int)
+    assert nas.search(nb201_task, "re", budget=40, random_state=tr.seed).archs == tr.archs
+    ss = nas.search(nb201_task, "rs", budget=10, random_state=np.random.SeedSequence(3))
+    assert len(ss) == 10
+    for bad in ("0", -1, 1.5):
+        with pytest.raises(nas_errors.InvalidParameterError):
+            nas.search(nb201_task, "rs", budget=10, random_state=bad)
+
+
+def test_positive_int_checks_name_the_value(nb201_task):
+    with pytest.raises(nas_errors.InvalidParameterError, match="budget .* got 0"):
+        nas.search(nb201_task, "rs", budget=0)
+    with pytest.raises(nas_errors.InvalidParameterError, match="population_size .* got 2.0"):
+        nas.search(nb201_task, "re", budget=10, population_size=2.0)
+    with pytest.raises(nas_errors.InvalidParameterError, match="n_candidates"):
+        nas.search(nb201_task, "bananas", budget=10, n_candidates=0)

@@ -49,7 +49,8 @@ def test_invalid_strings_raise(nb201, bad):
         nb201.from_string(bad)
 
 
-@pytest.mark.parametrize("bad", [(0, 1, 2), (0, 1, 2, 3, 4, 5), (-1, 0, 0, 0, 0, 0), (0.5, 0, 0, 0, 0, 0), None])
+@pytest.mark.parametrize("bad", [(0, 1, 2), (0, 1, 2, 3, 4, 5), (-1, 0, 0, 0, 0, 0),
+                                 (0.5, 0, 0, 0, 0, 0), None])
 def test_invalid_tuples_raise(nb201, bad):
     with pytest.raises(ValueError):
         nb201.validate(bad)
@@ -115,7 +116,8 @@ def test_encoding_sizes(nb201):
     assert nb201.encoding_size("path") == 155
     assert nb201.encoding_size("trunc_path") == 84
     t = TNB101Micro()
-    assert (t.encoding_size("adjacency"), t.encoding_size("path"), t.encoding_size("trunc_path")) == (24, 84, 39)
+    sizes = (t.encoding_size("adjacency"), t.encoding_size("path"), t.encoding_size("trunc_path"))
+    assert sizes == (24, 84, 39)
     with pytest.raises(ValueError):
         nb201.encode((0,) * 6, encoding="onehot")
 

@@ -7,7 +7,10 @@ import pytest
 from scipy import stats
 
 from dalgo.nas.suite_zero import (
-    SUITE_ZERO_PROXIES, SUITE_ZERO_TASKS, encode_archs, load_suite_zero_task,
+    SUITE_ZERO_PROXIES,
+    SUITE_ZERO_TASKS,
+    encode_archs,
+    load_suite_zero_task,
 )
 
 SIZES = {"NB101-CF10": 500, "NB201-CF10": 724, "NB201-CF100": 725, "NB201-IMGNT": 724,

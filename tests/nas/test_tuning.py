@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 import dalgo.nas as nas
+from dalgo.generalization import finite_grid_bound
 from dalgo.nas.benchmarks import TabularTask
 from dalgo.nas.spaces import NB201
-from dalgo.nas.tuning import expand_grid, finite_grid_bound
+from dalgo.nas.tuning import expand_grid
 
 TASKS = ["nbgraph-cora", "nbgraph-citeseer", "nbgraph-pubmed", "tnb101micro-class_object"]
 
@@ -26,6 +27,15 @@ def test_finite_grid_bound_formula():
     assert finite_grid_bound(1, 10 ** 6) < 0.01
     with pytest.raises(ValueError):
         finite_grid_bound(3, 0)
+
+
+def test_nas_finite_grid_bound_is_a_deprecated_alias():
+    for n, m, delta, H in [(12, 16, 0.05, 1.0), (1, 3, 0.1, 2.0), (100, 1000, 0.01, 0.5)]:
+        with pytest.warns(FutureWarning, match="dalgo.generalization.finite_grid_bound"):
+            old = nas.finite_grid_bound(n, m, delta, H)
+        assert old == finite_grid_bound(n, m, H=H, delta=delta)
+    with pytest.warns(FutureWarning), pytest.raises(ValueError):
+        nas.finite_grid_bound(3, 0)
 
 
 def _brute_force_loto(res):
@@ -51,13 +61,15 @@ def test_leave_one_task_out_matches_brute_force():
         assert fold["held_out_regret"] == held and fold["default_held_out_regret"] == dflt
     # regret entries equal direct runs
     t = nas.load_task(TASKS[1])
-    r = nas.search(t, "re", budget=40, seed=2, population_size=30, sample_size=5).final_regret()
+    r = nas.search(t, "re", budget=40, random_state=2, population_size=30,
+                   sample_size=5).final_regret()
     assert res.regret[res.configs.index({"population_size": 30, "sample_size": 5}), 1, 2] == r
     s = res.summary
     assert s["n_held_out"] == 4 and s["wins"] + s["ties"] + s["losses"] == 4
-    assert s["difference_mean"] == pytest.approx(s["tuned_held_out_mean"] - s["default_held_out_mean"])
+    assert s["difference_mean"] == pytest.approx(
+        s["tuned_held_out_mean"] - s["default_held_out_mean"])
     assert res.bound["n_train_tasks"] == 3 and res.bound["n_configs"] == 4
-    assert res.bound["epsilon"] == pytest.approx(finite_grid_bound(4, 3, 0.05))
+    assert res.bound["epsilon"] == pytest.approx(finite_grid_bound(4, 3, delta=0.05))
 
 
 def test_tuning_picks_the_good_configuration():
@@ -71,7 +83,8 @@ def test_tuning_picks_the_good_configuration():
         tasks.append(TabularTask(f"toy{k}", space, archs, v, v, np.zeros(len(archs))))
     res = nas.tune_over_tasks(tasks, "re", [{"population_size": 10, "sample_size": 10},
                                             {"population_size": 100, "sample_size": 1}],
-                              budget=100, seeds=range(4), default={"population_size": 100, "sample_size": 1})
+                              budget=100, seeds=range(4),
+                              default={"population_size": 100, "sample_size": 1})
     assert res.default_index == 1
     assert res.best_config == {"population_size": 10, "sample_size": 10}
     assert all(f["config_index"] == 0 for f in res.folds)
@@ -97,6 +110,7 @@ def test_parallel_backends_agree():
     loky = nas.tune_over_tasks(TASKS[:3], "re", grid, n_jobs=2, backend="loky", **kw)
     assert np.array_equal(serial.regret, loky.regret)
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None):
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2,
+                            dashboard_address=None):
         dask = nas.tune_over_tasks(TASKS[:3], "re", grid, n_jobs=2, backend="dask", **kw)
     assert np.array_equal(serial.regret, dask.regret)

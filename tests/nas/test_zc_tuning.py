@@ -5,7 +5,11 @@ import pytest
 from scipy import stats
 
 from dalgo.nas.zc_tuning import (
-    ensemble_score, fit_proxy_ensemble, loto_debias_C, loto_proxy_ensemble, loto_select,
+    ensemble_score,
+    fit_proxy_ensemble,
+    loto_debias_C,
+    loto_proxy_ensemble,
+    loto_select,
     rank_features,
 )
 

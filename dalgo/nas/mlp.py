@@ -11,6 +11,9 @@ import numbers
 
 import numpy as np
 
+from dalgo._validation import InvalidParameterError, check_positive_int
+from dalgo.random_state import int_seed
+
 __all__ = ["MLPEnsemble", "torch_threads"]
 
 
@@ -32,21 +35,15 @@ def torch_threads(n_threads):
 
 
 def _check_params(est):
-    def pos_int(name):
-        v = getattr(est, name)
-        if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < 1:
-            raise ValueError(f"{name} must be a positive int, got {v!r}")
-
     for name in ("n_estimators", "n_layers", "n_units", "n_epochs"):
-        pos_int(name)
-    if not isinstance(est.learning_rate, numbers.Real) or not est.learning_rate > 0:
-        raise ValueError(f"learning_rate must be a positive float, got {est.learning_rate!r}")
-    if est.batch_size is not None:
-        pos_int("batch_size")
+        check_positive_int(getattr(est, name), name)
+    check_positive_int(est.batch_size, "batch_size", allow_none=True)
+    check_positive_int(est.n_threads, "n_threads", allow_none=True)
+    lr = est.learning_rate
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
+        raise InvalidParameterError(f"learning_rate must be a positive float, got {lr!r}")
     if est.loss not in ("mae", "mse"):
-        raise ValueError(f"loss must be 'mae' or 'mse', got {est.loss!r}")
-    if est.n_threads is not None:
-        pos_int("n_threads")
+        raise InvalidParameterError(f"loss must be 'mae' or 'mse', got {est.loss!r}")
 
 
 def _check_X(X, n_features=None):
@@ -86,9 +83,11 @@ class MLPEnsemble:
     batch_size : int or None, default=None
         Minibatch size; None trains on the full batch (one Adam step per epoch).
     loss : {"mae", "mse"}, default="mae"
-    random_state : None, int or numpy.random.Generator, default=None
-        Seeds a private ``torch.Generator`` (initialisation and minibatch order); the global
-        torch and numpy generators are not touched.
+    random_state : None, int, SeedSequence or Generator, default=None
+        Becomes one int seed at the start of ``fit`` (:func:`dalgo.random_state.int_seed`:
+        an int is used as is, a Generator gives one draw), which seeds a private
+        ``torch.Generator`` (initialisation and minibatch order); the global torch and numpy
+        generators are not touched.
     n_threads : int or None, default=1
         torch intra-op threads during ``fit`` (restored afterwards); None keeps torch's value.
         Small networks run fastest on one thread, and a fixed count keeps results
@@ -116,7 +115,7 @@ class MLPEnsemble:
     Examples
     --------
     >>> import numpy as np
-    >>> from dalgo.nas._mlp import MLPEnsemble
+    >>> from dalgo.nas import MLPEnsemble
     >>> rng = np.random.default_rng(0)
     >>> X = rng.random((60, 4)); y = X @ np.array([1.0, -2.0, 0.5, 0.0])
     >>> model = MLPEnsemble(n_epochs=100, random_state=0).fit(X, y)
@@ -157,7 +156,7 @@ class MLPEnsemble:
         valid = self.get_params()
         for k, v in params.items():
             if k not in valid:
-                raise ValueError(f"invalid parameter {k!r} for MLPEnsemble")
+                raise InvalidParameterError(f"invalid parameter {k!r} for MLPEnsemble")
             setattr(self, k, v)
         return self
 
@@ -180,15 +179,7 @@ class MLPEnsemble:
             raise ValueError(f"X has {X.shape[0]} samples but y has {y.shape[0]}")
         if not np.isfinite(y).all():
             raise ValueError("y contains NaN or infinity")
-        rs = self.random_state
-        if isinstance(rs, np.random.Generator):
-            seed = int(rs.integers(2**62))
-        elif rs is None:
-            seed = int(np.random.default_rng().integers(2**62))
-        elif isinstance(rs, numbers.Integral):
-            seed = int(rs)
-        else:
-            raise ValueError(f"random_state must be None, an int or a Generator, got {rs!r}")
+        seed = int_seed(self.random_state)
 
         self.y_mean_ = float(y.mean())
         scale = float(y.std())
@@ -228,7 +219,10 @@ class MLPEnsemble:
                     with torch.enable_grad():
                         out = _forward_torch(params, xb)
                         err = out - yb
-                        per_member = err.abs().mean(dim=1) if self.loss == "mae" else (err**2).mean(dim=1)
+                        if self.loss == "mae":
+                            per_member = err.abs().mean(dim=1)
+                        else:
+                            per_member = (err**2).mean(dim=1)
                         obj = per_member.sum()
                         opt.zero_grad(set_to_none=True)
                         obj.backward()
@@ -236,7 +230,8 @@ class MLPEnsemble:
                     total += float(obj) / E * yb.shape[1]
                 losses[epoch] = total / n
             self.coefs_ = [p.detach().numpy().astype(np.float64) for p in params[0::2]]
-            self.intercepts_ = [p.detach().numpy()[:, 0, :].astype(np.float64) for p in params[1::2]]
+            self.intercepts_ = [p.detach().numpy()[:, 0, :].astype(np.float64)
+                                for p in params[1::2]]
         self.loss_curve_ = losses
         return self
 
