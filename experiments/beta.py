@@ -71,7 +71,7 @@ def run_one(name, args):
     results = C.evaluate_pool(train + test, config, cache_dir=args.cache, n_jobs=args.n_jobs,
                               log=log)
     tr_res, te_res = results[: len(train)], results[len(train):]
-    res = summarize(tr_res, te_res, config)
+    res = summarize(tr_res, te_res, config, selection="exact")
     per_beta = {}
     for b in betas:
         arg = res.train_curves[b].argmin()

@@ -154,7 +154,7 @@ def configurations(family, kpp_losses):
     """Per (centre, β): the exact ERM α of the training curve and its held-out result."""
     rows = []
     for center, (config, tr_res, te_res) in family.items():
-        res = summarize(tr_res, te_res, config)
+        res = summarize(tr_res, te_res, config, selection="exact")
         for b in config.betas:
             arg = res.train_curves[b].argmin()
             lo, hi = arg.intervals[0]
@@ -187,7 +187,7 @@ def run_one(name, args, log):
     family = family_results(name, train, test, args, log)
     config, tr_res, te_res = family["euclidean"]
     # the classical algorithms: Lloyd's (Euclidean β = 2) after d^α seeding, α = 0, 1, 2, ∞
-    res = summarize(tr_res, te_res, config.with_betas((2.0,)))
+    res = summarize(tr_res, te_res, config.with_betas((2.0,)), selection="exact")
     beta = res.beta
     kpp = np.array([r.baseline("2", 2.0) for r in te_res])
     configs = configurations(family, kpp)

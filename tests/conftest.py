@@ -24,11 +24,14 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("DALGO_HYPOTHESIS_PROFILE", "ci"))
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-# The library has no developer-folder fallback: the tests point it at the shared data
-# folder through the documented environment variable (unless the caller chose one).
-if SHARED_DATA.is_dir():
-    os.environ.setdefault("DALGO_DATA", str(SHARED_DATA))
+# The library has no developer-folder fallback: the tests point it at the data folder
+# through the documented environment variable — the caller's $DALGO_DATA if set, else the
+# shared folder beside the checkout.
+if not os.environ.get("DALGO_DATA"):
+    _beside = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    if _beside.is_dir():
+        os.environ["DALGO_DATA"] = str(_beside)
+SHARED_DATA = Path(os.environ.get("DALGO_DATA", "shared-data-not-found"))
 
 
 @pytest.fixture(params=[0, 1, 42])
@@ -39,7 +42,7 @@ def global_random_seed(request):
 
 @pytest.fixture(scope="session")
 def shared_data():
-    """The read-only data folder beside the repository (skips when absent)."""
+    """The read-only data folder, ``$DALGO_DATA`` (skips when absent)."""
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data folder not found at {SHARED_DATA}")
     return SHARED_DATA
