@@ -49,6 +49,10 @@ def build_parser():
     t.add_argument("--betas", type=_alpha, nargs="+", default=[2.0],
                    help="beta grid (2 = k-means, 1 = k-median, inf = k-center)")
     t.add_argument("--center", choices=("euclidean", "medoid"), default="euclidean")
+    t.add_argument("--selection", choices=("cv", "exact"), default="cv",
+                   help="cv (default): cross-validated choice among the classical members, "
+                        "the exact ERM and smoothed ERMs, keeping k-means++ unless something "
+                        "beats it by more than one s.e.; exact: the paper's exact ERM")
     t.add_argument("--loss", default="hamming",
                    choices=("hamming", "kmeans", "kmedian", "kcenter"))
     t.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
@@ -87,6 +91,7 @@ def _run_tune(args):
           flush=True)
     result = tune(train, test, alpha_range=(args.alpha_min, args.alpha_max),
                   betas=args.betas, loss=args.loss, center=args.center, n_jobs=args.jobs,
+                  selection=args.selection,
                   cache_dir=args.cache, progress=not args.no_progress)
     result.config.update({"dataset": args.dataset, "seed": args.seed,
                           "distribution": repr(dist)})

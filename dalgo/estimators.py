@@ -284,6 +284,8 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     betas : sequence of float, default=(2.0,)
     loss : str or callable, default="hamming"
     center : {"euclidean", "medoid"}, default="euclidean"
+    selection : {"cv", "exact"}, default="cv"
+        How (α, β) is chosen from the exact curves (see :func:`dalgo.tune`).
     n_init, max_iter, tol : passed to :class:`AlphaBetaKMeans`
         (``tol=0`` by default, so that clustering uses exactly the runs that
         were tuned).
@@ -296,7 +298,7 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     Attributes
     ----------
     alpha_ : float
-        The learned α (midpoint of the ERM interval, or ``inf``).
+        The learned α.
     alpha_interval_ : (float, float)
     beta_ : float
     tune_result_ : TuneResult
@@ -318,13 +320,14 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     """
 
     def __init__(self, n_clusters=None, *, alpha_range=(0.0, 20.0), betas=(2.0,),
-                 loss="hamming", center="euclidean", n_init=1, max_iter=300, tol=0.0,
-                 n_jobs=1, cache_dir=None, random_state=None):
+                 loss="hamming", center="euclidean", selection="cv", n_init=1, max_iter=300,
+                 tol=0.0, n_jobs=1, cache_dir=None, random_state=None):
         self.n_clusters = n_clusters
         self.alpha_range = alpha_range
         self.betas = betas
         self.loss = loss
         self.center = center
+        self.selection = selection
         self.n_init = n_init
         self.max_iter = max_iter
         self.tol = tol
@@ -354,7 +357,8 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
         result = tune(instances, test_instances, n_clusters=n_clusters,
                       alpha_range=self.alpha_range, betas=self.betas, loss=self.loss,
                       center=self.center, n_jobs=self.n_jobs, cache_dir=self.cache_dir,
-                      progress=False, max_iter=self.max_iter, random_state=self.random_state)
+                      progress=False, max_iter=self.max_iter, selection=self.selection,
+                      random_state=self.random_state)
         ks = set(result.n_clusters["train"])
         self.tune_result_ = result
         self.alpha_interval_ = result.alpha_interval

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-__all__ = ["compress_tail", "finite_right_edge", "plot_curves", "plot_tune_result", "step_xy"]
+__all__ = ["FINITE_ALPHA_SHOWN", "compress_tail", "finite_right_edge", "plot_curves",
+           "plot_tune_result", "step_xy"]
 
 _BASELINE_STYLE = {"0": ("uniform (α=0)", "v"), "1": ("d¹ (α=1)", "^"),
                    "2": ("k-means++ (α=2)", "o"), "inf": ("farthest-first (α=∞)", "s")}
@@ -73,56 +74,128 @@ def compress_tail(ax, knee=20.0, width=None):
     return far
 
 
-def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
-    """Mean train/test loss curves of a :class:`dalgo.TuneResult` against α.
+#: How far the α axis of :func:`plot_tune_result` goes before ∞ (unless more is needed).
+FINITE_ALPHA_SHOWN = 20.0
 
-    The test curve carries a ±1 standard-error band; the ERM interval is shaded;
-    the baselines α ∈ {0, 1, 2, ∞} are marked with error bars at their α (∞ at
-    the right edge). Returns the axes.
+
+def _smoothing_width(result):
+    from .tuning.model_selection import DEFAULT_BANDWIDTHS
+
+    rule = getattr(result, "selected_rule", "")
+    if rule.startswith("smooth(h="):
+        return float(rule[len("smooth(h="):-1])
+    return DEFAULT_BANDWIDTHS[len(DEFAULT_BANDWIDTHS) // 2]
+
+
+class _LogAlphaAxis:
+    """x = log(1 + α) on [lo, cap], with α = ∞ drawn a little right of ``cap``."""
+
+    def __init__(self, curves, *, show_upto=()):
+        finite = [c.breakpoints[np.isfinite(c.breakpoints)] for c in curves]
+        self.lo = float(min(f.min() for f in finite))
+        top = max(float(f.max()) for f in finite)
+        self.unbounded = any(np.isinf(c.breakpoints[-1]) for c in curves)
+        if self.unbounded:
+            # past α = 20 (SPEC §4's range) the curves only drift towards their value at
+            # ∞, drawn at the right edge; the axis goes further only to show what was chosen
+            wanted = [a for a in show_upto if np.isfinite(a)]
+            top = min(top, max([FINITE_ALPHA_SHOWN] + [1.25 * a for a in wanted]))
+        self.cap = float(np.log1p(top))
+        self.x_inf = self.cap + 0.08 * (self.cap - np.log1p(self.lo))
+
+    def x(self, alpha):
+        a = np.asarray(alpha, dtype=float)
+        return np.where(np.isinf(a), self.x_inf, np.log1p(np.minimum(a, np.expm1(self.cap))))
+
+    def decorate(self, ax):
+        ticks = [a for a in (0, 0.5, 1, 2, 3, 5, 10, 20, 50, 100, 1000)
+                 if np.log1p(self.lo) <= np.log1p(a) <= self.cap]
+        pos = [float(np.log1p(a)) for a in ticks]
+        labels = [f"{a:g}" for a in ticks]
+        if self.unbounded:
+            pos.append(self.x_inf)
+            labels.append("∞")
+            ax.axvline(self.cap + 0.04 * (self.cap - np.log1p(self.lo)), color="0.8", lw=0.8,
+                       ls=":")
+        ax.set_xticks(pos)
+        ax.set_xticklabels(labels)
+        ax.set_xlim(np.log1p(self.lo), (self.x_inf if self.unbounded else self.cap) + 0.02)
+        ax.set_xlabel("α (seeding exponent, log(1 + α) axis; ∞ = farthest-first)")
+
+
+def _smoothed_xy(curve, axis, half_width, n_points=400):
+    """The window average (half-width in log(1 + α)) of ``curve`` on a grid of the axis."""
+    from .tuning.model_selection import _u_curve
+
+    uc = _u_curve(curve)
+    u = np.linspace(np.log1p(axis.lo), axis.cap, n_points)
+    return u, uc.window_mean(u, half_width, upper=axis.cap)
+
+
+def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
+    """The figure of a :class:`dalgo.TuneResult`: loss against α, readable.
+
+    For each β: the window-smoothed mean training and test curves (the smoothing the
+    selection uses, half-width ``h`` in log(1 + α)), the test curve with a ±1 s.e. band
+    (the window average of the pointwise s.e., an upper bound on the s.e. of the smoothed
+    curve), and the exact mean curves faint behind them. The near-optimal plateau is
+    shaded, the selected α marked, and the baselines α ∈ {0, 1, 2, ∞} drawn with their
+    test error bars. The α axis is log(1 + α), with ∞ at the right edge. ``inf_at`` is
+    accepted for compatibility and ignored. Returns the axes.
     """
     import matplotlib.pyplot as plt
 
+    del inf_at  # the log(1 + α) axis places ∞ itself
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.5))
+        _, ax = plt.subplots(figsize=(9.0, 4.8))
     betas = list(result.train_curves) if betas is None else [float(b) for b in betas]
-    all_curves = [result.train_curves[b] for b in betas] + [
-        result.test_curves[b] for b in betas if b in result.test_curves]
-    unbounded = np.isinf(result.train_curves[betas[0]].breakpoints[-1])
-    if inf_at is None:
-        # α = ∞ is drawn at the far end of a compressed tail (see compress_tail)
-        inf_at = 1e300 if unbounded else finite_right_edge(all_curves)
+    curves = [result.train_curves[b] for b in betas]
+    plateau_lo, plateau_hi = getattr(result, "plateau", (np.nan, np.nan))
+    axis = _LogAlphaAxis(curves, show_upto=(result.alpha, plateau_hi))
+    h = _smoothing_width(result)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, b in enumerate(betas):
         color = colors[(2 * i) % len(colors)]
         train_color = colors[(2 * i + 1) % len(colors)]
-        x, y = step_xy(result.train_curves[b], inf_at)
-        ax.plot(x, y, color=train_color, lw=0.6, alpha=0.8,
-                label=f"train mean, β={b:g} ({result.n_train} inst.)")
+        train = result.train_curves[b]
+        x, y = step_xy(train, axis.x_inf)
+        keep = x <= np.expm1(axis.cap)
+        ax.plot(axis.x(x[keep]), y[keep], color=train_color, lw=0.3, alpha=0.12)
+        u, ys = _smoothed_xy(train, axis, h)
+        ax.plot(u, ys, color=train_color, lw=1.4, ls="--",
+                label=f"train, smoothed (h={h:g}), β={b:g}, {result.n_train} inst.")
         if b in result.test_curves:
-            xt, yt = step_xy(result.test_curves[b], inf_at)
-            _, st = step_xy(result.test_se_curves[b], inf_at)
-            ax.plot(xt, yt, color=color, lw=0.8, label=f"test mean ± s.e., β={b:g} "
-                    f"({result.n_test} inst.)")
-            ax.fill_between(xt, yt - st, yt + st, color=color, alpha=0.2, lw=0)
-    lo, hi = result.alpha_interval
-    ax.axvspan(lo, inf_at if np.isinf(hi) else hi, color="0.5", alpha=0.25,
-               label=f"ERM α ∈ [{lo:.3g}, {hi:.3g})")
+            test, se = result.test_curves[b], result.test_se_curves[b]
+            x, y = step_xy(test, axis.x_inf)
+            keep = x <= np.expm1(axis.cap)
+            ax.plot(axis.x(x[keep]), y[keep], color=color, lw=0.3, alpha=0.12)
+            u, yt = _smoothed_xy(test, axis, h)
+            _, st = _smoothed_xy(se, axis, h)
+            ax.plot(u, yt, color=color, lw=1.8,
+                    label=f"test, smoothed ± s.e., β={b:g}, {result.n_test} inst.")
+            ax.fill_between(u, yt - st, yt + st, color=color, alpha=0.18, lw=0)
+            if axis.unbounded:
+                v, e = test.values[-1], se.values[-1]
+                ax.errorbar([axis.x_inf], [v], yerr=[e], fmt="none", color=color, capsize=3)
+    if np.isfinite(plateau_lo):
+        ax.axvspan(float(axis.x(plateau_lo)), float(axis.x(plateau_hi)), color="0.6",
+                   alpha=0.18, lw=0,
+                   label=f"near-optimal plateau α ∈ [{plateau_lo:.3g}, {plateau_hi:.3g}]")
+    ax.axvline(float(axis.x(result.alpha)), color="k", lw=1.2,
+               label=f"selected: α={result.alpha:.3g}, β={result.beta:g} "
+                     f"[{getattr(result, 'selected_rule', 'exact')}]")
     for key, (name, marker) in _BASELINE_STYLE.items():
         if key in result.baselines:
             v = result.baselines[key]
-            xb = inf_at if key == "inf" else float(key)
+            xb = axis.x_inf if key == "inf" else float(axis.x(float(key)))
             ax.errorbar([xb], [v["test_loss"]], yerr=[v["test_se"]], fmt=marker, color="k",
-                        ms=5, capsize=3, label=f"{name}, test")
-    if unbounded:
-        knee = float(result.config.get("plot_knee", 20.0))
-        compress_tail(ax, knee=knee)
-        ax.set_xlabel(f"α (seeding exponent; linear up to {knee:g}, compressed beyond, ∞ = "
-                      "farthest-first)")
-    else:
-        ax.set_xlabel("α (seeding exponent)")
+                        ms=5, capsize=3, label=f"{name}, test ± s.e.")
+    axis.decorate(ax)
     loss = result.config.get("loss", "loss")
     ax.set_ylabel(f"mean {loss} loss" + (" (fraction misclustered)" if loss == "hamming" else ""))
-    ax.set_title(f"Loss of d^α seeding + β-Lloyd's, exact in α (β* = {result.beta:g})")
+    cv = getattr(result, "cv_loss", np.nan)
+    estimate = "" if np.isnan(cv) else f"; cv estimate {cv:.3f} ± {result.cv_se:.3f}"
+    ax.set_title(f"d^α seeding + β-Lloyd's: loss against α{estimate}", fontsize=10)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.grid(alpha=0.3)
     return ax

@@ -290,8 +290,10 @@ class TuneResult:
                          "instances)")
         if not np.isnan(lo):
             lines.append(f"near-optimal alpha (smoothed risk within 1 s.e.): [{lo:.3g}, {hi:.3g}]")
-        lines.append(f"training loss at the selected alpha: {self.train_loss:.4f} (optimistic: "
-                     "the same instances chose it)")
+        fitted = not self.selected_rule.startswith("alpha=")
+        lines.append(f"training loss at the selected alpha: {self.train_loss:.4f} " + (
+            "(optimistic: the same instances chose it)" if fitted else
+            "(a fixed member of the family, not fitted to these instances)"))
         lines.append(f"leaves per instance: mean {np.mean(self.n_leaves['train']):.0f}; "
                      f"total time {self.timings.get('total_seconds', float('nan')):.1f} s")
         verdict = self.verdict()
