@@ -1,0 +1,152 @@
+"""Selection as model selection: smoothed ERM exact against brute force, cross-validation
+against a direct computation, the one-s.e. rule, paired comparisons, the report."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.stats import ttest_rel
+
+from dalgo import InvalidParameterError, PiecewiseConstant
+from dalgo.tuning import InstanceResult, TuneConfig, summarize
+from dalgo.tuning.model_selection import (
+    candidates,
+    cross_validate,
+    plateau,
+    smoothed_argmin,
+    smoothed_risk,
+)
+from dalgo.tuning.selection import paired_comparisons
+
+
+def _window_mean_brute(curve, u, h, cap):
+    """Average over [u - h, u + h] ∩ [u0, cap] in u = log(1 + α) by fine quadrature."""
+    u0 = np.log1p(curve.breakpoints[0])
+    a, b = max(u - h, u0), min(u + h, cap)
+    grid = np.linspace(a, b, 20001)
+    vals = curve(np.minimum(np.expm1(grid), curve.breakpoints[-1]))
+    return float(np.trapezoid(vals, grid) / (b - a))
+
+
+@st.composite
+def curves(draw, unbounded=False):
+    n = draw(st.integers(1, 12))
+    cuts = sorted(set(draw(st.lists(st.floats(0.01, 19.9), min_size=n, max_size=n))))
+    b = [0.0] + cuts + [np.inf if unbounded else 20.0]
+    vals = draw(st.lists(st.floats(0, 1), min_size=len(b) - 1, max_size=len(b) - 1))
+    return PiecewiseConstant(b, vals)
+
+
+@given(curves(), st.sampled_from([0.05, 0.15, 0.4]))
+def test_smoothed_argmin_is_the_minimum_over_all_centres(curve, h):
+    alpha, value = smoothed_argmin(curve, h)
+    cap = np.log1p(20.0)
+    # no centre on a fine grid does better (the minimum lies at a kink: exact)
+    u = np.linspace(0, cap, 801)
+    dense = curve_u_window(curve, u, h, cap)
+    assert value <= dense.min() + 1e-12
+    assert 0.0 <= alpha <= 20.0
+    assert value == pytest.approx(_window_mean_brute(curve, np.log1p(alpha), h, cap), abs=1e-3)
+
+
+def curve_u_window(curve, u, h, cap):
+    from dalgo.tuning.model_selection import _u_curve
+
+    return _u_curve(curve).window_mean(u, h, upper=cap)
+
+
+def test_smoothing_prefers_a_wide_dip_to_a_spike():
+    spike = PiecewiseConstant([0, 4.0, 4.0001, 8, 12, 20], [0.5, 0.0, 0.5, 0.2, 0.5])
+    exact = spike.argmin().intervals[0]
+    assert exact == (4.0, 4.0001)
+    alpha, _ = smoothed_argmin(spike, 0.15)
+    assert 8 <= alpha <= 12
+    lo, hi = plateau(spike, 0.15, 0.01)
+    assert lo <= alpha <= hi
+
+
+def test_smoothed_risk_stays_in_the_domain_of_an_unbounded_curve():
+    c = PiecewiseConstant([0, 1, 30, np.inf], [0.3, 0.1, 0.2])
+    alphas, values = smoothed_risk(c, 0.2)
+    assert alphas.min() >= 0 and np.all(np.isfinite(alphas)) and np.all(values >= 0.1 - 1e-15)
+
+
+def _results(values_per_instance, breakpoints):
+    """Synthetic InstanceResults with given curve values (one β = 2)."""
+    out = []
+    for vals in values_per_instance:
+        curve = PiecewiseConstant(breakpoints, vals)
+        base = {label: {2.0: float(curve(min(a, breakpoints[-1])))} for label, a in
+                (("0", 0.0), ("1", 1.0), ("2", 2.0), ("inf", np.inf))}
+        out.append(InstanceResult(curves={2.0: curve}, baselines=base, n_leaves=3,
+                                  n_clusters=3))
+    return out
+
+
+def test_cross_validation_equals_a_direct_computation():
+    rng = np.random.default_rng(0)
+    bp = [0.0, 1.5, 3.0, 7.0, np.inf]
+    res = _results(rng.uniform(0, 1, size=(11, 4)), bp)
+    cfg = TuneConfig(alpha_range=(0, np.inf))
+    report = cross_validate(res, cfg, n_folds=4)
+    folds = np.arange(11) % 4
+    for i, cand in enumerate(report.candidates):
+        for f in range(4):
+            inside = [r.curve(2.0) for r, g in zip(res, folds) if g != f]
+            alpha = cand.fit_alpha(PiecewiseConstant.mean(inside))
+            for j in np.flatnonzero(folds == f):
+                assert report.losses[i, j] == res[j].curve(2.0)(alpha)
+    assert report.candidates[0].rule == "alpha=2" and report.candidates[0].beta == 2.0
+
+
+def test_one_se_rule_keeps_kmeanspp_on_a_flat_landscape():
+    rng = np.random.default_rng(1)
+    bp = [0.0, 1.0, 2.5, 6.0, 20.0]
+    noise = rng.normal(0, 0.05, size=(30, 4))
+    res = _results(0.3 + noise, bp)
+    out = summarize(res[:20], res[20:], TuneConfig(alpha_range=(0, 20)))
+    assert out.selected_rule == "alpha=2" and out.alpha == 2.0
+    assert "kept" in out.selection_reason
+    assert out.cv_loss == pytest.approx(np.mean([r.curve(2.0)(2.0) for r in res[:20]]))
+
+
+def test_a_clearly_better_region_is_selected():
+    rng = np.random.default_rng(2)
+    bp = [0.0, 1.0, 2.5, 6.0, 20.0]
+    vals = np.array([0.3, 0.3, 0.3, 0.1]) + rng.normal(0, 0.02, size=(40, 4))
+    res = _results(vals, bp)
+    out = summarize(res[:25], res[25:], TuneConfig(alpha_range=(0, 20)))
+    assert out.alpha >= 6.0
+    assert "selected" in out.selection_reason
+    assert out.comparisons["2"]["mean_diff"] > 0 and out.comparisons["2"]["p_value"] < 0.01
+    assert "significantly better than k-means++" in out.table()
+    # the exact rule on the same results is the paper's ERM
+    exact = summarize(res[:25], res[25:], TuneConfig(alpha_range=(0, 20)), selection="exact")
+    assert exact.selected_rule == "exact" and exact.alpha == pytest.approx(13.0)
+
+
+def test_paired_comparisons_match_scipy():
+    rng = np.random.default_rng(3)
+    res = _results(rng.uniform(0, 1, size=(9, 2)), [0.0, 1.5, np.inf])
+    comp = paired_comparisons(res, 5.0, 2.0)
+    tuned = np.array([r.curve(2.0)(5.0) for r in res])
+    base = np.array([r.baseline("0", 2.0) for r in res])
+    assert comp["0"]["mean_diff"] == pytest.approx(np.mean(base - tuned))
+    assert comp["0"]["p_value"] == pytest.approx(ttest_rel(base, tuned).pvalue)
+    assert comp["inf"]["mean_diff"] == 0 and comp["inf"]["p_value"] == 1.0
+
+
+def test_candidates_are_listed_simplest_first():
+    cands = candidates(TuneConfig(alpha_range=(0, np.inf), betas=(1.0, 2.0)))
+    assert (cands[0].rule, cands[0].beta) == ("alpha=2", 2.0)
+    rules = [c.rule for c in cands if c.beta == 1.0]
+    assert rules.index("alpha=inf") < rules.index("smooth(h=0.4)") < rules.index("exact")
+    assert not any(c.fixed_alpha == np.inf for c in candidates(TuneConfig(alpha_range=(0, 5))))
+
+
+def test_bad_selection_is_named():
+    res = _results(np.ones((3, 2)), [0.0, 1.0, 5.0])
+    with pytest.raises(InvalidParameterError, match="selection"):
+        summarize(res, [], TuneConfig(alpha_range=(0, 5)), selection="best")
+    one = summarize(res[:1], [], TuneConfig(alpha_range=(0, 5)))
+    assert one.selected_rule == "exact" and "one training instance" in one.selection_reason
