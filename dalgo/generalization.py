@@ -2,6 +2,15 @@
 
 Every bound here is explicit: each constant is stated in the docstring, and the
 data-dependent form is computable from the exact loss curves themselves.
+
+The uniform bounds also cover every rule that :func:`dalgo.tune` may select. If, for every
+α, ``|train_m(α) − E loss(α)| <= eps``, then for every probability weighting ``w`` of α —
+in particular every window average ``(1/|W|) ∫_W · dα`` (on the α or the log(1 + α) scale)
+— ``|∫ w train_m − ∫ w E loss| <= ∫ w |train_m − E loss| <= eps``: a smoothed risk is an
+average of the same piecewise-constant functions, so the same ``eps`` bounds its deviation.
+The smoothed ERMs, the exact ERM and the classical members are all points or windows of the
+same α range, so :func:`selection_uniform_bound` — the bound per β, union-bounded over the β
+grid — holds simultaneously for all candidates of the selection.
 """
 
 import numpy as np
@@ -19,6 +28,7 @@ __all__ = [
     "uniform_deviation",
     "merged_pieces",
     "samples_needed",
+    "selection_uniform_bound",
 ]
 
 
@@ -66,6 +76,33 @@ def rademacher_uniform_bound(n_pieces, m, *, H=1.0, delta=0.05):
     delta = _check_delta(delta)
     return float(2.0 * massart_bound(n_pieces, m, H)
                  + 3.0 * H * np.sqrt(np.log(4.0 / delta) / (2 * m)))
+
+
+def selection_uniform_bound(n_pieces_by_beta, m, *, H=1.0, delta=0.05):
+    """The uniform bound for a selection over α (exact) and a finite β grid.
+
+    :func:`rademacher_uniform_bound` for each β at confidence ``delta / |grid|`` (union
+    bound over the β grid); the largest of them holds, with probability at least
+    ``1 - delta``, for every α, every β of the grid and every window average of the loss
+    (see the module documentation), hence for whatever the selection picked.
+
+    Parameters
+    ----------
+    n_pieces_by_beta : sequence of int
+        Pieces of the merged training curve of each β.
+    m : int
+        Training instances.
+
+    Examples
+    --------
+    >>> round(selection_uniform_bound([1000, 800], 200), 4)
+    0.8636
+    """
+    counts = list(n_pieces_by_beta)
+    if not counts:
+        raise ValueError("n_pieces_by_beta is empty.")
+    share = _check_delta(delta) / len(counts)
+    return max(rademacher_uniform_bound(n, m, H=H, delta=share) for n in counts)
 
 
 def expected_leaves_bound(n_samples, n_clusters, alpha_lo, alpha_hi, R):

@@ -120,6 +120,11 @@ class TuneResult:
         which the smoothed risk is within ``cv_se`` of its minimum.
     candidates : list of dict
         Every candidate's cross-validated loss, s.e. and paired difference from the best.
+    uniform_bound : dict
+        For losses in [0, 1] (Hamming): ``epsilon`` such that with probability
+        ``1 - delta`` the training loss is within ``epsilon`` of the expected loss for
+        every α, every β of the grid and every window average
+        (:func:`dalgo.generalization.selection_uniform_bound`); empty otherwise.
     comparisons : dict
         Per baseline label: the paired difference ``baseline − tuned`` of the test losses
         (``mean_diff``, ``se``, ``p_value`` of a paired t-test); positive = tuned is better.
@@ -153,6 +158,7 @@ class TuneResult:
     plateau: tuple = (float("nan"), float("nan"))
     candidates: list = field(default_factory=list)
     comparisons: dict = field(default_factory=dict)
+    uniform_bound: dict = field(default_factory=dict)
 
     @property
     def n_train(self):
@@ -204,6 +210,7 @@ class TuneResult:
             "plateau": [encode_float(a) for a in self.plateau],
             "candidates": [_floats_to_json(c) for c in self.candidates],
             "comparisons": {k: _floats_to_json(v) for k, v in self.comparisons.items()},
+            "uniform_bound": _floats_to_json(self.uniform_bound),
         }
 
     @classmethod
@@ -241,6 +248,8 @@ class TuneResult:
             plateau=tuple(decode_float(a) for a in d["plateau"]),
             candidates=[_floats_from_json(c) for c in d["candidates"]],
             comparisons={k: _floats_from_json(v) for k, v in d["comparisons"].items()},
+            uniform_bound={k: (int(v) if k in ("n_pieces", "n_betas") else decode_float(v))
+                           for k, v in d["uniform_bound"].items()},
         )
 
     def to_json(self, path=None, *, indent=1):
@@ -294,6 +303,12 @@ class TuneResult:
         lines.append(f"training loss at the selected alpha: {self.train_loss:.4f} " + (
             "(optimistic: the same instances chose it)" if fitted else
             "(a fixed member of the family, not fitted to these instances)"))
+        if self.uniform_bound:
+            b = self.uniform_bound
+            lines.append(f"uniform bound (probability {1 - b['delta']:g}): training and "
+                         f"expected loss differ by at most {b['epsilon']:.3f} for every alpha, "
+                         "beta and window average" + (" (vacuous: > 1)" if b["epsilon"] > 1
+                                                      else ""))
         lines.append(f"leaves per instance: mean {np.mean(self.n_leaves['train']):.0f}; "
                      f"total time {self.timings.get('total_seconds', float('nan')):.1f} s")
         verdict = self.verdict()

@@ -157,6 +157,13 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
             baselines_by_beta[b] = _baseline_stats(test_results, b)
         test_loss, test_se = mean_se([r.curve(best_beta)(alpha) for r in test_results])
         comparisons = paired_comparisons(test_results, alpha, best_beta)
+    bound = {}
+    if config.loss == "hamming":  # losses in [0, 1]: the bound's H is known
+        from ..generalization import selection_uniform_bound
+
+        n_pieces = [train_curves[b].n_pieces for b in betas]
+        bound = {"epsilon": selection_uniform_bound(n_pieces, len(train_results)),
+                 "delta": 0.05, "H": 1.0, "n_pieces": max(n_pieces), "n_betas": len(betas)}
     all_results = train_results + test_results
     timings = {"tree_seconds": float(sum(r.tree_seconds for r in all_results)),
                "search_seconds": float(sum(r.search_seconds for r in all_results))}
@@ -190,4 +197,5 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
         plateau=plateau_interval,
         candidates=[] if report is None else report.table(),
         comparisons=comparisons,
+        uniform_bound=bound,
     )
