@@ -8,7 +8,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from . import _kernels
+from ._kernels import distances as _kernels
 from ._validation import check_alpha, check_beta, check_center
 from .local_search import _local_search
 from .seeding import _dalpha_seeding, greedy_kmeans_plusplus, log_weights

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _kernels, _tree_kernels
+from ._kernels.distances import distances_to_point, pairwise_distances
+from ._kernels.seeding import first_seed, sort_by_distance
+from ._kernels.tree import ALPHA_SEARCH_MAX, node_pieces
 from ._validation import (
     check_center,
     check_enough_distinct,
@@ -74,11 +76,11 @@ class _Instance:
         # The full distance matrix only when the local search needs it
         # (medoids); the tree itself needs the rows of the centres it chooses,
         # computed on demand (bitwise equal to the matrix rows, see
-        # ``_kernels.distances_to_point``): a tree touches far fewer than n
+        # ``_kernels.distances.distances_to_point``): a tree touches far fewer than n
         # distinct centres.
         if need_distances and n <= GRAM_MAX_SAMPLES:
             self.distances = np.empty((n, n))
-            _kernels.pairwise_distances(X, self.distances)
+            pairwise_distances(X, self.distances)
         self._rows = {}
         self.gram = None
         if need_gram:
@@ -90,7 +92,7 @@ class _Instance:
         r = self._rows.get(c)
         if r is None:
             r = np.empty(self.X.shape[0])
-            _kernels.distances_to_point(self.X, self.X[c], r)
+            distances_to_point(self.X, self.X[c], r)
             self._rows[c] = r
         return r
 
@@ -101,7 +103,7 @@ def _enumerate_pieces(inst, z, lo, hi):
     n = X.shape[0]
     k = z.shape[0]
     logw = np.zeros(n)
-    first = int(_kernels.first_seed(logw, z[0]))
+    first = int(first_seed(logw, z[0]))
     order = np.empty(n, dtype=np.intp)
     logd = np.empty(n)
     logw_sorted = np.empty(n)
@@ -115,13 +117,13 @@ def _enumerate_pieces(inst, z, lo, hi):
         if len(seeds) == k:
             leaves.append(Piece(float(a), float(b), np.array(seeds, dtype=np.intp)))
             continue
-        n_zero = _kernels.sort_by_distance(D, logw, order, logd, logw_sorted)
-        m = _tree_kernels.node_pieces(logd, logw_sorted, n_zero, z[len(seeds)], a, b,
+        n_zero = sort_by_distance(D, logw, order, logd, logw_sorted)
+        m = node_pieces(logd, logw_sorted, n_zero, z[len(seeds)], a, b,
                                       starts, positions)
         if np.isinf(starts[m - 1]) and m > 1:
             # only ties finer than the float grid separate α = inf from large α
-            if starts[m - 2] < _tree_kernels.ALPHA_SEARCH_MAX:
-                starts[m - 1] = _tree_kernels.ALPHA_SEARCH_MAX
+            if starts[m - 2] < ALPHA_SEARCH_MAX:
+                starts[m - 1] = ALPHA_SEARCH_MAX
             else:
                 m -= 1
         children = []
@@ -171,7 +173,7 @@ def alpha_pieces(X, n_clusters, z, alpha_range=(0.0, 20.0)):
     Breakpoints are found by bisecting on the seeding rule itself, down to
     adjacent floats (a relative precision of about 1.1e-16). Each piece's
     ``lo`` is the first float at which the new seeds are chosen. The rule
-    (:func:`dalgo._kernels.choose_position`) is monotone in α even in floating
+    (:func:`dalgo._kernels.seeding.choose_position`) is monotone in α even in floating
     point, so every float α in ``[lo, hi)`` gives exactly the piece's seeds.
     For α past the last finite breakpoint the weights of all but the
     farthest points underflow, so the choice equals farthest-first exactly.

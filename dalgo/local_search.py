@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _beta_kernels, _kernels
+from ._kernels import centers as _kc
+from ._kernels import distances as _kd
+from ._kernels import lloyd as _kl
+from ._kernels import medoids as _km
 from ._validation import (
     check_beta,
     check_center,
@@ -224,7 +227,7 @@ def _local_search(X, w, init_idx, init_centers, *, beta, center, max_iter, tol,
         labels = np.empty(n, dtype=np.intp)
         mean_labels = np.empty(n, dtype=np.intp)
         dist = np.empty(n)
-        n_iter, converged = _kernels.gram_lloyd(gram, w, init_idx, max_iter, labels, dist,
+        n_iter, converged = _kl.gram_lloyd(gram, w, init_idx, max_iter, labels, dist,
                                                 mean_labels)
         np.maximum(dist, 0.0, out=dist)
         cost = float(w @ dist)
@@ -234,7 +237,7 @@ def _local_search(X, w, init_idx, init_centers, *, beta, center, max_iter, tol,
             centers = np.zeros((k, X.shape[1]))
             # the centres the labels were assigned to (differs from the means
             # of ``labels`` only when max_iter stopped the run)
-            _kernels.weighted_means(X, w, mean_labels, centers, np.empty(k))
+            _kl.weighted_means(X, w, mean_labels, centers, np.empty(k))
         return LocalSearchResult(labels, centers, int(n_iter), cost, bool(converged))
     if center == "medoid":
         return _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances)
@@ -244,19 +247,19 @@ def _local_search(X, w, init_idx, init_centers, *, beta, center, max_iter, tol,
 
 
 def _assign(X, centers, labels, dist, sqd):
-    _kernels.sq_distances_to_centers(X, centers, sqd)
-    _kernels.assign_from_sq_distances(sqd, labels, dist)
+    _kd.sq_distances_to_centers(X, centers, sqd)
+    _kd.assign_from_sq_distances(sqd, labels, dist)
 
 
 def _fill_empty(labels, dist, k):
     counts = np.bincount(labels, minlength=k).astype(np.intp)
-    return _kernels._fill_empty_clusters(labels, dist, counts, k)
+    return _kl.fill_empty_clusters(labels, dist, counts, k)
 
 
 def _lloyd(X, w, init_centers, max_iter, tol):
     """β = 2 on coordinates, no n×n matrix.
 
-    Each iteration is one fused pass over row blocks (:func:`_kernels.lloyd_step`:
+    Each iteration is one fused pass over row blocks (:func:`_kl.lloyd_step`:
     a single-threaded BLAS product per block, nearest centre, per-block sums),
     blocks in parallel, partial sums reduced in block order: bit-identical
     whatever the numba or BLAS thread counts.
@@ -269,7 +272,7 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     prev = labels.copy()
     dist = np.empty(n)
     weight = np.empty(k)
-    n_blocks = (n + _kernels.LLOYD_BLOCK - 1) // _kernels.LLOYD_BLOCK
+    n_blocks = (n + _kl.LLOYD_BLOCK - 1) // _kl.LLOYD_BLOCK
     psums = np.empty((n_blocks, k, d))
     pw = np.empty((n_blocks, k))
     converged = False
@@ -278,7 +281,7 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     def step():
         Ct = np.ascontiguousarray(centers.T)
         c_sq = np.einsum("ij,ij->i", centers, centers)
-        _kernels.lloyd_step(X, x_sq, Ct, c_sq, w, labels, dist, psums, pw)
+        _kl.lloyd_step(X, x_sq, Ct, c_sq, w, labels, dist, psums, pw)
 
     with single_threaded_blas():
         for n_iter in range(1, max_iter + 1):
@@ -289,11 +292,11 @@ def _lloyd(X, w, init_centers, max_iter, tol):
                 break
             old = centers.copy()
             if len(moves):
-                _kernels.weighted_means(X, w, labels, centers, weight)
+                _kl.weighted_means(X, w, labels, centers, weight)
                 for p, _, c in moves:
                     centers[c] = X[p]
             else:
-                _kernels.reduce_block_sums(psums, pw, centers, weight)
+                _kl.reduce_block_sums(psums, pw, centers, weight)
             prev[:] = labels
             if tol > 0.0 and float(((centers - old) ** 2).sum()) <= tol:
                 step()
@@ -312,7 +315,7 @@ class SharedLocalSearch:
     instance, from different seeds.  Most of these runs soon pass through
     partitions that an earlier run has already visited, and from there on they
     repeat it: a centre is a function of its cluster's member set alone
-    (:func:`dalgo._beta_kernels.cluster_beta_center`, medoids likewise), so the
+    (:func:`dalgo._kernels.centers.cluster_beta_center`, medoids likewise), so the
     rest of a run is a function of its current partition.  This class
     remembers, for every partition a converged run went through, where that run
     ended and how many steps it took, and the centre of every member set it
@@ -383,7 +386,7 @@ class SharedLocalSearch:
         self.distances = distances
         if self.center == "medoid" and distances is None and n <= GRAM_MAX_SAMPLES:
             self.distances = np.empty((n, n))
-            _kernels.pairwise_distances(X, self.distances)
+            _kd.pairwise_distances(X, self.distances)
         euclidean_direct = self.beta == 2.0 and not use_partition(
             X.shape[1], np.zeros(1), 2.0, "euclidean", 0.0, "auto")
         self._direct = (self.center == "euclidean" and euclidean_direct) or (
@@ -392,7 +395,7 @@ class SharedLocalSearch:
                 and use_gram(n, np.zeros(1), 2.0, self.center, 0.0, "auto", X.shape[1])):
             self.gram = gram_matrix(X)
         if self.center == "medoid" and self.distances is not None:
-            self._dpow = _beta_kernels.power_matrix(self.distances, self.beta)
+            self._dpow = _km.power_matrix(self.distances, self.beta)
         if np.isinf(self.beta):
             self._inner = (MEB_MAX_ITER, MEB_RTOL)
         else:
@@ -431,10 +434,10 @@ class SharedLocalSearch:
         prev_key = None
         for t in range(1, self.max_iter + 1):
             if medoid:
-                _beta_kernels.assign_medoids_and_fill(self.distances, centers, labels, dist,
+                _kl.assign_medoids_and_fill(self.distances, centers, labels, dist,
                                                       counts)
             else:
-                _beta_kernels.assign_and_fill(self.X, centers, labels, dist, counts)
+                _kl.assign_and_fill(self.X, centers, labels, dist, counts)
             key = labels.astype(key_dtype).tobytes()
             if key == prev_key:
                 self._endings.append((labels, dist, centers))
@@ -448,9 +451,9 @@ class SharedLocalSearch:
             self._update_centers(labels, counts, centers)
             prev_key = key
         if medoid:
-            _beta_kernels._assign_medoids(self.distances, centers, labels, dist)
+            _km.assign_medoids(self.distances, centers, labels, dist)
         else:
-            _beta_kernels._assign_to_centers(self.X, centers, labels, dist)
+            _kd.assign_to_centers(self.X, centers, labels, dist)
         return self._result(labels, dist, centers, self.max_iter, False)
 
     def _finish(self, path, ending, t, steps_left):
@@ -478,9 +481,9 @@ class SharedLocalSearch:
 
     def _solve(self, members):
         if self.center == "medoid":
-            return _beta_kernels.cluster_medoid(self._dpow, self.w, members, self.beta)
+            return _km.cluster_medoid(self._dpow, self.w, members, self.beta)
         out = np.empty(self.X.shape[1])
-        _beta_kernels.cluster_beta_center(self.X, self.w, members, self.beta, *self._inner,
+        _kc.cluster_beta_center(self.X, self.w, members, self.beta, *self._inner,
                                           self._buf, self._wbuf, out)
         return out
 
@@ -500,11 +503,11 @@ class SharedLocalSearch:
     def _result(self, labels, dist, centers, n_iter, converged):
         if self.center == "medoid":
             return LocalSearchResult(labels, self.X[centers], int(n_iter),
-                                     float(_kernels.beta_cost(dist, self.w, self.beta)),
+                                     float(_kd.beta_cost(dist, self.w, self.beta)),
                                      bool(converged), center_indices=centers)
         r = np.sqrt(np.maximum(dist, 0.0))
         return LocalSearchResult(labels, centers, int(n_iter),
-                                 float(_kernels.beta_cost(r, self.w, self.beta)),
+                                 float(_kd.beta_cost(r, self.w, self.beta)),
                                  bool(converged))
 
 
@@ -568,11 +571,11 @@ def _beta_lloyd(X, w, init_centers, beta, max_iter, tol):
         inner_iter, inner_rtol = MEB_MAX_ITER, MEB_RTOL
     else:
         inner_iter, inner_rtol = BETA_CENTER_MAX_ITER, BETA_CENTER_RTOL
-    n_iter, converged = _beta_kernels.beta_lloyd(X, w, centers, beta, max_iter, inner_iter,
+    n_iter, converged = _kl.beta_lloyd(X, w, centers, beta, max_iter, inner_iter,
                                                  inner_rtol, tol, labels, dist)
     r = np.sqrt(np.maximum(dist, 0.0))
     return LocalSearchResult(labels, centers, int(n_iter),
-                             float(_kernels.beta_cost(r, w, beta)), bool(converged))
+                             float(_kd.beta_cost(r, w, beta)), bool(converged))
 
 
 def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
@@ -581,21 +584,21 @@ def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
     if init_idx is None:
         # start from the points nearest to the given centres
         sqd = np.empty((n, init_centers.shape[0]))
-        _kernels.sq_distances_to_centers(X, init_centers, sqd)
+        _kd.sq_distances_to_centers(X, init_centers, sqd)
         init_idx = np.argmin(sqd, axis=0).astype(np.intp)
     k = init_idx.shape[0]
     if distances is None and n <= GRAM_MAX_SAMPLES:
         distances = np.empty((n, n))
-        _kernels.pairwise_distances(X, distances)
+        _kd.pairwise_distances(X, distances)
     medoids = init_idx.copy()
     labels = np.full(n, -1, dtype=np.intp)
     dist = np.empty(n)
     if distances is not None:
-        n_iter, converged = _beta_kernels.medoid_lloyd(
-            distances, _beta_kernels.power_matrix(distances, beta), w, medoids, beta, max_iter,
+        n_iter, converged = _kl.medoid_lloyd(
+            distances, _km.power_matrix(distances, beta), w, medoids, beta, max_iter,
             labels, dist)
         return LocalSearchResult(labels, X[medoids].copy(), int(n_iter),
-                                 float(_kernels.beta_cost(dist, w, beta)), bool(converged),
+                                 float(_kd.beta_cost(dist, w, beta)), bool(converged),
                                  center_indices=medoids.copy())
     # above GRAM_MAX_SAMPLES: no n×n matrix, distances recomputed per candidate
     prev = labels.copy()
@@ -617,7 +620,7 @@ def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
             members = np.flatnonzero(labels == c)
             costs = np.empty(members.shape[0])
             wc = np.ascontiguousarray(w[members])
-            _kernels.medoid_costs(np.ascontiguousarray(X[members]), wc, beta, costs)
+            _km.medoid_costs(np.ascontiguousarray(X[members]), wc, beta, costs)
             medoids[c] = members[int(np.argmin(costs))]
         for p, _, c in moves:
             if np.sum(labels == c) == 1:
@@ -626,5 +629,5 @@ def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
     if not converged:
         assign()
     return LocalSearchResult(labels, X[medoids].copy(), n_iter,
-                             float(_kernels.beta_cost(dist, w, beta)), converged,
+                             float(_kd.beta_cost(dist, w, beta)), converged,
                              center_indices=medoids.copy())

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from . import _kernels
+from ._kernels.distances import sq_distances_to_centers
+from ._kernels.seeding import dalpha_seeding_kernel
 from ._validation import (
     check_alpha,
     check_enough_distinct,
@@ -114,8 +115,7 @@ def _dalpha_seeding(X, alpha, z, logw, allow_fewer=False):
     work = [np.empty(n) for _ in range(4)]
     order = np.empty(n, dtype=np.intp)
     D, logd, logw_sorted, row = work
-    got = _kernels.dalpha_seeding_kernel(X, logw, alpha, z, D, order, logd, logw_sorted,
-                                         row, seeds)
+    got = dalpha_seeding_kernel(X, logw, alpha, z, D, order, logd, logw_sorted, row, seeds)
     if got < k:
         if allow_fewer:
             return seeds[:got]
@@ -165,7 +165,7 @@ def greedy_kmeans_plusplus(X, n_clusters, *, n_local_trials=None, random_state=N
     seeds = np.empty(k, dtype=np.intp)
     seeds[0] = rng.choice(n, p=w / w.sum())
     sq = np.empty((n, 1))
-    _kernels.sq_distances_to_centers(X, X[seeds[:1]], sq)
+    sq_distances_to_centers(X, X[seeds[:1]], sq)
     closest = sq[:, 0].copy()
     potential = float(w @ closest)
     cand_sq = np.empty((n, n_local_trials))
@@ -174,7 +174,7 @@ def greedy_kmeans_plusplus(X, n_clusters, *, n_local_trials=None, random_state=N
         r = rng.random(n_local_trials) * potential
         cand = np.searchsorted(cumulative, r, side="right")
         np.clip(cand, 0, n - 1, out=cand)
-        _kernels.sq_distances_to_centers(X, X[cand], cand_sq)
+        sq_distances_to_centers(X, X[cand], cand_sq)
         new = np.minimum(closest[:, None], cand_sq)
         pots = w @ new
         best = int(np.argmin(pots))
