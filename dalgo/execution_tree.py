@@ -22,7 +22,7 @@ from ._validation import (
     check_points,
     check_z,
 )
-from .local_search import GRAM_MAX_SAMPLES, SharedLocalSearch, gram_matrix, use_gram
+from .local_search import SharedLocalSearch, gram_matrix, plan_local_search
 from .losses import get_loss
 from .piecewise import PiecewiseConstant
 
@@ -66,7 +66,7 @@ def check_alpha_range(alpha_range):
     return lo, hi
 
 
-class _Instance:
+class _TreeArrays:
     """Per-instance arrays shared by the tree and every leaf's local search."""
 
     def __init__(self, X, need_gram, need_distances):
@@ -78,7 +78,7 @@ class _Instance:
         # computed on demand (bitwise equal to the matrix rows, see
         # ``_kernels.distances.distances_to_point``): a tree touches far fewer than n
         # distinct centres.
-        if need_distances and n <= GRAM_MAX_SAMPLES:
+        if need_distances:
             self.distances = np.empty((n, n))
             pairwise_distances(X, self.distances)
         self._rows = {}
@@ -193,7 +193,7 @@ def alpha_pieces(X, n_clusters, z, alpha_range=(0.0, 20.0)):
     0.3691 inf [0 2]
     """
     X, k, z, lo, hi = _validate_instance(X, n_clusters, z, alpha_range)
-    return _enumerate_pieces(_Instance(X, need_gram=False, need_distances=False), z, lo, hi)
+    return _enumerate_pieces(_TreeArrays(X, need_gram=False, need_distances=False), z, lo, hi)
 
 
 def loss_curves(X, n_clusters, z, *, y=None, loss="hamming", betas=(2.0,),
@@ -265,10 +265,11 @@ def _instance_curves(instance, loss_fn, betas, center, lo, hi, max_iter):
     """Validation done. Returns ({beta: curve}, pieces, timings)."""
     X = instance.X
     n = X.shape[0]
-    need_gram = any(use_gram(n, np.zeros(1), b, center, 0.0, "auto", X.shape[1])
-                    for b in betas)
+    # one plan per β, from point indices with tol = 0: the leaves' searches
+    plans = [plan_local_search(n, X.shape[1], beta=b, center=center) for b in betas]
     t0 = time.perf_counter()
-    inst = _Instance(X, need_gram=need_gram, need_distances=center == "medoid")
+    inst = _TreeArrays(X, need_gram=any(p.needs_gram for p in plans),
+                       need_distances=any(p.needs_distance_matrix for p in plans))
     pieces = _enumerate_pieces(inst, instance.z, lo, hi)
     t_tree = time.perf_counter() - t0
     w = np.ones(n)

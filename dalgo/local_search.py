@@ -2,7 +2,7 @@
 
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -11,17 +11,23 @@ from ._kernels import distances as _kd
 from ._kernels import lloyd as _kl
 from ._kernels import medoids as _km
 from ._validation import (
+    InvalidParameterError,
     check_beta,
     check_center,
     check_points,
+    check_positive_int,
     check_sample_weight,
 )
 
-__all__ = ["local_search", "LocalSearchResult", "SharedLocalSearch"]
+__all__ = ["LocalSearchPlan", "LocalSearchResult", "SharedLocalSearch", "local_search",
+           "plan_local_search"]
 
-#: Largest instance for which the exact paths precompute an n×n matrix (Gram
-#: matrix for β = 2, distance matrix for medoids): 4096² doubles = 128 MiB.
+#: Largest instance for which the β = 2 ``"gram"`` path precomputes the n×n Gram
+#: matrix: 4096² doubles = 128 MiB.
 GRAM_MAX_SAMPLES = 4096
+#: Largest instance for which medoid searches precompute the n×n distance
+#: matrix (above it, distances are recomputed from coordinates, never stored).
+DISTANCE_MATRIX_MAX_SAMPLES = 4096
 #: Largest dimension for which β = 2 runs from point indices take the
 #: ``"partition"`` path by default: O(n k d) per iteration with no n×n matrix,
 #: and a run is a function of its current partition (shared leaf searches).
@@ -70,6 +76,126 @@ class LocalSearchResult:
     center_indices: np.ndarray = None
 
 
+#: Local-search paths, see :class:`LocalSearchPlan`.
+PATHS = ("gram", "lloyd", "partition", "beta_center", "medoid")
+_ALGORITHMS = ("auto", "gram", "lloyd", "partition")
+_INIT_KINDS = ("indices", "centers")
+
+
+@dataclass(frozen=True)
+class LocalSearchPlan:
+    """Which computation a local search runs, decided once by :func:`plan_local_search`.
+
+    :func:`local_search`, :class:`SharedLocalSearch` and the execution tree all
+    take their path from this value, so a tree leaf and a direct run from the
+    same seeds always use the same arithmetic.
+
+    Attributes
+    ----------
+    path : {"gram", "lloyd", "partition", "beta_center", "medoid"}
+        ``"gram"``: β = 2 on the Gram matrix with incremental cluster sums;
+        ``"lloyd"``: β = 2, fused blocks of the BLAS product; ``"partition"``:
+        β = 2, each centre the weighted mean of its members; ``"beta_center"``:
+        β ≠ 2 with Euclidean centres (IRLS / Weiszfeld, minimum enclosing ball
+        for β = ∞); ``"medoid"``: centres restricted to members.
+    beta : float
+    center : {"euclidean", "medoid"}
+    needs_gram : bool
+        The path reads the n×n Gram matrix (``path == "gram"``).
+    needs_distance_matrix : bool
+        A medoid search reads the n×n distance matrix (``n_samples <=
+        DISTANCE_MATRIX_MAX_SAMPLES``); otherwise it recomputes distances.
+    shareable : bool
+        A run is a function of its current partition (every centre a function
+        of its member set), so :class:`SharedLocalSearch` can share work between
+        runs; otherwise it makes one direct run per call.
+    """
+
+    path: str
+    beta: float
+    center: str
+    needs_gram: bool
+    needs_distance_matrix: bool
+    shareable: bool
+
+    def with_distance_matrix(self):
+        """The plan when a distance matrix is supplied (medoids use it whatever n)."""
+        if self.path != "medoid" or self.needs_distance_matrix:
+            return self
+        return replace(self, needs_distance_matrix=True, shareable=True)
+
+
+def plan_local_search(n_samples, n_features, *, beta=2.0, center="euclidean", init="indices",
+                      tol=0.0, algorithm="auto"):
+    """Decide which path a local search takes (the one place this is decided).
+
+    Parameters
+    ----------
+    n_samples, n_features : int
+        Shape of ``X``.
+    beta : float, default=2.0
+    center : {"euclidean", "medoid"}, default="euclidean"
+    init : {"indices", "centers"}, default="indices"
+        Whether the run starts from point indices (as from
+        :func:`dalgo.dalpha_seeding`) or from arbitrary centres.
+    tol : float, default=0.0
+    algorithm : {"auto", "gram", "lloyd", "partition"}, default="auto"
+        See :func:`local_search`; only β = 2 with Euclidean centres reads it.
+
+    Returns
+    -------
+    plan : LocalSearchPlan
+
+    Notes
+    -----
+    Medoids take ``"medoid"`` (with the distance matrix iff ``n_samples <=
+    DISTANCE_MATRIX_MAX_SAMPLES``), β ≠ 2 takes ``"beta_center"``.  For β = 2,
+    ``algorithm`` names the path; ``"auto"`` picks, when ``init`` is indices and
+    ``tol == 0``, ``"partition"`` if ``n_features <= PARTITION_MAX_FEATURES``,
+    else ``"gram"`` if ``n_samples <= GRAM_MAX_SAMPLES``; otherwise ``"lloyd"``.
+
+    Examples
+    --------
+    >>> from dalgo.local_search import plan_local_search
+    >>> plan_local_search(500, 64).path
+    'gram'
+    >>> plan_local_search(500, 2).path, plan_local_search(500, 2, beta=1.0).shareable
+    ('partition', True)
+    """
+    n_samples = check_positive_int(n_samples, "n_samples")
+    n_features = check_positive_int(n_features, "n_features")
+    beta = check_beta(beta)
+    center = check_center(center)
+    if init not in _INIT_KINDS:
+        raise InvalidParameterError(f"init must be 'indices' or 'centers'; got {init!r}.")
+    if algorithm not in _ALGORITHMS:
+        raise InvalidParameterError(
+            f"algorithm must be 'auto', 'gram', 'lloyd' or 'partition'; got {algorithm!r}.")
+    if center == "medoid":
+        matrix = n_samples <= DISTANCE_MATRIX_MAX_SAMPLES
+        return LocalSearchPlan("medoid", beta, center, needs_gram=False,
+                               needs_distance_matrix=matrix, shareable=matrix)
+    if beta != 2.0:
+        return LocalSearchPlan("beta_center", beta, center, needs_gram=False,
+                               needs_distance_matrix=False, shareable=True)
+    from_indices = init == "indices" and tol == 0.0
+    if algorithm == "gram":
+        if not from_indices:
+            raise InvalidParameterError(
+                "algorithm='gram' needs point-index init and tol=0.")
+        path = "gram"
+    elif algorithm != "auto":
+        path = algorithm
+    elif from_indices and n_features <= PARTITION_MAX_FEATURES:
+        path = "partition"
+    elif from_indices and n_samples <= GRAM_MAX_SAMPLES:
+        path = "gram"
+    else:
+        path = "lloyd"
+    return LocalSearchPlan(path, beta, center, needs_gram=path == "gram",
+                           needs_distance_matrix=False, shareable=path == "partition")
+
+
 def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0,
                  sample_weight=None, algorithm="auto"):
     """Run β-Lloyd's local search from given initial centres.
@@ -109,9 +235,10 @@ def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0
         share their work (:class:`SharedLocalSearch`). ``"auto"`` picks, when
         ``init`` is point indices and ``tol == 0``, ``"partition"`` if
         ``n_features <= PARTITION_MAX_FEATURES``, else ``"gram"`` if
-        ``n_samples <= GRAM_MAX_SAMPLES``; otherwise ``"lloyd"``. The
-        execution tree follows the same rule, so its leaves reproduce direct
-        runs bit for bit.
+        ``n_samples <= GRAM_MAX_SAMPLES``; otherwise ``"lloyd"``. The rule is
+        :func:`plan_local_search`, which the execution tree follows too, so
+        its leaves reproduce direct runs bit for bit.  Other β and medoids
+        ignore ``algorithm``.
 
     Returns
     -------
@@ -133,7 +260,8 @@ def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0
     each stopping at a relative step of ``BETA_CENTER_RTOL``; β = ∞ solves the
     minimum-enclosing-ball dual by Frank-Wolfe with away steps to a relative
     duality gap of ``MEB_RTOL``. Medoids are exact (every member is tried); for
-    ``n_samples <= GRAM_MAX_SAMPLES`` they use a precomputed distance matrix.
+    ``n_samples <= DISTANCE_MATRIX_MAX_SAMPLES`` they use a precomputed distance
+    matrix.
 
     Examples
     --------
@@ -146,26 +274,28 @@ def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0
            [10. ,  0.5]]), 2, 1.0)
     """
     X = check_points(X)
-    n = X.shape[0]
+    n, d = X.shape
     beta = check_beta(beta)
     center = check_center(center)
     w = check_sample_weight(sample_weight, n)
-    max_iter = _check_max_iter(max_iter)
-    tol = float(tol)
-    if not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol must be a finite number >= 0; got {tol}.")
-    if algorithm not in ("auto", "gram", "lloyd", "partition"):
-        raise ValueError("algorithm must be 'auto', 'gram', 'lloyd' or 'partition'; "
-                         f"got {algorithm!r}.")
+    max_iter = check_positive_int(max_iter, "max_iter")
+    tol = _check_tol(tol)
     init_idx, init_centers = _check_init(init, X)
+    plan = plan_local_search(n, d, beta=beta, center=center,
+                             init="centers" if init_idx is None else "indices", tol=tol,
+                             algorithm=algorithm)
     return _local_search(X, w, init_idx, init_centers, beta=beta, center=center,
-                         max_iter=int(max_iter), tol=tol, algorithm=algorithm)
+                         max_iter=max_iter, tol=tol, plan=plan)
 
 
-def _check_max_iter(max_iter):
-    if isinstance(max_iter, bool) or int(max_iter) != max_iter or max_iter < 1:
-        raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}.")
-    return int(max_iter)
+def _check_tol(tol):
+    try:
+        tol = float(tol)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"tol must be a finite number >= 0; got {tol!r}.") from None
+    if not np.isfinite(tol) or tol < 0:
+        raise InvalidParameterError(f"tol must be a finite number >= 0; got {tol}.")
+    return tol
 
 
 def _check_init(init, X):
@@ -173,62 +303,48 @@ def _check_init(init, X):
     arr = np.asarray(init)
     if arr.dtype.kind in "iu":
         if arr.ndim != 1 or arr.size < 1:
-            raise ValueError(
+            raise InvalidParameterError(
                 f"integer init must be a 1-D array of point indices; got shape {arr.shape}."
             )
         if np.any(arr < 0) or np.any(arr >= n):
-            raise ValueError(f"init indices must lie in [0, {n}); got {arr}.")
+            raise InvalidParameterError(f"init indices must lie in [0, {n}); got {arr}.")
         idx = np.ascontiguousarray(arr, dtype=np.intp)
         return idx, X[idx]
     centers = check_points(init, name="init")
     if centers.shape[1] != d:
-        raise ValueError(
+        raise InvalidParameterError(
             f"init has {centers.shape[1]} features but X has {d}."
         )
     if centers.shape[0] > n:
-        raise ValueError(
+        raise InvalidParameterError(
             f"init has {centers.shape[0]} centres but X has only {n} points."
         )
     return None, centers
 
 
-def use_gram(n, init_idx, beta, center, tol, algorithm, n_features=None):
-    """Whether a β = 2 run takes the Gram-matrix path (shared with the tree)."""
-    if beta != 2.0 or center != "euclidean" or algorithm in ("lloyd", "partition"):
-        return False
-    if algorithm == "gram":
-        if init_idx is None or tol != 0.0:
-            raise ValueError("algorithm='gram' needs point-index init and tol=0.")
-        return True
-    if use_partition(n_features, init_idx, beta, center, tol, algorithm):
-        return False
-    return init_idx is not None and tol == 0.0 and n <= GRAM_MAX_SAMPLES
-
-
-def use_partition(n_features, init_idx, beta, center, tol, algorithm):
-    """Whether a β = 2 run takes the ``"partition"`` path (shared with the tree)."""
-    if beta != 2.0 or center != "euclidean":
-        return False
-    if algorithm == "partition":
-        return True
-    return (algorithm == "auto" and init_idx is not None and tol == 0.0
-            and n_features is not None and n_features <= PARTITION_MAX_FEATURES)
-
-
 def _local_search(X, w, init_idx, init_centers, *, beta, center, max_iter, tol,
-                  algorithm="auto", gram=None, distances=None, want_centers=True):
-    """Validation already done.  ``gram``/``distances``: precomputed matrices."""
+                  algorithm="auto", gram=None, distances=None, want_centers=True, plan=None):
+    """Validation already done: run the path of ``plan`` (planned here if None).
+
+    ``gram``/``distances``: precomputed matrices; ``want_centers=False`` lets the
+    Gram path skip forming the final centres.
+    """
     n, d = X.shape
-    if use_partition(d, init_idx, beta, center, tol, algorithm):
+    if plan is None:
+        plan = plan_local_search(n, d, beta=beta, center=center,
+                                 init="centers" if init_idx is None else "indices", tol=tol,
+                                 algorithm=algorithm)
+    path = plan.path
+    if path == "partition":
         return _beta_lloyd(X, w, init_centers, 2.0, max_iter, tol)
-    if use_gram(n, init_idx, beta, center, tol, algorithm, d):
+    if path == "gram":
         if gram is None:
             gram = gram_matrix(X)
         labels = np.empty(n, dtype=np.intp)
         mean_labels = np.empty(n, dtype=np.intp)
         dist = np.empty(n)
         n_iter, converged = _kl.gram_lloyd(gram, w, init_idx, max_iter, labels, dist,
-                                                mean_labels)
+                                           mean_labels)
         np.maximum(dist, 0.0, out=dist)
         cost = float(w @ dist)
         centers = None
@@ -239,11 +355,14 @@ def _local_search(X, w, init_idx, init_centers, *, beta, center, max_iter, tol,
             # of ``labels`` only when max_iter stopped the run)
             _kl.weighted_means(X, w, mean_labels, centers, np.empty(k))
         return LocalSearchResult(labels, centers, int(n_iter), cost, bool(converged))
-    if center == "medoid":
-        return _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances)
-    if beta == 2.0:
+    if path == "medoid":
+        if distances is None and plan.needs_distance_matrix:
+            distances = np.empty((n, n))
+            _kd.pairwise_distances(X, distances)
+        return _medoid_search(X, w, init_idx, init_centers, plan.beta, max_iter, distances)
+    if path == "lloyd":
         return _lloyd(X, w, init_centers, max_iter, tol)
-    return _beta_lloyd(X, w, init_centers, beta, max_iter, tol)
+    return _beta_lloyd(X, w, init_centers, plan.beta, max_iter, tol)
 
 
 def _assign(X, centers, labels, dist, sqd):
@@ -346,6 +465,9 @@ class SharedLocalSearch:
         Runs that ended on a remembered partition.
     n_resets : int
         How often the memory budget made it forget everything.
+    plan : LocalSearchPlan
+        The path of every run (:func:`plan_local_search` from point indices,
+        ``tol=0``, ``algorithm="auto"``).
 
     Notes
     -----
@@ -353,7 +475,8 @@ class SharedLocalSearch:
     to :func:`local_search`'s Gram path, which is already a few microseconds per
     iteration (its incremental sums depend on the run's history, so they cannot
     be shared); so do medoid searches without a distance matrix
-    (``n_samples > GRAM_MAX_SAMPLES``).  Memory is bounded by
+    (``n_samples > DISTANCE_MATRIX_MAX_SAMPLES``): ``plan.shareable`` is
+    False.  Memory is bounded by
     ``SHARED_MEMORY_BYTES``: past it everything remembered is dropped
     (correctness does not depend on it, only speed).
 
@@ -375,25 +498,25 @@ class SharedLocalSearch:
         n = X.shape[0]
         for name, matrix in (("gram", gram), ("distances", distances)):
             if matrix is not None and np.shape(matrix) != (n, n):
-                raise ValueError(f"{name} must have shape ({n}, {n}); got {np.shape(matrix)}.")
+                raise InvalidParameterError(
+                    f"{name} must have shape ({n}, {n}); got {np.shape(matrix)}.")
         self.X = X
         self.want_centers = want_centers
         self.beta = check_beta(beta)
         self.center = check_center(center)
-        self.max_iter = _check_max_iter(max_iter)
+        self.max_iter = check_positive_int(max_iter, "max_iter")
         self.w = check_sample_weight(sample_weight, n)
         self.gram = gram
         self.distances = distances
-        if self.center == "medoid" and distances is None and n <= GRAM_MAX_SAMPLES:
+        self.plan = plan_local_search(n, X.shape[1], beta=self.beta, center=self.center)
+        if distances is not None:
+            self.plan = self.plan.with_distance_matrix()
+        if self.plan.needs_distance_matrix and distances is None:
             self.distances = np.empty((n, n))
             _kd.pairwise_distances(X, self.distances)
-        euclidean_direct = self.beta == 2.0 and not use_partition(
-            X.shape[1], np.zeros(1), 2.0, "euclidean", 0.0, "auto")
-        self._direct = (self.center == "euclidean" and euclidean_direct) or (
-            self.center == "medoid" and self.distances is None)
-        if (self._direct and self.center == "euclidean" and gram is None
-                and use_gram(n, np.zeros(1), 2.0, self.center, 0.0, "auto", X.shape[1])):
+        if self.plan.needs_gram and gram is None:
             self.gram = gram_matrix(X)
+        self._direct = not self.plan.shareable
         if self.center == "medoid" and self.distances is not None:
             self._dpow = _km.power_matrix(self.distances, self.beta)
         if np.isinf(self.beta):
@@ -414,14 +537,15 @@ class SharedLocalSearch:
     def run(self, seeds):
         """Local search from the points ``seeds`` (indices); a :class:`LocalSearchResult`."""
         if np.asarray(seeds).dtype.kind not in "iu":
-            raise TypeError("SharedLocalSearch.run needs the seeds as point indices (integers).")
+            raise InvalidParameterError(
+                "SharedLocalSearch.run needs the seeds as point indices (integers).")
         seeds, _ = _check_init(seeds, self.X)
         self.n_runs += 1
         if self._direct:
             return _local_search(self.X, self.w, seeds, self.X[seeds], beta=self.beta,
                                  center=self.center, max_iter=self.max_iter, tol=0.0,
                                  gram=self.gram, distances=self.distances,
-                                 want_centers=self.want_centers)
+                                 want_centers=self.want_centers, plan=self.plan)
         k = seeds.shape[0]
         n = self.X.shape[0]
         medoid = self.center == "medoid"
@@ -587,9 +711,6 @@ def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
         _kd.sq_distances_to_centers(X, init_centers, sqd)
         init_idx = np.argmin(sqd, axis=0).astype(np.intp)
     k = init_idx.shape[0]
-    if distances is None and n <= GRAM_MAX_SAMPLES:
-        distances = np.empty((n, n))
-        _kd.pairwise_distances(X, distances)
     medoids = init_idx.copy()
     labels = np.full(n, -1, dtype=np.intp)
     dist = np.empty(n)
@@ -600,7 +721,7 @@ def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
         return LocalSearchResult(labels, X[medoids].copy(), int(n_iter),
                                  float(_kd.beta_cost(dist, w, beta)), bool(converged),
                                  center_indices=medoids.copy())
-    # above GRAM_MAX_SAMPLES: no n×n matrix, distances recomputed per candidate
+    # above DISTANCE_MATRIX_MAX_SAMPLES: no n×n matrix, distances recomputed per candidate
     prev = labels.copy()
     sqd = np.empty((n, k))
     converged = False

@@ -91,7 +91,7 @@ def test_auto_uses_lloyd_above_gram_limit(monkeypatch):
     seeds = _seeds(X, 4, 3)
     ref = local_search(X, seeds, algorithm="lloyd")
     monkeypatch.setattr(ls_module, "GRAM_MAX_SAMPLES", 100)
-    assert not ls_module.use_gram(200, seeds, 2.0, "euclidean", 0.0, "auto", X.shape[1])
+    assert ls_module.plan_local_search(200, X.shape[1]).path == "lloyd"
     res = local_search(X, seeds)
     np.testing.assert_array_equal(res.labels, ref.labels)
     np.testing.assert_array_equal(res.centers, ref.centers)
@@ -188,7 +188,7 @@ def test_meb_single_cluster_hypothesis(P):
 def test_medoids_are_members_minimising_cost(global_random_seed, beta, matrix,
                                              monkeypatch):
     if not matrix:  # force the coordinate path (no n×n matrix)
-        monkeypatch.setattr(ls_module, "GRAM_MAX_SAMPLES", 10)
+        monkeypatch.setattr(ls_module, "DISTANCE_MATRIX_MAX_SAMPLES", 10)
     X = _blobs(global_random_seed, n=80, d=2, k=3, spread=1.0)
     w = np.random.default_rng(global_random_seed).random(80) + 0.5
     res = local_search(X, _seeds(X, 3, global_random_seed), beta=beta, center="medoid",
@@ -210,7 +210,7 @@ def test_medoid_paths_agree(monkeypatch):
     X = _blobs(11, n=120, d=3, k=4)
     seeds = _seeds(X, 4, 11)
     a = local_search(X, seeds, beta=1.0, center="medoid")
-    monkeypatch.setattr(ls_module, "GRAM_MAX_SAMPLES", 10)
+    monkeypatch.setattr(ls_module, "DISTANCE_MATRIX_MAX_SAMPLES", 10)
     b = local_search(X, seeds, beta=1.0, center="medoid")
     np.testing.assert_array_equal(a.labels, b.labels)
     np.testing.assert_array_equal(a.center_indices, b.center_indices)
