@@ -1,11 +1,10 @@
 """β-Lloyd's local search: assign to the nearest centre, move centres to β-optimal points."""
 
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ._blas import gram_matrix, single_threaded_blas
 from ._kernels import centers as _kc
 from ._kernels import distances as _kd
 from ._kernels import lloyd as _kl
@@ -365,23 +364,14 @@ def _local_search(X, w, init_idx, init_centers, *, beta, center, max_iter, tol,
     return _beta_lloyd(X, w, init_centers, plan.beta, max_iter, tol)
 
 
-def _assign(X, centers, labels, dist, sqd):
-    _kd.sq_distances_to_centers(X, centers, sqd)
-    _kd.assign_from_sq_distances(sqd, labels, dist)
-
-
-def _fill_empty(labels, dist, k):
-    counts = np.bincount(labels, minlength=k).astype(np.intp)
-    return _kl.fill_empty_clusters(labels, dist, counts, k)
-
-
 def _lloyd(X, w, init_centers, max_iter, tol):
     """β = 2 on coordinates, no n×n matrix.
 
-    Each iteration is one fused pass over row blocks (:func:`_kl.lloyd_step`:
+    Each iteration is one fused pass over row blocks (:func:`_kernels.lloyd.lloyd_step`:
     a single-threaded BLAS product per block, nearest centre, per-block sums),
     blocks in parallel, partial sums reduced in block order: bit-identical
-    whatever the numba or BLAS thread counts.
+    whatever the numba or BLAS thread counts.  Stops by the rule of
+    :mod:`dalgo._kernels.lloyd` (``settle_assignment``, ``centres_settled``).
     """
     n, d = X.shape
     k = init_centers.shape[0]
@@ -391,6 +381,7 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     prev = labels.copy()
     dist = np.empty(n)
     weight = np.empty(k)
+    counts = np.zeros(k, dtype=np.intp)
     n_blocks = (n + _kl.LLOYD_BLOCK - 1) // _kl.LLOYD_BLOCK
     psums = np.empty((n_blocks, k, d))
     pw = np.empty((n_blocks, k))
@@ -403,10 +394,11 @@ def _lloyd(X, w, init_centers, max_iter, tol):
         _kl.lloyd_step(X, x_sq, Ct, c_sq, w, labels, dist, psums, pw)
 
     with single_threaded_blas():
-        for n_iter in range(1, max_iter + 1):
+        for it in range(1, max_iter + 1):
+            n_iter = it
             step()
-            moves = _fill_empty(labels, dist, k)
-            if np.array_equal(labels, prev):
+            unchanged, moves = _kl.settle_assignment(labels, dist, counts, prev)
+            if unchanged:
                 converged = True
                 break
             old = centers.copy()
@@ -417,7 +409,7 @@ def _lloyd(X, w, init_centers, max_iter, tol):
             else:
                 _kl.reduce_block_sums(psums, pw, centers, weight)
             prev[:] = labels
-            if tol > 0.0 and float(((centers - old) ** 2).sum()) <= tol:
+            if _kl.centres_settled(float(((centers - old) ** 2).sum()), tol):
                 step()
                 converged = True
                 break
@@ -425,6 +417,57 @@ def _lloyd(X, w, init_centers, max_iter, tol):
             step()
     np.maximum(dist, 0.0, out=dist)
     return LocalSearchResult(labels, centers, n_iter, float(w @ dist), converged)
+
+
+_NO_MATRIX = np.empty((0, 0))
+_NO_MEDOIDS = np.empty(0, dtype=np.intp)
+
+
+def _inner_limits(beta):
+    """Iterations and relative tolerance of the β-centre solver."""
+    if np.isinf(beta):
+        return MEB_MAX_ITER, MEB_RTOL
+    return BETA_CENTER_MAX_ITER, BETA_CENTER_RTOL
+
+
+def _beta_lloyd(X, w, init_centers, beta, max_iter, tol):
+    """β-centres on coordinates (β ≠ 2, and the β = 2 ``"partition"`` path)."""
+    n = X.shape[0]
+    centers = np.array(init_centers, dtype=np.float64, order="C")
+    labels = np.full(n, -1, dtype=np.intp)
+    dist = np.empty(n)
+    n_iter, converged = _kl.partition_lloyd(_kl.BETA_CENTERS, X, _NO_MATRIX, _NO_MATRIX, w,
+                                            centers, _NO_MEDOIDS, beta, max_iter,
+                                            *_inner_limits(beta), tol, labels, dist)
+    r = np.sqrt(np.maximum(dist, 0.0))
+    return LocalSearchResult(labels, centers, int(n_iter),
+                             float(_kd.beta_cost(r, w, beta)), bool(converged))
+
+
+def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
+    """Medoids: centres are members; exact argmin of the β-cost over members.
+
+    On the distance matrix ``distances`` if given, else from coordinates (same
+    distances bit for bit, recomputed per candidate: no n×n matrix).
+    """
+    n, d = X.shape
+    if init_idx is None:
+        # start from the points nearest to the given centres
+        sqd = np.empty((n, init_centers.shape[0]))
+        _kd.sq_distances_to_centers(X, init_centers, sqd)
+        init_idx = np.argmin(sqd, axis=0).astype(np.intp)
+    medoids = init_idx.copy()
+    labels = np.full(n, -1, dtype=np.intp)
+    dist = np.empty(n)
+    if distances is not None:
+        mode, D, Dp = _kl.MEDOIDS_BY_MATRIX, distances, _km.power_matrix(distances, beta)
+    else:
+        mode, D, Dp = _kl.MEDOIDS_BY_COORDINATES, _NO_MATRIX, _NO_MATRIX
+    n_iter, converged = _kl.partition_lloyd(mode, X, D, Dp, w, np.empty((0, d)), medoids, beta,
+                                            max_iter, *_inner_limits(beta), 0.0, labels, dist)
+    return LocalSearchResult(labels, X[medoids].copy(), int(n_iter),
+                             float(_kd.beta_cost(dist, w, beta)), bool(converged),
+                             center_indices=medoids.copy())
 
 
 class SharedLocalSearch:
@@ -519,10 +562,7 @@ class SharedLocalSearch:
         self._direct = not self.plan.shareable
         if self.center == "medoid" and self.distances is not None:
             self._dpow = _km.power_matrix(self.distances, self.beta)
-        if np.isinf(self.beta):
-            self._inner = (MEB_MAX_ITER, MEB_RTOL)
-        else:
-            self._inner = (BETA_CENTER_MAX_ITER, BETA_CENTER_RTOL)
+        self._inner = _inner_limits(self.beta)
         self._buf = np.empty(X.shape)
         self._wbuf = np.empty(n)
         # partition bytes -> (index of the run's ending, steps from there to it)
@@ -548,37 +588,36 @@ class SharedLocalSearch:
                                  want_centers=self.want_centers, plan=self.plan)
         k = seeds.shape[0]
         n = self.X.shape[0]
-        medoid = self.center == "medoid"
-        centers = seeds.copy() if medoid else np.ascontiguousarray(self.X[seeds])
+        if self.center == "medoid":
+            mode, D = _kl.MEDOIDS_BY_MATRIX, self.distances
+            medoids = state = seeds.copy()
+            centers = np.empty((0, self.X.shape[1]))
+        else:
+            mode, D, medoids = _kl.BETA_CENTERS, _NO_MATRIX, _NO_MEDOIDS
+            centers = state = np.ascontiguousarray(self.X[seeds])
         labels = np.empty(n, dtype=np.intp)
+        prev = np.full(n, -1, dtype=np.intp)
         dist = np.empty(n)
         counts = np.zeros(k, dtype=np.intp)
         key_dtype = np.uint8 if k <= 256 else np.int32
         path = []
-        prev_key = None
         for t in range(1, self.max_iter + 1):
-            if medoid:
-                _kl.assign_medoids_and_fill(self.distances, centers, labels, dist,
-                                                      counts)
-            else:
-                _kl.assign_and_fill(self.X, centers, labels, dist, counts)
+            unchanged, _ = _kl.assignment_step(mode, self.X, D, centers, medoids, labels, dist,
+                                               counts, prev)
             key = labels.astype(key_dtype).tobytes()
-            if key == prev_key:
-                self._endings.append((labels, dist, centers))
-                self._bytes += labels.nbytes + dist.nbytes + centers.nbytes + _ENTRY_OVERHEAD
+            if unchanged:
+                self._endings.append((labels, dist, state))
+                self._bytes += labels.nbytes + dist.nbytes + state.nbytes + _ENTRY_OVERHEAD
                 return self._finish(path, len(self._endings) - 1, t, 0)
             known = self._states.get(key)
             if known is not None and t + known[1] <= self.max_iter:
                 self.n_shared += 1
                 return self._finish(path, known[0], t, known[1])
             path.append((key, t))
-            self._update_centers(labels, counts, centers)
-            prev_key = key
-        if medoid:
-            _km.assign_medoids(self.distances, centers, labels, dist)
-        else:
-            _kd.assign_to_centers(self.X, centers, labels, dist)
-        return self._result(labels, dist, centers, self.max_iter, False)
+            self._update_centers(labels, counts, state)
+            prev[:] = labels
+        _kl.assign_nearest(mode, self.X, D, centers, medoids, labels, dist)
+        return self._result(labels, dist, state, self.max_iter, False)
 
     def _finish(self, path, ending, t, steps_left):
         """Remember the path's partitions; the result of ending ``ending`` at step
@@ -633,122 +672,3 @@ class SharedLocalSearch:
         return LocalSearchResult(labels, centers, int(n_iter),
                                  float(_kd.beta_cost(r, self.w, self.beta)),
                                  bool(converged))
-
-
-_BLAS_CONTROLLER = None
-_BLAS_LOCK = threading.Lock()
-_BLAS_DEPTH = 0
-_BLAS_LIMITER = None
-
-
-@contextmanager
-def single_threaded_blas():
-    """Limit BLAS to one thread inside the block (restored in ``finally``).
-
-    The fused Lloyd step calls BLAS from numba's worker threads; one BLAS thread
-    each avoids oversubscription and keeps every product's arithmetic fixed.
-    Re-entrant and safe across Python threads: the first caller in sets the
-    limit, the last one out restores the original thread counts.
-    """
-    global _BLAS_CONTROLLER, _BLAS_DEPTH, _BLAS_LIMITER
-    with _BLAS_LOCK:
-        if _BLAS_DEPTH == 0:
-            if _BLAS_CONTROLLER is None:
-                from threadpoolctl import ThreadpoolController
-
-                _BLAS_CONTROLLER = ThreadpoolController()
-            _BLAS_LIMITER = _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
-        _BLAS_DEPTH += 1
-    try:
-        yield
-    finally:
-        with _BLAS_LOCK:
-            _BLAS_DEPTH -= 1
-            if _BLAS_DEPTH == 0:
-                _BLAS_LIMITER.restore_original_limits()
-                _BLAS_LIMITER = None
-
-
-def gram_matrix(X):
-    """``X @ X.T`` for the Gram path, exactly symmetric.
-
-    One BLAS product with BLAS held at one thread, so its arithmetic does not
-    depend on the thread settings (about 10x faster than a hand-written loop at
-    n = 4096, d = 784); the upper triangle is mirrored so that ``G`` is exactly
-    symmetric. The execution tree and :func:`local_search` both build ``G`` here,
-    which keeps curves and direct runs bit-identical.
-    """
-    with single_threaded_blas():
-        G = X @ X.T
-    lower = np.tril_indices(G.shape[0], -1)
-    G[lower] = G.T[lower]
-    return np.ascontiguousarray(G)
-
-
-def _beta_lloyd(X, w, init_centers, beta, max_iter, tol):
-    """β ≠ 2 with Euclidean centres: the whole loop in one numba kernel."""
-    n = X.shape[0]
-    centers = np.array(init_centers, dtype=np.float64, order="C")
-    labels = np.full(n, -1, dtype=np.intp)
-    dist = np.empty(n)
-    if np.isinf(beta):
-        inner_iter, inner_rtol = MEB_MAX_ITER, MEB_RTOL
-    else:
-        inner_iter, inner_rtol = BETA_CENTER_MAX_ITER, BETA_CENTER_RTOL
-    n_iter, converged = _kl.beta_lloyd(X, w, centers, beta, max_iter, inner_iter,
-                                                 inner_rtol, tol, labels, dist)
-    r = np.sqrt(np.maximum(dist, 0.0))
-    return LocalSearchResult(labels, centers, int(n_iter),
-                             float(_kd.beta_cost(r, w, beta)), bool(converged))
-
-
-def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
-    """Medoids: centres are members; exact argmin of the β-cost over members."""
-    n = X.shape[0]
-    if init_idx is None:
-        # start from the points nearest to the given centres
-        sqd = np.empty((n, init_centers.shape[0]))
-        _kd.sq_distances_to_centers(X, init_centers, sqd)
-        init_idx = np.argmin(sqd, axis=0).astype(np.intp)
-    k = init_idx.shape[0]
-    medoids = init_idx.copy()
-    labels = np.full(n, -1, dtype=np.intp)
-    dist = np.empty(n)
-    if distances is not None:
-        n_iter, converged = _kl.medoid_lloyd(
-            distances, _km.power_matrix(distances, beta), w, medoids, beta, max_iter,
-            labels, dist)
-        return LocalSearchResult(labels, X[medoids].copy(), int(n_iter),
-                                 float(_kd.beta_cost(dist, w, beta)), bool(converged),
-                                 center_indices=medoids.copy())
-    # above DISTANCE_MATRIX_MAX_SAMPLES: no n×n matrix, distances recomputed per candidate
-    prev = labels.copy()
-    sqd = np.empty((n, k))
-    converged = False
-    n_iter = 0
-
-    def assign():
-        _assign(X, X[medoids], labels, dist, sqd)
-        np.sqrt(dist, out=dist)
-
-    for n_iter in range(1, max_iter + 1):
-        assign()
-        moves = _fill_empty(labels, dist, k)
-        if np.array_equal(labels, prev):
-            converged = True
-            break
-        for c in range(k):
-            members = np.flatnonzero(labels == c)
-            costs = np.empty(members.shape[0])
-            wc = np.ascontiguousarray(w[members])
-            _km.medoid_costs(np.ascontiguousarray(X[members]), wc, beta, costs)
-            medoids[c] = members[int(np.argmin(costs))]
-        for p, _, c in moves:
-            if np.sum(labels == c) == 1:
-                medoids[c] = p
-        prev[:] = labels
-    if not converged:
-        assign()
-    return LocalSearchResult(labels, X[medoids].copy(), n_iter,
-                             float(_kd.beta_cost(dist, w, beta)), converged,
-                             center_indices=medoids.copy())

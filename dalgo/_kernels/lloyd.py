@@ -1,14 +1,51 @@
-"""Lloyd's iterations: the empty-cluster rule, the assignment steps and the
-loops (Gram matrix with incremental sums, fused blocks, β-centres / partition,
-medoids)."""
+"""Lloyd's iterations: the one stop rule, the assignment and update steps, and
+the loops.
+
+The stop rule (written here once; every loop in dalgo calls these kernels)
+--------------------------------------------------------------------------
+An iteration assigns every point to its nearest centre (ties: lowest index)
+and applies the empty-cluster rule (:func:`fill_empty_clusters`);
+:func:`settle_assignment` does the latter and reports whether the labels are
+those the current centres were computed from -- then the run has converged.
+Otherwise the centres move; with ``tol > 0`` a total squared centre shift
+``<= tol`` (:func:`centres_settled`) also ends the run, after one more
+assignment.  After ``max_iter`` iterations without convergence the labels are
+recomputed once against the final centres (without the empty-cluster rule).
+
+The loops
+---------
+* :func:`partition_lloyd` -- every path whose centre is a function of its
+  member set: β-centres on coordinates (β = 2 ``"partition"`` included),
+  medoids on a distance matrix, medoids from coordinates (``mode``).
+  :class:`dalgo.SharedLocalSearch` runs the same steps
+  (:func:`assignment_step`, :func:`assign_nearest`) from Python, remembering
+  partitions between runs.
+* :func:`gram_lloyd` -- β = 2 on a Gram matrix with incremental cluster sums.
+* :func:`lloyd_step` and :func:`reduce_block_sums` -- β = 2, one fused pass per
+  iteration; the loop is :func:`dalgo.local_search._lloyd` (BLAS is limited to
+  one thread from Python around it).
+"""
 
 import numpy as np
 from numba import njit, prange
 
 from .centers import cluster_beta_center
 from .distances import PARALLEL_MIN_WORK, assign_to_centers
-from .medoids import assign_medoids, cluster_medoid
+from .medoids import assign_medoids, assign_medoids_by_coordinates, cluster_medoid, medoid_costs
 
+#: ``mode`` of :func:`partition_lloyd` and its steps: β-centres of the members'
+#: coordinates (``centers`` holds them; ``dist`` squared distances).
+BETA_CENTERS = 0
+#: Medoids on the distance matrix ``D`` (``medoids`` holds point indices;
+#: ``dist`` distances).
+MEDOIDS_BY_MATRIX = 1
+#: Medoids from coordinates, no n×n matrix (``dist`` distances).
+MEDOIDS_BY_COORDINATES = 2
+
+
+# ---------------------------------------------------------------------------
+# the empty-cluster rule and the stop rule
+# ---------------------------------------------------------------------------
 
 @njit(cache=True, nogil=True)
 def fill_empty_clusters(labels, dist, counts, k):
@@ -63,6 +100,32 @@ def same_labels(labels, prev):
 
 
 @njit(cache=True, nogil=True)
+def settle_assignment(labels, dist, counts, prev):
+    """The stop rule, part 1: the empty-cluster rule, then "labels unchanged?".
+
+    Inputs ``prev`` (n,) the partition the current centres were computed from
+    (all -1 before the first update); ``labels`` (n,) and ``dist`` (n,) a fresh
+    nearest-centre assignment, rewritten by :func:`fill_empty_clusters`.
+    Output ``counts`` (k,) members per cluster.  Returns ``(unchanged, moves)``:
+    whether ``labels`` equals ``prev`` (the run has converged) and the moves of
+    the empty-cluster rule.
+    """
+    moves = count_and_fill_empty(labels, dist, counts)
+    return same_labels(labels, prev), moves
+
+
+@njit(cache=True, nogil=True)
+def centres_settled(shift, tol):
+    """The stop rule, part 2: with ``tol > 0``, the total squared centre shift
+    ``shift`` of an update is at most ``tol``."""
+    return tol > 0.0 and shift <= tol
+
+
+# ---------------------------------------------------------------------------
+# steps of the partition loops (a centre is a function of its member set)
+# ---------------------------------------------------------------------------
+
+@njit(cache=True, nogil=True)
 def group_by_label(labels, k, perm, offsets):
     """Counting sort: members of cluster ``c`` are ``perm[offsets[c]:offsets[c + 1]]``,
     in increasing index."""
@@ -79,19 +142,125 @@ def group_by_label(labels, k, perm, offsets):
 
 
 @njit(cache=True, nogil=True)
-def assign_and_fill(X, centers, labels, dist, counts):
-    """One assignment step of :func:`beta_lloyd`: nearest centre, then the
-    empty-cluster rule.  Returns the moves of that rule."""
-    assign_to_centers(X, centers, labels, dist)
-    return count_and_fill_empty(labels, dist, counts)
+def assign_nearest(mode, X, D, centers, medoids, labels, dist):
+    """Nearest centre for every point (ties: lowest index), no empty-cluster rule.
+
+    Inputs ``mode`` (:data:`BETA_CENTERS`, :data:`MEDOIDS_BY_MATRIX` or
+    :data:`MEDOIDS_BY_COORDINATES`), ``X`` (n, d), ``D`` (n, n) distances (read
+    in ``MEDOIDS_BY_MATRIX`` only), ``centers`` (k, d) (``BETA_CENTERS`` only),
+    ``medoids`` (k,) point indices (medoid modes only).  Outputs ``labels``
+    (n,), ``dist`` (n,): squared distances for β-centres, distances for medoids.
+    """
+    if mode == BETA_CENTERS:
+        assign_to_centers(X, centers, labels, dist)
+    elif mode == MEDOIDS_BY_MATRIX:
+        assign_medoids(D, medoids, labels, dist)
+    else:
+        assign_medoids_by_coordinates(X, medoids, labels, dist)
 
 
 @njit(cache=True, nogil=True)
-def assign_medoids_and_fill(D, medoids, labels, dist, counts):
-    """One assignment step of :func:`medoid_lloyd` (see :func:`assign_and_fill`)."""
-    assign_medoids(D, medoids, labels, dist)
-    return count_and_fill_empty(labels, dist, counts)
+def assignment_step(mode, X, D, centers, medoids, labels, dist, counts, prev):
+    """One assignment step: :func:`assign_nearest`, then :func:`settle_assignment`.
 
+    Same arguments as those two; returns ``(unchanged, moves)``.
+    """
+    assign_nearest(mode, X, D, centers, medoids, labels, dist)
+    return settle_assignment(labels, dist, counts, prev)
+
+
+@njit(cache=True, nogil=True)
+def update_centers(mode, X, Dp, w, beta, inner_max_iter, inner_rtol, labels, counts,
+                   centers, medoids, perm, offsets, buf, wbuf, costs, old):
+    """Move every centre to the β-optimum of its members; returns the total
+    squared shift (``inf`` for medoids, which never stop on a shift).
+
+    Inputs ``mode``, ``X`` (n, d), ``Dp`` (n, n) :func:`power_matrix` of the
+    distances (``MEDOIDS_BY_MATRIX`` only), ``w`` (n,), ``beta``, the inner
+    solver limits, ``labels`` (n,).  In/out ``centers`` (k, d) or ``medoids``
+    (k,).  Scratch ``counts`` (k,), ``perm`` (n,), ``offsets`` (k + 1,), ``buf``
+    (n, d), ``wbuf`` (n,), ``costs`` (n,), ``old`` (d,).  Members are taken in
+    increasing index (:func:`group_by_label`); a β-centre is
+    :func:`cluster_beta_center`, a medoid the member of least β-cost (ties:
+    lowest index).
+    """
+    d = X.shape[1]
+    k = counts.shape[0]
+    group_by_label(labels, k, perm, offsets)
+    if mode == BETA_CENTERS:
+        shift = 0.0
+        for c in range(k):
+            old[:] = centers[c]
+            cluster_beta_center(X, w, perm[offsets[c]:offsets[c + 1]], beta, inner_max_iter,
+                                inner_rtol, buf, wbuf, centers[c])
+            for f in range(d):
+                shift += (centers[c, f] - old[f]) ** 2
+        return shift
+    for c in range(k):
+        members = perm[offsets[c]:offsets[c + 1]]
+        if mode == MEDOIDS_BY_MATRIX:
+            medoids[c] = cluster_medoid(Dp, w, members, beta)
+        else:
+            m = members.shape[0]
+            for r in range(m):
+                wbuf[r] = w[members[r]]
+                buf[r] = X[members[r]]
+            medoid_costs(buf[:m], wbuf[:m], beta, costs[:m])
+            best = 0
+            for r in range(1, m):
+                if costs[r] < costs[best]:
+                    best = r
+            medoids[c] = members[best]
+    return np.inf
+
+
+@njit(cache=True, nogil=True)
+def partition_lloyd(mode, X, D, Dp, w, centers, medoids, beta, max_iter, inner_max_iter,
+                    inner_rtol, tol, labels, dist):
+    """β-Lloyd's where each centre is a function of its member set.
+
+    Inputs ``mode`` (see :func:`assign_nearest`), ``X`` (n, d), ``D`` and ``Dp``
+    (n, n) distances and their :func:`power_matrix` (``MEDOIDS_BY_MATRIX``
+    only; else any 2-D array), ``w`` (n,), ``beta``, ``max_iter``, inner solver
+    limits, ``tol`` (0 for medoids).  In/out: ``centers`` (k, d) initial and
+    final β-centres (``BETA_CENTERS``; else any (0, d) array) or ``medoids``
+    (k,) initial and final point indices (medoid modes; else any (0,) array).
+    Outputs ``labels`` (n,), ``dist`` (n,) as in :func:`assign_nearest`.
+    Returns ``(n_iter, converged)`` under the stop rule of this module.
+    """
+    n, d = X.shape
+    k = centers.shape[0] if mode == BETA_CENTERS else medoids.shape[0]
+    prev = np.full(n, -1, dtype=np.intp)
+    counts = np.zeros(k, dtype=np.intp)
+    perm = np.empty(n, dtype=np.intp)
+    offsets = np.zeros(k + 1, dtype=np.intp)
+    buf = np.empty((n, d))
+    wbuf = np.empty(n)
+    costs = np.empty(n)
+    old = np.empty(d)
+    converged = False
+    n_iter = 0
+    for it in range(1, max_iter + 1):
+        n_iter = it
+        unchanged, _ = assignment_step(mode, X, D, centers, medoids, labels, dist, counts, prev)
+        if unchanged:
+            converged = True
+            break
+        shift = update_centers(mode, X, Dp, w, beta, inner_max_iter, inner_rtol, labels, counts,
+                               centers, medoids, perm, offsets, buf, wbuf, costs, old)
+        prev[:] = labels
+        if centres_settled(shift, tol):
+            assign_nearest(mode, X, D, centers, medoids, labels, dist)
+            converged = True
+            break
+    if not converged:
+        assign_nearest(mode, X, D, centers, medoids, labels, dist)
+    return n_iter, converged
+
+
+# ---------------------------------------------------------------------------
+# beta = 2 on a Gram matrix, with incremental cluster sums
+# ---------------------------------------------------------------------------
 
 @njit(cache=True, nogil=True)
 def _gram_assign(G, S, W, Q, labels, dist, k):
@@ -148,49 +317,41 @@ def gram_lloyd(G, w, seeds, max_iter, labels, dist, mean_labels):
     whose weighted means are the final centres (equal to ``labels`` on
     convergence; after ``max_iter`` without convergence ``labels`` are the
     nearest final centres, as in scikit-learn, and ``mean_labels`` the partition
-    the centres were computed from).  Returns ``(n_iter, converged)``.
+    the centres were computed from).  Returns ``(n_iter, converged)`` under the
+    stop rule of this module (``tol = 0``).
 
-    One iteration assigns every point to its nearest current centre (ties to the
-    lowest index) and then moves centres to the weighted means; the run stops
-    when an assignment changes nothing.  Centres are never formed: cluster sums
-    of Gram rows are updated as points move, so an iteration costs
-    O(n k + moves n) instead of O(n k d).
+    The first assignment is to the seeds; later ones to the weighted means.
+    Centres are never formed: cluster sums of Gram rows are updated as points
+    move, so an iteration costs O(n k + moves n) instead of O(n k d).
     """
     n = G.shape[0]
     k = seeds.shape[0]
-    # iteration 1: nearest seed, ||x_i - x_s||^2 = G_ii - 2 G_is + G_ss
-    for i in range(n):
-        best = np.inf
-        arg = -1
-        for c in range(k):
-            s = seeds[c]
-            v = G[s, s] - 2.0 * G[i, s]
-            if v < best:
-                best = v
-                arg = c
-        labels[i] = arg
-        dist[i] = G[i, i] + best
     counts = np.zeros(k, dtype=np.intp)
-    for i in range(n):
-        counts[labels[i]] += 1
-    fill_empty_clusters(labels, dist, counts, k)
+    prev = np.full(n, -1, dtype=np.intp)
     S = np.zeros((n, k))
     W = np.zeros(k)
     Q = np.zeros(k)
-    for p in range(n):
-        _gram_move(G, w, S, W, Q, p, -1, labels[p])
-    prev = labels.copy()
-    n_iter = 1
     converged = False
-    while n_iter < max_iter:
-        n_iter += 1
-        changed = _gram_assign(G, S, W, Q, labels, dist, k)
-        for c in range(k):
-            counts[c] = 0
-        for i in range(n):
-            counts[labels[i]] += 1
-        fill_empty_clusters(labels, dist, counts, k)
-        if changed == 0:
+    n_iter = 0
+    for it in range(1, max_iter + 1):
+        n_iter = it
+        if it == 1:
+            # nearest seed, ||x_i - x_s||^2 = G_ii - 2 G_is + G_ss
+            for i in range(n):
+                best = np.inf
+                arg = -1
+                for c in range(k):
+                    s = seeds[c]
+                    v = G[s, s] - 2.0 * G[i, s]
+                    if v < best:
+                        best = v
+                        arg = c
+                labels[i] = arg
+                dist[i] = G[i, i] + best
+        else:
+            _gram_assign(G, S, W, Q, labels, dist, k)
+        unchanged, _ = settle_assignment(labels, dist, counts, prev)
+        if unchanged:
             converged = True
             break
         for p in range(n):
@@ -203,6 +364,10 @@ def gram_lloyd(G, w, seeds, max_iter, labels, dist, mean_labels):
         _gram_assign(G, S, W, Q, labels, dist, k)
     return n_iter, converged
 
+
+# ---------------------------------------------------------------------------
+# beta = 2, one fused pass over row blocks per iteration
+# ---------------------------------------------------------------------------
 
 #: Rows per block of the fused Lloyd step (a constant, so the blocks, their BLAS
 #: calls and the order of the partial sums never depend on the thread count).
@@ -315,82 +480,3 @@ def weighted_means(X, w, labels, centers, weight_in_cluster):
         if weight_in_cluster[c] > 0.0:
             for f in range(d):
                 centers[c, f] = sums[c, f] / weight_in_cluster[c]
-
-
-@njit(cache=True, nogil=True)
-def beta_lloyd(X, w, centers, beta, max_iter, inner_max_iter, inner_rtol, tol, labels, dist):
-    """β-Lloyd's with Euclidean centres (``beta = inf``: k-center; β = 2: the
-    ``"partition"`` path of :func:`dalgo.local_search`).
-
-    Inputs ``X`` (n, d), ``w`` (n,), ``beta``, limits; ``centers`` (k, d) holds
-    the initial centres and receives the final ones.  Outputs ``labels`` (n,),
-    ``dist`` (n,) squared distance to the own centre.  Returns
-    ``(n_iter, converged)``.  Each centre is :func:`cluster_beta_center` of its
-    members.
-    """
-    n, d = X.shape
-    k = centers.shape[0]
-    prev = np.full(n, -1, dtype=np.intp)
-    counts = np.zeros(k, dtype=np.intp)
-    perm = np.empty(n, dtype=np.intp)
-    offsets = np.zeros(k + 1, dtype=np.intp)
-    buf = np.empty((n, d))
-    wbuf = np.empty(n)
-    old = np.empty(d)
-    converged = False
-    n_iter = 0
-    for it in range(1, max_iter + 1):
-        n_iter = it
-        assign_and_fill(X, centers, labels, dist, counts)
-        if same_labels(labels, prev):
-            converged = True
-            break
-        group_by_label(labels, k, perm, offsets)
-        shift = 0.0
-        for c in range(k):
-            old[:] = centers[c]
-            cluster_beta_center(X, w, perm[offsets[c]:offsets[c + 1]], beta, inner_max_iter,
-                                inner_rtol, buf, wbuf, centers[c])
-            for f in range(d):
-                shift += (centers[c, f] - old[f]) ** 2
-        prev[:] = labels
-        if tol > 0.0 and shift <= tol:
-            assign_to_centers(X, centers, labels, dist)
-            converged = True
-            break
-    if not converged:
-        assign_to_centers(X, centers, labels, dist)
-    return n_iter, converged
-
-
-@njit(cache=True, nogil=True)
-def medoid_lloyd(D, Dp, w, medoids, beta, max_iter, labels, dist):
-    """k-medoids by alternation on a precomputed distance matrix.
-
-    Inputs ``D`` (n, n) Euclidean distances, ``Dp`` their :func:`power_matrix`,
-    ``w`` (n,), ``beta`` (``inf``: max); ``medoids`` (k,) holds the initial
-    point indices and receives the final ones.  Outputs ``labels`` (n,),
-    ``dist`` (n,) distance to the own medoid.  Each update tries every member as the centre and keeps the one of
-    least β-cost (ties: lowest index).  Returns ``(n_iter, converged)``.
-    """
-    n = D.shape[0]
-    k = medoids.shape[0]
-    prev = np.full(n, -1, dtype=np.intp)
-    counts = np.zeros(k, dtype=np.intp)
-    perm = np.empty(n, dtype=np.intp)
-    offsets = np.zeros(k + 1, dtype=np.intp)
-    converged = False
-    n_iter = 0
-    for it in range(1, max_iter + 1):
-        n_iter = it
-        assign_medoids_and_fill(D, medoids, labels, dist, counts)
-        if same_labels(labels, prev):
-            converged = True
-            break
-        group_by_label(labels, k, perm, offsets)
-        for c in range(k):
-            medoids[c] = cluster_medoid(Dp, w, perm[offsets[c]:offsets[c + 1]], beta)
-        prev[:] = labels
-    if not converged:
-        assign_medoids(D, medoids, labels, dist)
-    return n_iter, converged

@@ -114,3 +114,25 @@ def assign_medoids(D, medoids, labels, dist):
                 arg = c
         labels[i] = arg
         dist[i] = best
+
+
+@njit(cache=True, nogil=True)
+def assign_medoids_by_coordinates(X, medoids, labels, dist):
+    """Nearest medoid from coordinates (ties: lowest index), no n×n matrix.
+
+    Inputs ``X`` (n, d), ``medoids`` (k,) point indices; outputs ``labels``
+    (n,), ``dist`` (n,) the distance, ``sqrt`` of the least :func:`sq_dist` (the
+    entries of the distance matrix, bit for bit).
+    """
+    n = X.shape[0]
+    k = medoids.shape[0]
+    for i in range(n):
+        best = np.inf
+        arg = 0
+        for c in range(k):
+            v = sq_dist(X, i, X, medoids[c])
+            if v < best:
+                best = v
+                arg = c
+        labels[i] = arg
+        dist[i] = np.sqrt(best)
