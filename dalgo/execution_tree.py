@@ -16,6 +16,8 @@ from ._kernels.distances import distances_to_point, pairwise_distances
 from ._kernels.seeding import first_seed, sort_by_distance
 from ._kernels.tree import ALPHA_SEARCH_MAX, node_pieces
 from ._validation import (
+    InvalidParameterError,
+    check_beta,
     check_center,
     check_enough_distinct,
     check_n_clusters,
@@ -56,13 +58,15 @@ def check_alpha_range(alpha_range):
     try:
         lo, hi = (float(a) for a in alpha_range)
     except (TypeError, ValueError):
-        raise TypeError(f"alpha_range must be a pair (lo, hi); got {alpha_range!r}.") from None
+        raise InvalidParameterError(
+            f"alpha_range must be a pair (lo, hi); got {alpha_range!r}.") from None
     if np.isnan(lo) or np.isnan(hi) or np.isinf(lo):
-        raise ValueError(f"alpha_range must be finite except hi=inf; got {alpha_range!r}.")
+        raise InvalidParameterError(
+            f"alpha_range must be finite except hi=inf; got {alpha_range!r}.")
     if lo < 0:
-        raise ValueError(f"alpha_range lo must be >= 0; got {lo}.")
+        raise InvalidParameterError(f"alpha_range lo must be >= 0; got {lo}.")
     if lo >= hi:
-        raise ValueError(f"alpha_range needs lo < hi; got ({lo}, {hi}).")
+        raise InvalidParameterError(f"alpha_range needs lo < hi; got ({lo}, {hi}).")
     return lo, hi
 
 
@@ -206,11 +210,7 @@ def loss_curves(X, n_clusters, z, *, y=None, loss="hamming", betas=(2.0,),
     pieces with ``return_pieces=True``). See :func:`loss_curve`.
     """
     X, k, z, lo, hi = _validate_instance(X, n_clusters, z, alpha_range)
-    betas = [float(b) for b in betas]
-    from ._validation import check_beta
-
-    for b in betas:
-        check_beta(b)
+    betas = [check_beta(float(b)) for b in betas]
     center = check_center(center)
     if y is not None:
         y = np.asarray(y)

@@ -9,6 +9,7 @@ from ._validation import (
     check_enough_distinct,
     check_n_clusters,
     check_points,
+    check_positive_int,
     check_sample_weight,
     check_z,
 )
@@ -154,9 +155,7 @@ def greedy_kmeans_plusplus(X, n_clusters, *, n_local_trials=None, random_state=N
     check_enough_distinct(X, k)
     if n_local_trials is None:
         n_local_trials = 2 + int(np.log(k))
-    if int(n_local_trials) < 1:
-        raise ValueError(f"n_local_trials must be >= 1; got {n_local_trials}.")
-    n_local_trials = int(n_local_trials)
+    n_local_trials = check_positive_int(n_local_trials, "n_local_trials")
     w = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
     rng = random_state if isinstance(random_state, np.random.Generator) else (
         np.random.default_rng(random_state)

@@ -2,6 +2,7 @@
 
 import importlib
 
+import _naive
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -9,8 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.cluster import KMeans
 
-import _naive
-from dalgo import dalpha_seeding, local_search
+from dalgo import InvalidParameterError, dalpha_seeding, local_search
 
 # ``dalgo.local_search`` the attribute is the function; the module is here:
 ls_module = importlib.import_module("dalgo.local_search")
@@ -438,3 +438,55 @@ def test_shared_search_rejects_nan_points():
     X[3, 1] = np.nan
     with pytest.raises(ValueError):
         ls_module.SharedLocalSearch(X, beta=1.0)
+
+
+# ---------------------------------------------------------------------------
+# the plan: which path a run takes, decided in one place
+# ---------------------------------------------------------------------------
+
+
+def test_plan_decides_every_path(monkeypatch):
+    plan = ls_module.plan_local_search
+    p = plan(500, 2)
+    assert (p.path, p.shareable, p.needs_gram) == ("partition", True, False)
+    p = plan(500, 64)
+    assert (p.path, p.shareable, p.needs_gram) == ("gram", False, True)
+    assert plan(5000, 64).path == "lloyd"
+    assert plan(500, 2, init="centers").path == "lloyd"
+    assert plan(500, 2, tol=1e-4).path == "lloyd"
+    assert plan(500, 2, algorithm="lloyd").path == "lloyd"
+    assert plan(500, 64, algorithm="partition").path == "partition"
+    for beta in (1.0, 3.0, np.inf):
+        p = plan(500, 64, beta=beta, algorithm="gram")  # algorithm is for β = 2 only
+        assert (p.path, p.shareable) == ("beta_center", True)
+    p = plan(500, 2, center="medoid")
+    assert (p.path, p.needs_distance_matrix, p.shareable) == ("medoid", True, True)
+    monkeypatch.setattr(ls_module, "DISTANCE_MATRIX_MAX_SAMPLES", 100)
+    p = plan(500, 2, center="medoid")
+    assert (p.needs_distance_matrix, p.shareable) == (False, False)
+    assert p.with_distance_matrix().shareable
+    assert plan(500, 64).path == "gram"  # the Gram limit is a separate knob
+
+
+@pytest.mark.parametrize("kwargs", [dict(algorithm="gram", init="centers"),
+                                    dict(algorithm="gram", tol=1e-3), dict(algorithm="fast"),
+                                    dict(init="points")])
+def test_plan_rejects_bad_parameters(kwargs):
+    with pytest.raises(InvalidParameterError):
+        ls_module.plan_local_search(100, 2, **kwargs)
+
+
+def test_shared_search_carries_the_plan():
+    X = _blobs(5, n=90, d=20, k=3)
+    for beta, center in [(2.0, "euclidean"), (1.0, "euclidean"), (2.0, "medoid")]:
+        shared = ls_module.SharedLocalSearch(X, beta=beta, center=center)
+        assert shared.plan == ls_module.plan_local_search(90, 20, beta=beta, center=center)
+    assert ls_module.SharedLocalSearch(X, beta=2.0).gram is not None  # the plan needs it
+
+
+@pytest.mark.parametrize("kwargs", [dict(max_iter=2.5), dict(max_iter=0), dict(tol=-1.0),
+                                    dict(tol="x"), dict(algorithm="fast")])
+def test_bad_parameters_raise_invalid_parameter_error(kwargs):
+    X = _blobs(0, n=30, d=2, k=2)
+    with pytest.raises(InvalidParameterError):
+        local_search(X, np.array([0, 1]), **kwargs)

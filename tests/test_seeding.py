@@ -2,9 +2,8 @@
 
 import math
 
+import _naive
 import numpy as np
-
-from dalgo.local_search import gram_matrix
 import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
@@ -13,8 +12,7 @@ from hypothesis.extra.numpy import arrays
 from dalgo import dalpha_seeding, draw_z, greedy_kmeans_plusplus
 from dalgo._kernels import distances as dist_kernels
 from dalgo._kernels import seeding as seed_kernels
-
-import _naive
+from dalgo.local_search import gram_matrix
 
 # ---------------------------------------------------------------------------
 # helpers
