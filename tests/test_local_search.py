@@ -490,3 +490,15 @@ def test_bad_parameters_raise_invalid_parameter_error(kwargs):
     X = _blobs(0, n=30, d=2, k=2)
     with pytest.raises(InvalidParameterError):
         local_search(X, np.array([0, 1]), **kwargs)
+
+
+def test_gram_path_follows_the_common_stop_rule_on_near_duplicates():
+    """Below the Gram matrix's resolution (1e-9 apart at norm 3) two seeds look
+    alike: a cluster empties, the empty-cluster rule refills it, and the run stops
+    by the common rule once that reproduces the partition (the Gram loop used to
+    stop only when no label changed before the refill: it cycled to max_iter and
+    returned an empty cluster)."""
+    X = np.repeat([3.0, 3.0 + 1e-9, 5.0], 3)[:, None]
+    res = local_search(X, np.array([0, 3, 6]), algorithm="gram")
+    assert res.converged and res.n_iter < 300
+    assert np.all(np.bincount(res.labels, minlength=3) > 0)

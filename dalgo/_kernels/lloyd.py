@@ -93,6 +93,7 @@ def count_and_fill_empty(labels, dist, counts):
 
 @njit(cache=True, nogil=True)
 def same_labels(labels, prev):
+    """Whether the integer arrays ``labels`` and ``prev`` (n,) are equal."""
     for i in range(labels.shape[0]):
         if labels[i] != prev[i]:
             return False

@@ -102,6 +102,11 @@ def cluster_medoid(Dp, w, members, beta):
 
 @njit(cache=True, nogil=True)
 def assign_medoids(D, medoids, labels, dist):
+    """Nearest medoid on the distance matrix (ties: lowest index).
+
+    Inputs ``D`` (n, n) distances, ``medoids`` (k,) point indices; outputs
+    ``labels`` (n,), ``dist`` (n,) the distance to the chosen medoid.
+    """
     n = D.shape[0]
     k = medoids.shape[0]
     for i in range(n):
