@@ -33,9 +33,8 @@ import sklearn  # noqa: E402
 from sklearn.cluster import KMeans, kmeans_plusplus  # noqa: E402
 
 import dalgo  # noqa: E402
-from dalgo import dalpha_seeding, draw_z, local_search  # noqa: E402
-from dalgo import _kernels  # noqa: E402
-from dalgo.local_search import GRAM_MAX_SAMPLES, _local_search, gram_matrix  # noqa: E402
+from dalgo import SharedLocalSearch, dalpha_seeding, draw_z, local_search  # noqa: E402
+from dalgo.local_search import GRAM_MAX_SAMPLES, gram_matrix, plan_local_search  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "mnist" / "t10k-images-idx3-ubyte.gz"
 K = 10
@@ -80,6 +79,7 @@ def bench_local_search(X, n_iter, reps):
 
     ours(), theirs()  # warm-up
     (t_ours, t_sk), (r, km) = best_of([ours, theirs], reps)
+    assert plan_local_search(*X.shape, init="centers").path == "lloyd"
     rows.append(dict(path="BLAS-block Lloyd (centres init)", n=X.shape[0],
                      iters=(r.n_iter, int(km.n_iter_)), ours=t_ours, sklearn=t_sk,
                      same_labels=float(np.mean(r.labels == km.labels_))))
@@ -88,16 +88,19 @@ def bench_local_search(X, n_iter, reps):
     ng = min(GRAM_MAX_SAMPLES, X.shape[0])
     Xg = np.ascontiguousarray(X[:ng])
     seeds_g = dalpha_seeding(Xg, K, 2.0, draw_z(K, 0))
-    w = np.ones(ng)
 
     def gram_total():
         return local_search(Xg, seeds_g, max_iter=n_iter, algorithm="gram")
 
     G = gram_matrix(Xg)
 
+    # SharedLocalSearch with the Gram matrix given runs the plain Gram path
+    # (β = 2 with more than PARTITION_MAX_FEATURES features is not shareable)
+    given = SharedLocalSearch(Xg, beta=2.0, max_iter=n_iter, gram=G)
+    assert given.plan.path == "gram", given.plan
+
     def gram_iters():
-        return _local_search(Xg, w, seeds_g, Xg[seeds_g], beta=2.0, center="euclidean",
-                             max_iter=n_iter, tol=0.0, algorithm="gram", gram=G)
+        return given.run(seeds_g)
 
     def gram_build():
         gram_matrix(Xg)

@@ -38,8 +38,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "experiments"))
 
 import _common as C  # noqa: E402
-from dalgo.execution_tree import _enumerate_pieces, _Instance  # noqa: E402
-from dalgo.local_search import SharedLocalSearch, local_search  # noqa: E402
+
+from dalgo import SharedLocalSearch, alpha_pieces, local_search  # noqa: E402
 
 CASES = [  # (data set, centre, β, independent runs timed)
     ("gaussian_grid", "euclidean", 2.0, 100),
@@ -75,9 +75,8 @@ def run_case(name, center, beta, n_direct, data_dir, seed=0):
     inst = C.pool(name, 1, data_dir)[0]
     X = inst.X
     warm_up(center, beta)
-    tree = _Instance(X, need_gram=False, need_distances=center == "medoid")
-    pieces = _enumerate_pieces(tree, inst.z, 0.0, np.inf)
-    shared = SharedLocalSearch(X, beta=beta, center=center, distances=tree.distances)
+    pieces = alpha_pieces(X, inst.n_clusters, inst.z, alpha_range=(0.0, np.inf))
+    shared = SharedLocalSearch(X, beta=beta, center=center)  # builds what its plan needs
     t0 = time.process_time()
     results = [shared.run(p.seeds) for p in pieces]
     t_shared = time.process_time() - t0

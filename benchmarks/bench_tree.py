@@ -30,6 +30,7 @@ import os
 import platform
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -104,14 +105,14 @@ def part_a(X, y, n_instances, seed, lines, reps):
     rows = []
     for i in range(n_instances):
         Xi, yi, zi = draw_instance(X, y, k, per_class, rng)
-        pieces, t_tree, _ = timed(lambda: alpha_pieces(Xi, k, zi, alpha_range=(lo, hi)), reps)
+        pieces, t_tree, _ = timed(partial(alpha_pieces, Xi, k, zi, alpha_range=(lo, hi)), reps)
         (curves, leaves), t_exact, w_exact = timed(
-            lambda: loss_curves(Xi, k, zi, y=yi, alpha_range=(lo, hi), return_pieces=True),
+            partial(loss_curves, Xi, k, zi, y=yi, alpha_range=(lo, hi), return_pieces=True),
             reps)
         curve = curves[2.0]
         with threadpool_limits(1):
-            sk, t_sk, w_sk = timed(lambda: sklearn_grid(Xi, yi, k, zi, grid), reps)
-        ours, t_ours, w_ours = timed(lambda: dalgo_grid(Xi, yi, k, zi, grid))
+            sk, t_sk, w_sk = timed(partial(sklearn_grid, Xi, yi, k, zi, grid), reps)
+        ours, t_ours, w_ours = timed(partial(dalgo_grid, Xi, yi, k, zi, grid))
         exact_at_grid = curve(grid)
         los = np.array([p.lo for p in leaves] + [hi])
         hit_leaves = np.unique(np.minimum(np.searchsorted(los, grid, side="right") - 1,
@@ -196,7 +197,7 @@ def part_b(X, y, ns, ks, his, seed, lines, reps):
             Xi, _, zi = draw_instance(X, y, k, n // k, rng)
             R = distance_ratio(Xi)
             for hi in his:
-                pieces, t, w = timed(lambda: alpha_pieces(Xi, k, zi, alpha_range=(0.0, hi)),
+                pieces, t, w = timed(partial(alpha_pieces, Xi, k, zi, alpha_range=(0.0, hi)),
                                      reps)
                 bound = expected_leaves_bound(Xi.shape[0], k, 0.0, hi, R)
                 rows.append((Xi.shape[0], k, hi, len(pieces), t, w, R, bound))

@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import _kernels
+from ._kernels import distances as _kernels
 from ._validation import (
     InvalidParameterError,
     check_alpha,

@@ -12,15 +12,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _kernels, _tree_kernels
+from ._kernels.distances import distances_to_point, pairwise_distances
+from ._kernels.seeding import first_seed, sort_by_distance
+from ._kernels.tree import ALPHA_SEARCH_MAX, node_pieces
 from ._validation import (
+    InvalidParameterError,
+    check_beta,
     check_center,
     check_enough_distinct,
     check_n_clusters,
     check_points,
     check_z,
 )
-from .local_search import GRAM_MAX_SAMPLES, SharedLocalSearch, gram_matrix, use_gram
+from .local_search import SharedLocalSearch, gram_matrix, plan_local_search
 from .losses import get_loss
 from .piecewise import PiecewiseConstant
 
@@ -54,17 +58,19 @@ def check_alpha_range(alpha_range):
     try:
         lo, hi = (float(a) for a in alpha_range)
     except (TypeError, ValueError):
-        raise TypeError(f"alpha_range must be a pair (lo, hi); got {alpha_range!r}.") from None
+        raise InvalidParameterError(
+            f"alpha_range must be a pair (lo, hi); got {alpha_range!r}.") from None
     if np.isnan(lo) or np.isnan(hi) or np.isinf(lo):
-        raise ValueError(f"alpha_range must be finite except hi=inf; got {alpha_range!r}.")
+        raise InvalidParameterError(
+            f"alpha_range must be finite except hi=inf; got {alpha_range!r}.")
     if lo < 0:
-        raise ValueError(f"alpha_range lo must be >= 0; got {lo}.")
+        raise InvalidParameterError(f"alpha_range lo must be >= 0; got {lo}.")
     if lo >= hi:
-        raise ValueError(f"alpha_range needs lo < hi; got ({lo}, {hi}).")
+        raise InvalidParameterError(f"alpha_range needs lo < hi; got ({lo}, {hi}).")
     return lo, hi
 
 
-class _Instance:
+class _TreeArrays:
     """Per-instance arrays shared by the tree and every leaf's local search."""
 
     def __init__(self, X, need_gram, need_distances):
@@ -74,11 +80,11 @@ class _Instance:
         # The full distance matrix only when the local search needs it
         # (medoids); the tree itself needs the rows of the centres it chooses,
         # computed on demand (bitwise equal to the matrix rows, see
-        # ``_kernels.distances_to_point``): a tree touches far fewer than n
+        # ``_kernels.distances.distances_to_point``): a tree touches far fewer than n
         # distinct centres.
-        if need_distances and n <= GRAM_MAX_SAMPLES:
+        if need_distances:
             self.distances = np.empty((n, n))
-            _kernels.pairwise_distances(X, self.distances)
+            pairwise_distances(X, self.distances)
         self._rows = {}
         self.gram = None
         if need_gram:
@@ -90,7 +96,7 @@ class _Instance:
         r = self._rows.get(c)
         if r is None:
             r = np.empty(self.X.shape[0])
-            _kernels.distances_to_point(self.X, self.X[c], r)
+            distances_to_point(self.X, self.X[c], r)
             self._rows[c] = r
         return r
 
@@ -101,7 +107,7 @@ def _enumerate_pieces(inst, z, lo, hi):
     n = X.shape[0]
     k = z.shape[0]
     logw = np.zeros(n)
-    first = int(_kernels.first_seed(logw, z[0]))
+    first = int(first_seed(logw, z[0]))
     order = np.empty(n, dtype=np.intp)
     logd = np.empty(n)
     logw_sorted = np.empty(n)
@@ -115,13 +121,13 @@ def _enumerate_pieces(inst, z, lo, hi):
         if len(seeds) == k:
             leaves.append(Piece(float(a), float(b), np.array(seeds, dtype=np.intp)))
             continue
-        n_zero = _kernels.sort_by_distance(D, logw, order, logd, logw_sorted)
-        m = _tree_kernels.node_pieces(logd, logw_sorted, n_zero, z[len(seeds)], a, b,
+        n_zero = sort_by_distance(D, logw, order, logd, logw_sorted)
+        m = node_pieces(logd, logw_sorted, n_zero, z[len(seeds)], a, b,
                                       starts, positions)
         if np.isinf(starts[m - 1]) and m > 1:
             # only ties finer than the float grid separate α = inf from large α
-            if starts[m - 2] < _tree_kernels.ALPHA_SEARCH_MAX:
-                starts[m - 1] = _tree_kernels.ALPHA_SEARCH_MAX
+            if starts[m - 2] < ALPHA_SEARCH_MAX:
+                starts[m - 1] = ALPHA_SEARCH_MAX
             else:
                 m -= 1
         children = []
@@ -171,7 +177,7 @@ def alpha_pieces(X, n_clusters, z, alpha_range=(0.0, 20.0)):
     Breakpoints are found by bisecting on the seeding rule itself, down to
     adjacent floats (a relative precision of about 1.1e-16). Each piece's
     ``lo`` is the first float at which the new seeds are chosen. The rule
-    (:func:`dalgo._kernels.choose_position`) is monotone in α even in floating
+    (:func:`dalgo._kernels.seeding.choose_position`) is monotone in α even in floating
     point, so every float α in ``[lo, hi)`` gives exactly the piece's seeds.
     For α past the last finite breakpoint the weights of all but the
     farthest points underflow, so the choice equals farthest-first exactly.
@@ -191,7 +197,7 @@ def alpha_pieces(X, n_clusters, z, alpha_range=(0.0, 20.0)):
     0.3691 inf [0 2]
     """
     X, k, z, lo, hi = _validate_instance(X, n_clusters, z, alpha_range)
-    return _enumerate_pieces(_Instance(X, need_gram=False, need_distances=False), z, lo, hi)
+    return _enumerate_pieces(_TreeArrays(X, need_gram=False, need_distances=False), z, lo, hi)
 
 
 def loss_curves(X, n_clusters, z, *, y=None, loss="hamming", betas=(2.0,),
@@ -204,11 +210,7 @@ def loss_curves(X, n_clusters, z, *, y=None, loss="hamming", betas=(2.0,),
     pieces with ``return_pieces=True``). See :func:`loss_curve`.
     """
     X, k, z, lo, hi = _validate_instance(X, n_clusters, z, alpha_range)
-    betas = [float(b) for b in betas]
-    from ._validation import check_beta
-
-    for b in betas:
-        check_beta(b)
+    betas = [check_beta(float(b)) for b in betas]
     center = check_center(center)
     if y is not None:
         y = np.asarray(y)
@@ -263,10 +265,11 @@ def _instance_curves(instance, loss_fn, betas, center, lo, hi, max_iter):
     """Validation done. Returns ({beta: curve}, pieces, timings)."""
     X = instance.X
     n = X.shape[0]
-    need_gram = any(use_gram(n, np.zeros(1), b, center, 0.0, "auto", X.shape[1])
-                    for b in betas)
+    # one plan per β, from point indices with tol = 0: the leaves' searches
+    plans = [plan_local_search(n, X.shape[1], beta=b, center=center) for b in betas]
     t0 = time.perf_counter()
-    inst = _Instance(X, need_gram=need_gram, need_distances=center == "medoid")
+    inst = _TreeArrays(X, need_gram=any(p.needs_gram for p in plans),
+                       need_distances=any(p.needs_distance_matrix for p in plans))
     pieces = _enumerate_pieces(inst, instance.z, lo, hi)
     t_tree = time.perf_counter() - t0
     w = np.ones(n)

@@ -1,24 +1,32 @@
 """β-Lloyd's local search: assign to the nearest centre, move centres to β-optimal points."""
 
-import threading
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import _beta_kernels, _kernels
+from ._blas import gram_matrix, single_threaded_blas
+from ._kernels import centers as _kc
+from ._kernels import distances as _kd
+from ._kernels import lloyd as _kl
+from ._kernels import medoids as _km
 from ._validation import (
+    InvalidParameterError,
     check_beta,
     check_center,
     check_points,
+    check_positive_int,
     check_sample_weight,
 )
 
-__all__ = ["local_search", "LocalSearchResult", "SharedLocalSearch"]
+__all__ = ["LocalSearchPlan", "LocalSearchResult", "SharedLocalSearch", "local_search",
+           "plan_local_search"]
 
-#: Largest instance for which the exact paths precompute an n×n matrix (Gram
-#: matrix for β = 2, distance matrix for medoids): 4096² doubles = 128 MiB.
+#: Largest instance for which the β = 2 ``"gram"`` path precomputes the n×n Gram
+#: matrix: 4096² doubles = 128 MiB.
 GRAM_MAX_SAMPLES = 4096
+#: Largest instance for which medoid searches precompute the n×n distance
+#: matrix (above it, distances are recomputed from coordinates, never stored).
+DISTANCE_MATRIX_MAX_SAMPLES = 4096
 #: Largest dimension for which β = 2 runs from point indices take the
 #: ``"partition"`` path by default: O(n k d) per iteration with no n×n matrix,
 #: and a run is a function of its current partition (shared leaf searches).
@@ -67,6 +75,126 @@ class LocalSearchResult:
     center_indices: np.ndarray = None
 
 
+#: Local-search paths, see :class:`LocalSearchPlan`.
+PATHS = ("gram", "lloyd", "partition", "beta_center", "medoid")
+_ALGORITHMS = ("auto", "gram", "lloyd", "partition")
+_INIT_KINDS = ("indices", "centers")
+
+
+@dataclass(frozen=True)
+class LocalSearchPlan:
+    """Which computation a local search runs, decided once by :func:`plan_local_search`.
+
+    :func:`local_search`, :class:`SharedLocalSearch` and the execution tree all
+    take their path from this value, so a tree leaf and a direct run from the
+    same seeds always use the same arithmetic.
+
+    Attributes
+    ----------
+    path : {"gram", "lloyd", "partition", "beta_center", "medoid"}
+        ``"gram"``: β = 2 on the Gram matrix with incremental cluster sums;
+        ``"lloyd"``: β = 2, fused blocks of the BLAS product; ``"partition"``:
+        β = 2, each centre the weighted mean of its members; ``"beta_center"``:
+        β ≠ 2 with Euclidean centres (IRLS / Weiszfeld, minimum enclosing ball
+        for β = ∞); ``"medoid"``: centres restricted to members.
+    beta : float
+    center : {"euclidean", "medoid"}
+    needs_gram : bool
+        The path reads the n×n Gram matrix (``path == "gram"``).
+    needs_distance_matrix : bool
+        A medoid search reads the n×n distance matrix (``n_samples <=
+        DISTANCE_MATRIX_MAX_SAMPLES``); otherwise it recomputes distances.
+    shareable : bool
+        A run is a function of its current partition (every centre a function
+        of its member set), so :class:`SharedLocalSearch` can share work between
+        runs; otherwise it makes one direct run per call.
+    """
+
+    path: str
+    beta: float
+    center: str
+    needs_gram: bool
+    needs_distance_matrix: bool
+    shareable: bool
+
+    def with_distance_matrix(self):
+        """The plan when a distance matrix is supplied (medoids use it whatever n)."""
+        if self.path != "medoid" or self.needs_distance_matrix:
+            return self
+        return replace(self, needs_distance_matrix=True, shareable=True)
+
+
+def plan_local_search(n_samples, n_features, *, beta=2.0, center="euclidean", init="indices",
+                      tol=0.0, algorithm="auto"):
+    """Decide which path a local search takes (the one place this is decided).
+
+    Parameters
+    ----------
+    n_samples, n_features : int
+        Shape of ``X``.
+    beta : float, default=2.0
+    center : {"euclidean", "medoid"}, default="euclidean"
+    init : {"indices", "centers"}, default="indices"
+        Whether the run starts from point indices (as from
+        :func:`dalgo.dalpha_seeding`) or from arbitrary centres.
+    tol : float, default=0.0
+    algorithm : {"auto", "gram", "lloyd", "partition"}, default="auto"
+        See :func:`local_search`; only β = 2 with Euclidean centres reads it.
+
+    Returns
+    -------
+    plan : LocalSearchPlan
+
+    Notes
+    -----
+    Medoids take ``"medoid"`` (with the distance matrix iff ``n_samples <=
+    DISTANCE_MATRIX_MAX_SAMPLES``), β ≠ 2 takes ``"beta_center"``.  For β = 2,
+    ``algorithm`` names the path; ``"auto"`` picks, when ``init`` is indices and
+    ``tol == 0``, ``"partition"`` if ``n_features <= PARTITION_MAX_FEATURES``,
+    else ``"gram"`` if ``n_samples <= GRAM_MAX_SAMPLES``; otherwise ``"lloyd"``.
+
+    Examples
+    --------
+    >>> from dalgo.local_search import plan_local_search
+    >>> plan_local_search(500, 64).path
+    'gram'
+    >>> plan_local_search(500, 2).path, plan_local_search(500, 2, beta=1.0).shareable
+    ('partition', True)
+    """
+    n_samples = check_positive_int(n_samples, "n_samples")
+    n_features = check_positive_int(n_features, "n_features")
+    beta = check_beta(beta)
+    center = check_center(center)
+    if init not in _INIT_KINDS:
+        raise InvalidParameterError(f"init must be 'indices' or 'centers'; got {init!r}.")
+    if algorithm not in _ALGORITHMS:
+        raise InvalidParameterError(
+            f"algorithm must be 'auto', 'gram', 'lloyd' or 'partition'; got {algorithm!r}.")
+    if center == "medoid":
+        matrix = n_samples <= DISTANCE_MATRIX_MAX_SAMPLES
+        return LocalSearchPlan("medoid", beta, center, needs_gram=False,
+                               needs_distance_matrix=matrix, shareable=matrix)
+    if beta != 2.0:
+        return LocalSearchPlan("beta_center", beta, center, needs_gram=False,
+                               needs_distance_matrix=False, shareable=True)
+    from_indices = init == "indices" and tol == 0.0
+    if algorithm == "gram":
+        if not from_indices:
+            raise InvalidParameterError(
+                "algorithm='gram' needs point-index init and tol=0.")
+        path = "gram"
+    elif algorithm != "auto":
+        path = algorithm
+    elif from_indices and n_features <= PARTITION_MAX_FEATURES:
+        path = "partition"
+    elif from_indices and n_samples <= GRAM_MAX_SAMPLES:
+        path = "gram"
+    else:
+        path = "lloyd"
+    return LocalSearchPlan(path, beta, center, needs_gram=path == "gram",
+                           needs_distance_matrix=False, shareable=path == "partition")
+
+
 def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0,
                  sample_weight=None, algorithm="auto"):
     """Run β-Lloyd's local search from given initial centres.
@@ -106,9 +234,10 @@ def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0
         share their work (:class:`SharedLocalSearch`). ``"auto"`` picks, when
         ``init`` is point indices and ``tol == 0``, ``"partition"`` if
         ``n_features <= PARTITION_MAX_FEATURES``, else ``"gram"`` if
-        ``n_samples <= GRAM_MAX_SAMPLES``; otherwise ``"lloyd"``. The
-        execution tree follows the same rule, so its leaves reproduce direct
-        runs bit for bit.
+        ``n_samples <= GRAM_MAX_SAMPLES``; otherwise ``"lloyd"``. The rule is
+        :func:`plan_local_search`, which the execution tree follows too, so
+        its leaves reproduce direct runs bit for bit.  Other β and medoids
+        ignore ``algorithm``.
 
     Returns
     -------
@@ -130,7 +259,8 @@ def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0
     each stopping at a relative step of ``BETA_CENTER_RTOL``; β = ∞ solves the
     minimum-enclosing-ball dual by Frank-Wolfe with away steps to a relative
     duality gap of ``MEB_RTOL``. Medoids are exact (every member is tried); for
-    ``n_samples <= GRAM_MAX_SAMPLES`` they use a precomputed distance matrix.
+    ``n_samples <= DISTANCE_MATRIX_MAX_SAMPLES`` they use a precomputed distance
+    matrix.
 
     Examples
     --------
@@ -143,26 +273,28 @@ def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0
            [10. ,  0.5]]), 2, 1.0)
     """
     X = check_points(X)
-    n = X.shape[0]
+    n, d = X.shape
     beta = check_beta(beta)
     center = check_center(center)
     w = check_sample_weight(sample_weight, n)
-    max_iter = _check_max_iter(max_iter)
-    tol = float(tol)
-    if not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol must be a finite number >= 0; got {tol}.")
-    if algorithm not in ("auto", "gram", "lloyd", "partition"):
-        raise ValueError("algorithm must be 'auto', 'gram', 'lloyd' or 'partition'; "
-                         f"got {algorithm!r}.")
+    max_iter = check_positive_int(max_iter, "max_iter")
+    tol = _check_tol(tol)
     init_idx, init_centers = _check_init(init, X)
+    plan = plan_local_search(n, d, beta=beta, center=center,
+                             init="centers" if init_idx is None else "indices", tol=tol,
+                             algorithm=algorithm)
     return _local_search(X, w, init_idx, init_centers, beta=beta, center=center,
-                         max_iter=int(max_iter), tol=tol, algorithm=algorithm)
+                         max_iter=max_iter, tol=tol, plan=plan)
 
 
-def _check_max_iter(max_iter):
-    if isinstance(max_iter, bool) or int(max_iter) != max_iter or max_iter < 1:
-        raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}.")
-    return int(max_iter)
+def _check_tol(tol):
+    try:
+        tol = float(tol)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"tol must be a finite number >= 0; got {tol!r}.") from None
+    if not np.isfinite(tol) or tol < 0:
+        raise InvalidParameterError(f"tol must be a finite number >= 0; got {tol}.")
+    return tol
 
 
 def _check_init(init, X):
@@ -170,62 +302,48 @@ def _check_init(init, X):
     arr = np.asarray(init)
     if arr.dtype.kind in "iu":
         if arr.ndim != 1 or arr.size < 1:
-            raise ValueError(
+            raise InvalidParameterError(
                 f"integer init must be a 1-D array of point indices; got shape {arr.shape}."
             )
         if np.any(arr < 0) or np.any(arr >= n):
-            raise ValueError(f"init indices must lie in [0, {n}); got {arr}.")
+            raise InvalidParameterError(f"init indices must lie in [0, {n}); got {arr}.")
         idx = np.ascontiguousarray(arr, dtype=np.intp)
         return idx, X[idx]
     centers = check_points(init, name="init")
     if centers.shape[1] != d:
-        raise ValueError(
+        raise InvalidParameterError(
             f"init has {centers.shape[1]} features but X has {d}."
         )
     if centers.shape[0] > n:
-        raise ValueError(
+        raise InvalidParameterError(
             f"init has {centers.shape[0]} centres but X has only {n} points."
         )
     return None, centers
 
 
-def use_gram(n, init_idx, beta, center, tol, algorithm, n_features=None):
-    """Whether a β = 2 run takes the Gram-matrix path (shared with the tree)."""
-    if beta != 2.0 or center != "euclidean" or algorithm in ("lloyd", "partition"):
-        return False
-    if algorithm == "gram":
-        if init_idx is None or tol != 0.0:
-            raise ValueError("algorithm='gram' needs point-index init and tol=0.")
-        return True
-    if use_partition(n_features, init_idx, beta, center, tol, algorithm):
-        return False
-    return init_idx is not None and tol == 0.0 and n <= GRAM_MAX_SAMPLES
-
-
-def use_partition(n_features, init_idx, beta, center, tol, algorithm):
-    """Whether a β = 2 run takes the ``"partition"`` path (shared with the tree)."""
-    if beta != 2.0 or center != "euclidean":
-        return False
-    if algorithm == "partition":
-        return True
-    return (algorithm == "auto" and init_idx is not None and tol == 0.0
-            and n_features is not None and n_features <= PARTITION_MAX_FEATURES)
-
-
 def _local_search(X, w, init_idx, init_centers, *, beta, center, max_iter, tol,
-                  algorithm="auto", gram=None, distances=None, want_centers=True):
-    """Validation already done.  ``gram``/``distances``: precomputed matrices."""
+                  algorithm="auto", gram=None, distances=None, want_centers=True, plan=None):
+    """Validation already done: run the path of ``plan`` (planned here if None).
+
+    ``gram``/``distances``: precomputed matrices; ``want_centers=False`` lets the
+    Gram path skip forming the final centres.
+    """
     n, d = X.shape
-    if use_partition(d, init_idx, beta, center, tol, algorithm):
+    if plan is None:
+        plan = plan_local_search(n, d, beta=beta, center=center,
+                                 init="centers" if init_idx is None else "indices", tol=tol,
+                                 algorithm=algorithm)
+    path = plan.path
+    if path == "partition":
         return _beta_lloyd(X, w, init_centers, 2.0, max_iter, tol)
-    if use_gram(n, init_idx, beta, center, tol, algorithm, d):
+    if path == "gram":
         if gram is None:
             gram = gram_matrix(X)
         labels = np.empty(n, dtype=np.intp)
         mean_labels = np.empty(n, dtype=np.intp)
         dist = np.empty(n)
-        n_iter, converged = _kernels.gram_lloyd(gram, w, init_idx, max_iter, labels, dist,
-                                                mean_labels)
+        n_iter, converged = _kl.gram_lloyd(gram, w, init_idx, max_iter, labels, dist,
+                                           mean_labels)
         np.maximum(dist, 0.0, out=dist)
         cost = float(w @ dist)
         centers = None
@@ -234,32 +352,26 @@ def _local_search(X, w, init_idx, init_centers, *, beta, center, max_iter, tol,
             centers = np.zeros((k, X.shape[1]))
             # the centres the labels were assigned to (differs from the means
             # of ``labels`` only when max_iter stopped the run)
-            _kernels.weighted_means(X, w, mean_labels, centers, np.empty(k))
+            _kl.weighted_means(X, w, mean_labels, centers, np.empty(k))
         return LocalSearchResult(labels, centers, int(n_iter), cost, bool(converged))
-    if center == "medoid":
-        return _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances)
-    if beta == 2.0:
+    if path == "medoid":
+        if distances is None and plan.needs_distance_matrix:
+            distances = np.empty((n, n))
+            _kd.pairwise_distances(X, distances)
+        return _medoid_search(X, w, init_idx, init_centers, plan.beta, max_iter, distances)
+    if path == "lloyd":
         return _lloyd(X, w, init_centers, max_iter, tol)
-    return _beta_lloyd(X, w, init_centers, beta, max_iter, tol)
-
-
-def _assign(X, centers, labels, dist, sqd):
-    _kernels.sq_distances_to_centers(X, centers, sqd)
-    _kernels.assign_from_sq_distances(sqd, labels, dist)
-
-
-def _fill_empty(labels, dist, k):
-    counts = np.bincount(labels, minlength=k).astype(np.intp)
-    return _kernels._fill_empty_clusters(labels, dist, counts, k)
+    return _beta_lloyd(X, w, init_centers, plan.beta, max_iter, tol)
 
 
 def _lloyd(X, w, init_centers, max_iter, tol):
     """β = 2 on coordinates, no n×n matrix.
 
-    Each iteration is one fused pass over row blocks (:func:`_kernels.lloyd_step`:
+    Each iteration is one fused pass over row blocks (:func:`_kernels.lloyd.lloyd_step`:
     a single-threaded BLAS product per block, nearest centre, per-block sums),
     blocks in parallel, partial sums reduced in block order: bit-identical
-    whatever the numba or BLAS thread counts.
+    whatever the numba or BLAS thread counts.  Stops by the rule of
+    :mod:`dalgo._kernels.lloyd` (``settle_assignment``, ``centres_settled``).
     """
     n, d = X.shape
     k = init_centers.shape[0]
@@ -269,7 +381,8 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     prev = labels.copy()
     dist = np.empty(n)
     weight = np.empty(k)
-    n_blocks = (n + _kernels.LLOYD_BLOCK - 1) // _kernels.LLOYD_BLOCK
+    counts = np.zeros(k, dtype=np.intp)
+    n_blocks = (n + _kl.LLOYD_BLOCK - 1) // _kl.LLOYD_BLOCK
     psums = np.empty((n_blocks, k, d))
     pw = np.empty((n_blocks, k))
     converged = False
@@ -278,24 +391,25 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     def step():
         Ct = np.ascontiguousarray(centers.T)
         c_sq = np.einsum("ij,ij->i", centers, centers)
-        _kernels.lloyd_step(X, x_sq, Ct, c_sq, w, labels, dist, psums, pw)
+        _kl.lloyd_step(X, x_sq, Ct, c_sq, w, labels, dist, psums, pw)
 
     with single_threaded_blas():
-        for n_iter in range(1, max_iter + 1):
+        for it in range(1, max_iter + 1):
+            n_iter = it
             step()
-            moves = _fill_empty(labels, dist, k)
-            if np.array_equal(labels, prev):
+            unchanged, moves = _kl.settle_assignment(labels, dist, counts, prev)
+            if unchanged:
                 converged = True
                 break
             old = centers.copy()
             if len(moves):
-                _kernels.weighted_means(X, w, labels, centers, weight)
+                _kl.weighted_means(X, w, labels, centers, weight)
                 for p, _, c in moves:
                     centers[c] = X[p]
             else:
-                _kernels.reduce_block_sums(psums, pw, centers, weight)
+                _kl.reduce_block_sums(psums, pw, centers, weight)
             prev[:] = labels
-            if tol > 0.0 and float(((centers - old) ** 2).sum()) <= tol:
+            if _kl.centres_settled(float(((centers - old) ** 2).sum()), tol):
                 step()
                 converged = True
                 break
@@ -305,6 +419,57 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     return LocalSearchResult(labels, centers, n_iter, float(w @ dist), converged)
 
 
+_NO_MATRIX = np.empty((0, 0))
+_NO_MEDOIDS = np.empty(0, dtype=np.intp)
+
+
+def _inner_limits(beta):
+    """Iterations and relative tolerance of the β-centre solver."""
+    if np.isinf(beta):
+        return MEB_MAX_ITER, MEB_RTOL
+    return BETA_CENTER_MAX_ITER, BETA_CENTER_RTOL
+
+
+def _beta_lloyd(X, w, init_centers, beta, max_iter, tol):
+    """β-centres on coordinates (β ≠ 2, and the β = 2 ``"partition"`` path)."""
+    n = X.shape[0]
+    centers = np.array(init_centers, dtype=np.float64, order="C")
+    labels = np.full(n, -1, dtype=np.intp)
+    dist = np.empty(n)
+    n_iter, converged = _kl.partition_lloyd(_kl.BETA_CENTERS, X, _NO_MATRIX, _NO_MATRIX, w,
+                                            centers, _NO_MEDOIDS, beta, max_iter,
+                                            *_inner_limits(beta), tol, labels, dist)
+    r = np.sqrt(np.maximum(dist, 0.0))
+    return LocalSearchResult(labels, centers, int(n_iter),
+                             float(_kd.beta_cost(r, w, beta)), bool(converged))
+
+
+def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
+    """Medoids: centres are members; exact argmin of the β-cost over members.
+
+    On the distance matrix ``distances`` if given, else from coordinates (same
+    distances bit for bit, recomputed per candidate: no n×n matrix).
+    """
+    n, d = X.shape
+    if init_idx is None:
+        # start from the points nearest to the given centres
+        sqd = np.empty((n, init_centers.shape[0]))
+        _kd.sq_distances_to_centers(X, init_centers, sqd)
+        init_idx = np.argmin(sqd, axis=0).astype(np.intp)
+    medoids = init_idx.copy()
+    labels = np.full(n, -1, dtype=np.intp)
+    dist = np.empty(n)
+    if distances is not None:
+        mode, D, Dp = _kl.MEDOIDS_BY_MATRIX, distances, _km.power_matrix(distances, beta)
+    else:
+        mode, D, Dp = _kl.MEDOIDS_BY_COORDINATES, _NO_MATRIX, _NO_MATRIX
+    n_iter, converged = _kl.partition_lloyd(mode, X, D, Dp, w, np.empty((0, d)), medoids, beta,
+                                            max_iter, *_inner_limits(beta), 0.0, labels, dist)
+    return LocalSearchResult(labels, X[medoids].copy(), int(n_iter),
+                             float(_kd.beta_cost(dist, w, beta)), bool(converged),
+                             center_indices=medoids.copy())
+
+
 class SharedLocalSearch:
     """Many local searches on one instance, sharing their work.
 
@@ -312,7 +477,7 @@ class SharedLocalSearch:
     instance, from different seeds.  Most of these runs soon pass through
     partitions that an earlier run has already visited, and from there on they
     repeat it: a centre is a function of its cluster's member set alone
-    (:func:`dalgo._beta_kernels.cluster_beta_center`, medoids likewise), so the
+    (:func:`dalgo._kernels.centers.cluster_beta_center`, medoids likewise), so the
     rest of a run is a function of its current partition.  This class
     remembers, for every partition a converged run went through, where that run
     ended and how many steps it took, and the centre of every member set it
@@ -343,6 +508,9 @@ class SharedLocalSearch:
         Runs that ended on a remembered partition.
     n_resets : int
         How often the memory budget made it forget everything.
+    plan : LocalSearchPlan
+        The path of every run (:func:`plan_local_search` from point indices,
+        ``tol=0``, ``algorithm="auto"``).
 
     Notes
     -----
@@ -350,7 +518,8 @@ class SharedLocalSearch:
     to :func:`local_search`'s Gram path, which is already a few microseconds per
     iteration (its incremental sums depend on the run's history, so they cannot
     be shared); so do medoid searches without a distance matrix
-    (``n_samples > GRAM_MAX_SAMPLES``).  Memory is bounded by
+    (``n_samples > DISTANCE_MATRIX_MAX_SAMPLES``): ``plan.shareable`` is
+    False.  Memory is bounded by
     ``SHARED_MEMORY_BYTES``: past it everything remembered is dropped
     (correctness does not depend on it, only speed).
 
@@ -372,31 +541,28 @@ class SharedLocalSearch:
         n = X.shape[0]
         for name, matrix in (("gram", gram), ("distances", distances)):
             if matrix is not None and np.shape(matrix) != (n, n):
-                raise ValueError(f"{name} must have shape ({n}, {n}); got {np.shape(matrix)}.")
+                raise InvalidParameterError(
+                    f"{name} must have shape ({n}, {n}); got {np.shape(matrix)}.")
         self.X = X
         self.want_centers = want_centers
         self.beta = check_beta(beta)
         self.center = check_center(center)
-        self.max_iter = _check_max_iter(max_iter)
+        self.max_iter = check_positive_int(max_iter, "max_iter")
         self.w = check_sample_weight(sample_weight, n)
         self.gram = gram
         self.distances = distances
-        if self.center == "medoid" and distances is None and n <= GRAM_MAX_SAMPLES:
+        self.plan = plan_local_search(n, X.shape[1], beta=self.beta, center=self.center)
+        if distances is not None:
+            self.plan = self.plan.with_distance_matrix()
+        if self.plan.needs_distance_matrix and distances is None:
             self.distances = np.empty((n, n))
-            _kernels.pairwise_distances(X, self.distances)
-        euclidean_direct = self.beta == 2.0 and not use_partition(
-            X.shape[1], np.zeros(1), 2.0, "euclidean", 0.0, "auto")
-        self._direct = (self.center == "euclidean" and euclidean_direct) or (
-            self.center == "medoid" and self.distances is None)
-        if (self._direct and self.center == "euclidean" and gram is None
-                and use_gram(n, np.zeros(1), 2.0, self.center, 0.0, "auto", X.shape[1])):
+            _kd.pairwise_distances(X, self.distances)
+        if self.plan.needs_gram and gram is None:
             self.gram = gram_matrix(X)
+        self._direct = not self.plan.shareable
         if self.center == "medoid" and self.distances is not None:
-            self._dpow = _beta_kernels.power_matrix(self.distances, self.beta)
-        if np.isinf(self.beta):
-            self._inner = (MEB_MAX_ITER, MEB_RTOL)
-        else:
-            self._inner = (BETA_CENTER_MAX_ITER, BETA_CENTER_RTOL)
+            self._dpow = _km.power_matrix(self.distances, self.beta)
+        self._inner = _inner_limits(self.beta)
         self._buf = np.empty(X.shape)
         self._wbuf = np.empty(n)
         # partition bytes -> (index of the run's ending, steps from there to it)
@@ -411,47 +577,47 @@ class SharedLocalSearch:
     def run(self, seeds):
         """Local search from the points ``seeds`` (indices); a :class:`LocalSearchResult`."""
         if np.asarray(seeds).dtype.kind not in "iu":
-            raise TypeError("SharedLocalSearch.run needs the seeds as point indices (integers).")
+            raise InvalidParameterError(
+                "SharedLocalSearch.run needs the seeds as point indices (integers).")
         seeds, _ = _check_init(seeds, self.X)
         self.n_runs += 1
         if self._direct:
             return _local_search(self.X, self.w, seeds, self.X[seeds], beta=self.beta,
                                  center=self.center, max_iter=self.max_iter, tol=0.0,
                                  gram=self.gram, distances=self.distances,
-                                 want_centers=self.want_centers)
+                                 want_centers=self.want_centers, plan=self.plan)
         k = seeds.shape[0]
         n = self.X.shape[0]
-        medoid = self.center == "medoid"
-        centers = seeds.copy() if medoid else np.ascontiguousarray(self.X[seeds])
+        if self.center == "medoid":
+            mode, D = _kl.MEDOIDS_BY_MATRIX, self.distances
+            medoids = state = seeds.copy()
+            centers = np.empty((0, self.X.shape[1]))
+        else:
+            mode, D, medoids = _kl.BETA_CENTERS, _NO_MATRIX, _NO_MEDOIDS
+            centers = state = np.ascontiguousarray(self.X[seeds])
         labels = np.empty(n, dtype=np.intp)
+        prev = np.full(n, -1, dtype=np.intp)
         dist = np.empty(n)
         counts = np.zeros(k, dtype=np.intp)
         key_dtype = np.uint8 if k <= 256 else np.int32
         path = []
-        prev_key = None
         for t in range(1, self.max_iter + 1):
-            if medoid:
-                _beta_kernels.assign_medoids_and_fill(self.distances, centers, labels, dist,
-                                                      counts)
-            else:
-                _beta_kernels.assign_and_fill(self.X, centers, labels, dist, counts)
+            unchanged, _ = _kl.assignment_step(mode, self.X, D, centers, medoids, labels, dist,
+                                               counts, prev)
             key = labels.astype(key_dtype).tobytes()
-            if key == prev_key:
-                self._endings.append((labels, dist, centers))
-                self._bytes += labels.nbytes + dist.nbytes + centers.nbytes + _ENTRY_OVERHEAD
+            if unchanged:
+                self._endings.append((labels, dist, state))
+                self._bytes += labels.nbytes + dist.nbytes + state.nbytes + _ENTRY_OVERHEAD
                 return self._finish(path, len(self._endings) - 1, t, 0)
             known = self._states.get(key)
             if known is not None and t + known[1] <= self.max_iter:
                 self.n_shared += 1
                 return self._finish(path, known[0], t, known[1])
             path.append((key, t))
-            self._update_centers(labels, counts, centers)
-            prev_key = key
-        if medoid:
-            _beta_kernels._assign_medoids(self.distances, centers, labels, dist)
-        else:
-            _beta_kernels._assign_to_centers(self.X, centers, labels, dist)
-        return self._result(labels, dist, centers, self.max_iter, False)
+            self._update_centers(labels, counts, state)
+            prev[:] = labels
+        _kl.assign_nearest(mode, self.X, D, centers, medoids, labels, dist)
+        return self._result(labels, dist, state, self.max_iter, False)
 
     def _finish(self, path, ending, t, steps_left):
         """Remember the path's partitions; the result of ending ``ending`` at step
@@ -478,9 +644,9 @@ class SharedLocalSearch:
 
     def _solve(self, members):
         if self.center == "medoid":
-            return _beta_kernels.cluster_medoid(self._dpow, self.w, members, self.beta)
+            return _km.cluster_medoid(self._dpow, self.w, members, self.beta)
         out = np.empty(self.X.shape[1])
-        _beta_kernels.cluster_beta_center(self.X, self.w, members, self.beta, *self._inner,
+        _kc.cluster_beta_center(self.X, self.w, members, self.beta, *self._inner,
                                           self._buf, self._wbuf, out)
         return out
 
@@ -500,131 +666,9 @@ class SharedLocalSearch:
     def _result(self, labels, dist, centers, n_iter, converged):
         if self.center == "medoid":
             return LocalSearchResult(labels, self.X[centers], int(n_iter),
-                                     float(_kernels.beta_cost(dist, self.w, self.beta)),
+                                     float(_kd.beta_cost(dist, self.w, self.beta)),
                                      bool(converged), center_indices=centers)
         r = np.sqrt(np.maximum(dist, 0.0))
         return LocalSearchResult(labels, centers, int(n_iter),
-                                 float(_kernels.beta_cost(r, self.w, self.beta)),
+                                 float(_kd.beta_cost(r, self.w, self.beta)),
                                  bool(converged))
-
-
-_BLAS_CONTROLLER = None
-_BLAS_LOCK = threading.Lock()
-_BLAS_DEPTH = 0
-_BLAS_LIMITER = None
-
-
-@contextmanager
-def single_threaded_blas():
-    """Limit BLAS to one thread inside the block (restored in ``finally``).
-
-    The fused Lloyd step calls BLAS from numba's worker threads; one BLAS thread
-    each avoids oversubscription and keeps every product's arithmetic fixed.
-    Re-entrant and safe across Python threads: the first caller in sets the
-    limit, the last one out restores the original thread counts.
-    """
-    global _BLAS_CONTROLLER, _BLAS_DEPTH, _BLAS_LIMITER
-    with _BLAS_LOCK:
-        if _BLAS_DEPTH == 0:
-            if _BLAS_CONTROLLER is None:
-                from threadpoolctl import ThreadpoolController
-
-                _BLAS_CONTROLLER = ThreadpoolController()
-            _BLAS_LIMITER = _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
-        _BLAS_DEPTH += 1
-    try:
-        yield
-    finally:
-        with _BLAS_LOCK:
-            _BLAS_DEPTH -= 1
-            if _BLAS_DEPTH == 0:
-                _BLAS_LIMITER.restore_original_limits()
-                _BLAS_LIMITER = None
-
-
-def gram_matrix(X):
-    """``X @ X.T`` for the Gram path, exactly symmetric.
-
-    One BLAS product with BLAS held at one thread, so its arithmetic does not
-    depend on the thread settings (about 10x faster than a hand-written loop at
-    n = 4096, d = 784); the upper triangle is mirrored so that ``G`` is exactly
-    symmetric. The execution tree and :func:`local_search` both build ``G`` here,
-    which keeps curves and direct runs bit-identical.
-    """
-    with single_threaded_blas():
-        G = X @ X.T
-    lower = np.tril_indices(G.shape[0], -1)
-    G[lower] = G.T[lower]
-    return np.ascontiguousarray(G)
-
-
-def _beta_lloyd(X, w, init_centers, beta, max_iter, tol):
-    """β ≠ 2 with Euclidean centres: the whole loop in one numba kernel."""
-    n = X.shape[0]
-    centers = np.array(init_centers, dtype=np.float64, order="C")
-    labels = np.full(n, -1, dtype=np.intp)
-    dist = np.empty(n)
-    if np.isinf(beta):
-        inner_iter, inner_rtol = MEB_MAX_ITER, MEB_RTOL
-    else:
-        inner_iter, inner_rtol = BETA_CENTER_MAX_ITER, BETA_CENTER_RTOL
-    n_iter, converged = _beta_kernels.beta_lloyd(X, w, centers, beta, max_iter, inner_iter,
-                                                 inner_rtol, tol, labels, dist)
-    r = np.sqrt(np.maximum(dist, 0.0))
-    return LocalSearchResult(labels, centers, int(n_iter),
-                             float(_kernels.beta_cost(r, w, beta)), bool(converged))
-
-
-def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
-    """Medoids: centres are members; exact argmin of the β-cost over members."""
-    n = X.shape[0]
-    if init_idx is None:
-        # start from the points nearest to the given centres
-        sqd = np.empty((n, init_centers.shape[0]))
-        _kernels.sq_distances_to_centers(X, init_centers, sqd)
-        init_idx = np.argmin(sqd, axis=0).astype(np.intp)
-    k = init_idx.shape[0]
-    if distances is None and n <= GRAM_MAX_SAMPLES:
-        distances = np.empty((n, n))
-        _kernels.pairwise_distances(X, distances)
-    medoids = init_idx.copy()
-    labels = np.full(n, -1, dtype=np.intp)
-    dist = np.empty(n)
-    if distances is not None:
-        n_iter, converged = _beta_kernels.medoid_lloyd(
-            distances, _beta_kernels.power_matrix(distances, beta), w, medoids, beta, max_iter,
-            labels, dist)
-        return LocalSearchResult(labels, X[medoids].copy(), int(n_iter),
-                                 float(_kernels.beta_cost(dist, w, beta)), bool(converged),
-                                 center_indices=medoids.copy())
-    # above GRAM_MAX_SAMPLES: no n×n matrix, distances recomputed per candidate
-    prev = labels.copy()
-    sqd = np.empty((n, k))
-    converged = False
-    n_iter = 0
-
-    def assign():
-        _assign(X, X[medoids], labels, dist, sqd)
-        np.sqrt(dist, out=dist)
-
-    for n_iter in range(1, max_iter + 1):
-        assign()
-        moves = _fill_empty(labels, dist, k)
-        if np.array_equal(labels, prev):
-            converged = True
-            break
-        for c in range(k):
-            members = np.flatnonzero(labels == c)
-            costs = np.empty(members.shape[0])
-            wc = np.ascontiguousarray(w[members])
-            _kernels.medoid_costs(np.ascontiguousarray(X[members]), wc, beta, costs)
-            medoids[c] = members[int(np.argmin(costs))]
-        for p, _, c in moves:
-            if np.sum(labels == c) == 1:
-                medoids[c] = p
-        prev[:] = labels
-    if not converged:
-        assign()
-    return LocalSearchResult(labels, X[medoids].copy(), n_iter,
-                             float(_kernels.beta_cost(dist, w, beta)), converged,
-                             center_indices=medoids.copy())

@@ -4,7 +4,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics.cluster import contingency_matrix
 
-from . import _kernels
+from ._kernels import distances as _kernels
 from ._validation import InvalidParameterError, check_beta, check_points, check_sample_weight
 
 __all__ = [

@@ -2,12 +2,14 @@
 
 import numpy as np
 
-from . import _kernels
+from ._kernels.distances import sq_distances_to_centers
+from ._kernels.seeding import dalpha_seeding_kernel
 from ._validation import (
     check_alpha,
     check_enough_distinct,
     check_n_clusters,
     check_points,
+    check_positive_int,
     check_sample_weight,
     check_z,
 )
@@ -114,8 +116,7 @@ def _dalpha_seeding(X, alpha, z, logw, allow_fewer=False):
     work = [np.empty(n) for _ in range(4)]
     order = np.empty(n, dtype=np.intp)
     D, logd, logw_sorted, row = work
-    got = _kernels.dalpha_seeding_kernel(X, logw, alpha, z, D, order, logd, logw_sorted,
-                                         row, seeds)
+    got = dalpha_seeding_kernel(X, logw, alpha, z, D, order, logd, logw_sorted, row, seeds)
     if got < k:
         if allow_fewer:
             return seeds[:got]
@@ -154,9 +155,7 @@ def greedy_kmeans_plusplus(X, n_clusters, *, n_local_trials=None, random_state=N
     check_enough_distinct(X, k)
     if n_local_trials is None:
         n_local_trials = 2 + int(np.log(k))
-    if int(n_local_trials) < 1:
-        raise ValueError(f"n_local_trials must be >= 1; got {n_local_trials}.")
-    n_local_trials = int(n_local_trials)
+    n_local_trials = check_positive_int(n_local_trials, "n_local_trials")
     w = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
     rng = random_state if isinstance(random_state, np.random.Generator) else (
         np.random.default_rng(random_state)
@@ -165,7 +164,7 @@ def greedy_kmeans_plusplus(X, n_clusters, *, n_local_trials=None, random_state=N
     seeds = np.empty(k, dtype=np.intp)
     seeds[0] = rng.choice(n, p=w / w.sum())
     sq = np.empty((n, 1))
-    _kernels.sq_distances_to_centers(X, X[seeds[:1]], sq)
+    sq_distances_to_centers(X, X[seeds[:1]], sq)
     closest = sq[:, 0].copy()
     potential = float(w @ closest)
     cand_sq = np.empty((n, n_local_trials))
@@ -174,7 +173,7 @@ def greedy_kmeans_plusplus(X, n_clusters, *, n_local_trials=None, random_state=N
         r = rng.random(n_local_trials) * potential
         cand = np.searchsorted(cumulative, r, side="right")
         np.clip(cand, 0, n - 1, out=cand)
-        _kernels.sq_distances_to_centers(X, X[cand], cand_sq)
+        sq_distances_to_centers(X, X[cand], cand_sq)
         new = np.minimum(closest[:, None], cand_sq)
         pots = w @ new
         best = int(np.argmin(pots))

@@ -235,8 +235,8 @@ def min_enclosing_circle(P):
         return P[0].copy(), 0.0
     best = None
     cands = [_circle_two(P[i], P[j]) for i, j in itertools.combinations(range(len(P)), 2)]
-    for i, j, l in itertools.combinations(range(len(P)), 3):
-        c = _circle_three(P[i], P[j], P[l])
+    for i, j, m in itertools.combinations(range(len(P)), 3):
+        c = _circle_three(P[i], P[j], P[m])
         if c is not None:
             cands.append(c)
     for c, rad in cands:

@@ -33,7 +33,8 @@ def h(*arrays):
     return m.hexdigest()[:16]
 
 small = blobs(0, 600, 5, 6)
-# above GRAM_MAX_SAMPLES, and n * d * k above PARALLEL_MIN_WORK: parallel kernels
+# above the Gram and distance-matrix limits (4096), and n * d * k above
+# PARALLEL_MIN_WORK: parallel kernels
 big = blobs(1, 6000, 400, 8)
 configs = {
     "gram_beta2": (small, dict(beta=2.0)),

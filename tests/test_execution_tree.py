@@ -9,6 +9,7 @@ random pieces, within 1e-9 (relative) of breakpoints on both sides, and up to
 
 import math
 
+import _naive
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -26,8 +27,6 @@ from dalgo import (
     normalized_cost,
 )
 from dalgo.execution_tree import check_alpha_range
-
-import _naive
 
 # ---------------------------------------------------------------------------
 # strategies

@@ -2,6 +2,7 @@
 
 import importlib
 
+import _naive
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -9,8 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.cluster import KMeans
 
-import _naive
-from dalgo import dalpha_seeding, local_search
+from dalgo import InvalidParameterError, dalpha_seeding, local_search
 
 # ``dalgo.local_search`` the attribute is the function; the module is here:
 ls_module = importlib.import_module("dalgo.local_search")
@@ -91,7 +91,7 @@ def test_auto_uses_lloyd_above_gram_limit(monkeypatch):
     seeds = _seeds(X, 4, 3)
     ref = local_search(X, seeds, algorithm="lloyd")
     monkeypatch.setattr(ls_module, "GRAM_MAX_SAMPLES", 100)
-    assert not ls_module.use_gram(200, seeds, 2.0, "euclidean", 0.0, "auto", X.shape[1])
+    assert ls_module.plan_local_search(200, X.shape[1]).path == "lloyd"
     res = local_search(X, seeds)
     np.testing.assert_array_equal(res.labels, ref.labels)
     np.testing.assert_array_equal(res.centers, ref.centers)
@@ -188,7 +188,7 @@ def test_meb_single_cluster_hypothesis(P):
 def test_medoids_are_members_minimising_cost(global_random_seed, beta, matrix,
                                              monkeypatch):
     if not matrix:  # force the coordinate path (no n×n matrix)
-        monkeypatch.setattr(ls_module, "GRAM_MAX_SAMPLES", 10)
+        monkeypatch.setattr(ls_module, "DISTANCE_MATRIX_MAX_SAMPLES", 10)
     X = _blobs(global_random_seed, n=80, d=2, k=3, spread=1.0)
     w = np.random.default_rng(global_random_seed).random(80) + 0.5
     res = local_search(X, _seeds(X, 3, global_random_seed), beta=beta, center="medoid",
@@ -210,7 +210,7 @@ def test_medoid_paths_agree(monkeypatch):
     X = _blobs(11, n=120, d=3, k=4)
     seeds = _seeds(X, 4, 11)
     a = local_search(X, seeds, beta=1.0, center="medoid")
-    monkeypatch.setattr(ls_module, "GRAM_MAX_SAMPLES", 10)
+    monkeypatch.setattr(ls_module, "DISTANCE_MATRIX_MAX_SAMPLES", 10)
     b = local_search(X, seeds, beta=1.0, center="medoid")
     np.testing.assert_array_equal(a.labels, b.labels)
     np.testing.assert_array_equal(a.center_indices, b.center_indices)
@@ -438,3 +438,67 @@ def test_shared_search_rejects_nan_points():
     X[3, 1] = np.nan
     with pytest.raises(ValueError):
         ls_module.SharedLocalSearch(X, beta=1.0)
+
+
+# ---------------------------------------------------------------------------
+# the plan: which path a run takes, decided in one place
+# ---------------------------------------------------------------------------
+
+
+def test_plan_decides_every_path(monkeypatch):
+    plan = ls_module.plan_local_search
+    p = plan(500, 2)
+    assert (p.path, p.shareable, p.needs_gram) == ("partition", True, False)
+    p = plan(500, 64)
+    assert (p.path, p.shareable, p.needs_gram) == ("gram", False, True)
+    assert plan(5000, 64).path == "lloyd"
+    assert plan(500, 2, init="centers").path == "lloyd"
+    assert plan(500, 2, tol=1e-4).path == "lloyd"
+    assert plan(500, 2, algorithm="lloyd").path == "lloyd"
+    assert plan(500, 64, algorithm="partition").path == "partition"
+    for beta in (1.0, 3.0, np.inf):
+        p = plan(500, 64, beta=beta, algorithm="gram")  # algorithm is for β = 2 only
+        assert (p.path, p.shareable) == ("beta_center", True)
+    p = plan(500, 2, center="medoid")
+    assert (p.path, p.needs_distance_matrix, p.shareable) == ("medoid", True, True)
+    monkeypatch.setattr(ls_module, "DISTANCE_MATRIX_MAX_SAMPLES", 100)
+    p = plan(500, 2, center="medoid")
+    assert (p.needs_distance_matrix, p.shareable) == (False, False)
+    assert p.with_distance_matrix().shareable
+    assert plan(500, 64).path == "gram"  # the Gram limit is a separate knob
+
+
+@pytest.mark.parametrize("kwargs", [dict(algorithm="gram", init="centers"),
+                                    dict(algorithm="gram", tol=1e-3), dict(algorithm="fast"),
+                                    dict(init="points")])
+def test_plan_rejects_bad_parameters(kwargs):
+    with pytest.raises(InvalidParameterError):
+        ls_module.plan_local_search(100, 2, **kwargs)
+
+
+def test_shared_search_carries_the_plan():
+    X = _blobs(5, n=90, d=20, k=3)
+    for beta, center in [(2.0, "euclidean"), (1.0, "euclidean"), (2.0, "medoid")]:
+        shared = ls_module.SharedLocalSearch(X, beta=beta, center=center)
+        assert shared.plan == ls_module.plan_local_search(90, 20, beta=beta, center=center)
+    assert ls_module.SharedLocalSearch(X, beta=2.0).gram is not None  # the plan needs it
+
+
+@pytest.mark.parametrize("kwargs", [dict(max_iter=2.5), dict(max_iter=0), dict(tol=-1.0),
+                                    dict(tol="x"), dict(algorithm="fast")])
+def test_bad_parameters_raise_invalid_parameter_error(kwargs):
+    X = _blobs(0, n=30, d=2, k=2)
+    with pytest.raises(InvalidParameterError):
+        local_search(X, np.array([0, 1]), **kwargs)
+
+
+def test_gram_path_follows_the_common_stop_rule_on_near_duplicates():
+    """Below the Gram matrix's resolution (1e-9 apart at norm 3) two seeds look
+    alike: a cluster empties, the empty-cluster rule refills it, and the run stops
+    by the common rule once that reproduces the partition (the Gram loop used to
+    stop only when no label changed before the refill: it cycled to max_iter and
+    returned an empty cluster)."""
+    X = np.repeat([3.0, 3.0 + 1e-9, 5.0], 3)[:, None]
+    res = local_search(X, np.array([0, 3, 6]), algorithm="gram")
+    assert res.converged and res.n_iter < 300
+    assert np.all(np.bincount(res.labels, minlength=3) > 0)

@@ -2,18 +2,17 @@
 
 import math
 
+import _naive
 import numpy as np
-
-from dalgo.local_search import gram_matrix
 import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from dalgo import dalpha_seeding, draw_z, greedy_kmeans_plusplus
-from dalgo import _kernels
-
-import _naive
+from dalgo._kernels import distances as dist_kernels
+from dalgo._kernels import seeding as seed_kernels
+from dalgo.local_search import gram_matrix
 
 # ---------------------------------------------------------------------------
 # helpers
@@ -256,10 +255,10 @@ def test_choose_position_kernel_monotone_no_nan(D, z):
     order = np.empty(D.shape[0], dtype=np.intp)
     logd = np.empty(D.shape[0])
     lw = np.empty(D.shape[0])
-    n_zero = _kernels.sort_by_distance(D, np.zeros(D.shape[0]), order, logd, lw)
+    n_zero = seed_kernels.sort_by_distance(D, np.zeros(D.shape[0]), order, logd, lw)
     prev = -1
     for a in sorted(ALPHAS + [1e4, 1e6]):  # increasing α, inf last
-        pos = _kernels.choose_position(logd, lw, n_zero, a, z)
+        pos = seed_kernels.choose_position(logd, lw, n_zero, a, z)
         assert n_zero <= pos < D.shape[0]
         assert D[order[pos]] > 0
         assert pos >= prev
@@ -356,16 +355,16 @@ def test_distance_kernels_agree_bitwise(global_random_seed):
     rng = np.random.default_rng(global_random_seed)
     X = rng.normal(size=(37, 11))
     P = np.empty((37, 37))
-    _kernels.pairwise_distances(X, P)
+    dist_kernels.pairwise_distances(X, P)
     G = gram_matrix(X)
     row = np.empty(37)
     for c in [0, 5, 36]:
-        _kernels.distances_to_point(X, np.ascontiguousarray(X[c]), row)
+        dist_kernels.distances_to_point(X, np.ascontiguousarray(X[c]), row)
         assert row.tobytes() == P[c].tobytes() == P[:, c].copy().tobytes()
     assert np.array_equal(P, P.T) and np.array_equal(G, G.T)
     np.testing.assert_allclose(P, np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1)),
                                rtol=1e-13, atol=1e-13)
     np.testing.assert_allclose(G, X @ X.T, rtol=1e-13, atol=1e-12)
     sq = np.empty((37, 3))
-    _kernels.sq_distances_to_centers(X, np.ascontiguousarray(X[[0, 5, 36]]), sq)
+    dist_kernels.sq_distances_to_centers(X, np.ascontiguousarray(X[[0, 5, 36]]), sq)
     assert np.sqrt(sq[:, 1]).tobytes() == P[:, 5].copy().tobytes()

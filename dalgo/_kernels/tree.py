@@ -1,16 +1,15 @@
 """numba kernels of the execution tree: where the d^α choice changes with α.
 
 The tree never re-derives the seeding rule: it evaluates
-:func:`dalgo._kernels.choose_position` (the one definition of the rule, also
+:func:`dalgo._kernels.seeding.choose_position` (the one definition of the rule, also
 used by :func:`dalgo.dalpha_seeding`) and bisects on it.  That rule is
 monotone in α even in floating point, so every piece agrees with a direct run at
-every float α inside it.
-"""
+every float α inside it."""
 
 import numpy as np
 from numba import njit
 
-from ._kernels import choose_position
+from .seeding import choose_position
 
 #: Bisection stops when the bracket is at most this many ulps wide; with 1 ulp
 #: the breakpoint is the first float at which the choice changes.

@@ -1,0 +1,483 @@
+"""Lloyd's iterations: the one stop rule, the assignment and update steps, and
+the loops.
+
+The stop rule (written here once; every loop in dalgo calls these kernels)
+--------------------------------------------------------------------------
+An iteration assigns every point to its nearest centre (ties: lowest index)
+and applies the empty-cluster rule (:func:`fill_empty_clusters`);
+:func:`settle_assignment` does the latter and reports whether the labels are
+those the current centres were computed from -- then the run has converged.
+Otherwise the centres move; with ``tol > 0`` a total squared centre shift
+``<= tol`` (:func:`centres_settled`) also ends the run, after one more
+assignment.  After ``max_iter`` iterations without convergence the labels are
+recomputed once against the final centres (without the empty-cluster rule).
+
+The loops
+---------
+* :func:`partition_lloyd` -- every path whose centre is a function of its
+  member set: β-centres on coordinates (β = 2 ``"partition"`` included),
+  medoids on a distance matrix, medoids from coordinates (``mode``).
+  :class:`dalgo.SharedLocalSearch` runs the same steps
+  (:func:`assignment_step`, :func:`assign_nearest`) from Python, remembering
+  partitions between runs.
+* :func:`gram_lloyd` -- β = 2 on a Gram matrix with incremental cluster sums.
+* :func:`lloyd_step` and :func:`reduce_block_sums` -- β = 2, one fused pass per
+  iteration; the loop is :func:`dalgo.local_search._lloyd` (BLAS is limited to
+  one thread from Python around it).
+"""
+
+import numpy as np
+from numba import njit, prange
+
+from .centers import cluster_beta_center
+from .distances import PARALLEL_MIN_WORK, assign_to_centers
+from .medoids import assign_medoids, assign_medoids_by_coordinates, cluster_medoid, medoid_costs
+
+#: ``mode`` of :func:`partition_lloyd` and its steps: β-centres of the members'
+#: coordinates (``centers`` holds them; ``dist`` squared distances).
+BETA_CENTERS = 0
+#: Medoids on the distance matrix ``D`` (``medoids`` holds point indices;
+#: ``dist`` distances).
+MEDOIDS_BY_MATRIX = 1
+#: Medoids from coordinates, no n×n matrix (``dist`` distances).
+MEDOIDS_BY_COORDINATES = 2
+
+
+# ---------------------------------------------------------------------------
+# the empty-cluster rule and the stop rule
+# ---------------------------------------------------------------------------
+
+@njit(cache=True, nogil=True)
+def fill_empty_clusters(labels, dist, counts, k):
+    """Deterministic empty-cluster rule shared by every local search.
+
+    For each empty cluster in increasing index, the point farthest from its
+    current centre (ties: lowest index) among clusters with at least two
+    members moves into it.  Writes ``labels``/``counts``; returns a list of
+    moves as an (m, 3) array of (point, src, dst).
+    """
+    n = labels.shape[0]
+    moves = np.empty((k, 3), dtype=np.intp)
+    m = 0
+    for c in range(k):
+        if counts[c] > 0:
+            continue
+        best = -1.0
+        arg = -1
+        for i in range(n):
+            if counts[labels[i]] > 1 and dist[i] > best:
+                best = dist[i]
+                arg = i
+        if arg < 0:
+            break
+        src = labels[arg]
+        counts[src] -= 1
+        counts[c] += 1
+        labels[arg] = c
+        dist[arg] = 0.0
+        moves[m, 0] = arg
+        moves[m, 1] = src
+        moves[m, 2] = c
+        m += 1
+    return moves[:m]
+
+
+@njit(cache=True, nogil=True)
+def count_and_fill_empty(labels, dist, counts):
+    """Count cluster members and apply the empty-cluster rule; returns its moves."""
+    counts[:] = 0
+    for i in range(labels.shape[0]):
+        counts[labels[i]] += 1
+    return fill_empty_clusters(labels, dist, counts, counts.shape[0])
+
+
+@njit(cache=True, nogil=True)
+def same_labels(labels, prev):
+    """Whether the integer arrays ``labels`` and ``prev`` (n,) are equal."""
+    for i in range(labels.shape[0]):
+        if labels[i] != prev[i]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def settle_assignment(labels, dist, counts, prev):
+    """The stop rule, part 1: the empty-cluster rule, then "labels unchanged?".
+
+    Inputs ``prev`` (n,) the partition the current centres were computed from
+    (all -1 before the first update); ``labels`` (n,) and ``dist`` (n,) a fresh
+    nearest-centre assignment, rewritten by :func:`fill_empty_clusters`.
+    Output ``counts`` (k,) members per cluster.  Returns ``(unchanged, moves)``:
+    whether ``labels`` equals ``prev`` (the run has converged) and the moves of
+    the empty-cluster rule.
+    """
+    moves = count_and_fill_empty(labels, dist, counts)
+    return same_labels(labels, prev), moves
+
+
+@njit(cache=True, nogil=True)
+def centres_settled(shift, tol):
+    """The stop rule, part 2: with ``tol > 0``, the total squared centre shift
+    ``shift`` of an update is at most ``tol``."""
+    return tol > 0.0 and shift <= tol
+
+
+# ---------------------------------------------------------------------------
+# steps of the partition loops (a centre is a function of its member set)
+# ---------------------------------------------------------------------------
+
+@njit(cache=True, nogil=True)
+def group_by_label(labels, k, perm, offsets):
+    """Counting sort: members of cluster ``c`` are ``perm[offsets[c]:offsets[c + 1]]``,
+    in increasing index."""
+    offsets[:] = 0
+    for i in range(labels.shape[0]):
+        offsets[labels[i] + 1] += 1
+    for c in range(k):
+        offsets[c + 1] += offsets[c]
+    fill = offsets[:k].copy()
+    for i in range(labels.shape[0]):
+        c = labels[i]
+        perm[fill[c]] = i
+        fill[c] += 1
+
+
+@njit(cache=True, nogil=True)
+def assign_nearest(mode, X, D, centers, medoids, labels, dist):
+    """Nearest centre for every point (ties: lowest index), no empty-cluster rule.
+
+    Inputs ``mode`` (:data:`BETA_CENTERS`, :data:`MEDOIDS_BY_MATRIX` or
+    :data:`MEDOIDS_BY_COORDINATES`), ``X`` (n, d), ``D`` (n, n) distances (read
+    in ``MEDOIDS_BY_MATRIX`` only), ``centers`` (k, d) (``BETA_CENTERS`` only),
+    ``medoids`` (k,) point indices (medoid modes only).  Outputs ``labels``
+    (n,), ``dist`` (n,): squared distances for β-centres, distances for medoids.
+    """
+    if mode == BETA_CENTERS:
+        assign_to_centers(X, centers, labels, dist)
+    elif mode == MEDOIDS_BY_MATRIX:
+        assign_medoids(D, medoids, labels, dist)
+    else:
+        assign_medoids_by_coordinates(X, medoids, labels, dist)
+
+
+@njit(cache=True, nogil=True)
+def assignment_step(mode, X, D, centers, medoids, labels, dist, counts, prev):
+    """One assignment step: :func:`assign_nearest`, then :func:`settle_assignment`.
+
+    Same arguments as those two; returns ``(unchanged, moves)``.
+    """
+    assign_nearest(mode, X, D, centers, medoids, labels, dist)
+    return settle_assignment(labels, dist, counts, prev)
+
+
+@njit(cache=True, nogil=True)
+def update_centers(mode, X, Dp, w, beta, inner_max_iter, inner_rtol, labels, counts,
+                   centers, medoids, perm, offsets, buf, wbuf, costs, old):
+    """Move every centre to the β-optimum of its members; returns the total
+    squared shift (``inf`` for medoids, which never stop on a shift).
+
+    Inputs ``mode``, ``X`` (n, d), ``Dp`` (n, n) :func:`power_matrix` of the
+    distances (``MEDOIDS_BY_MATRIX`` only), ``w`` (n,), ``beta``, the inner
+    solver limits, ``labels`` (n,).  In/out ``centers`` (k, d) or ``medoids``
+    (k,).  Scratch ``counts`` (k,), ``perm`` (n,), ``offsets`` (k + 1,), ``buf``
+    (n, d), ``wbuf`` (n,), ``costs`` (n,), ``old`` (d,).  Members are taken in
+    increasing index (:func:`group_by_label`); a β-centre is
+    :func:`cluster_beta_center`, a medoid the member of least β-cost (ties:
+    lowest index).
+    """
+    d = X.shape[1]
+    k = counts.shape[0]
+    group_by_label(labels, k, perm, offsets)
+    if mode == BETA_CENTERS:
+        shift = 0.0
+        for c in range(k):
+            old[:] = centers[c]
+            cluster_beta_center(X, w, perm[offsets[c]:offsets[c + 1]], beta, inner_max_iter,
+                                inner_rtol, buf, wbuf, centers[c])
+            for f in range(d):
+                shift += (centers[c, f] - old[f]) ** 2
+        return shift
+    for c in range(k):
+        members = perm[offsets[c]:offsets[c + 1]]
+        if mode == MEDOIDS_BY_MATRIX:
+            medoids[c] = cluster_medoid(Dp, w, members, beta)
+        else:
+            m = members.shape[0]
+            for r in range(m):
+                wbuf[r] = w[members[r]]
+                buf[r] = X[members[r]]
+            medoid_costs(buf[:m], wbuf[:m], beta, costs[:m])
+            best = 0
+            for r in range(1, m):
+                if costs[r] < costs[best]:
+                    best = r
+            medoids[c] = members[best]
+    return np.inf
+
+
+@njit(cache=True, nogil=True)
+def partition_lloyd(mode, X, D, Dp, w, centers, medoids, beta, max_iter, inner_max_iter,
+                    inner_rtol, tol, labels, dist):
+    """β-Lloyd's where each centre is a function of its member set.
+
+    Inputs ``mode`` (see :func:`assign_nearest`), ``X`` (n, d), ``D`` and ``Dp``
+    (n, n) distances and their :func:`power_matrix` (``MEDOIDS_BY_MATRIX``
+    only; else any 2-D array), ``w`` (n,), ``beta``, ``max_iter``, inner solver
+    limits, ``tol`` (0 for medoids).  In/out: ``centers`` (k, d) initial and
+    final β-centres (``BETA_CENTERS``; else any (0, d) array) or ``medoids``
+    (k,) initial and final point indices (medoid modes; else any (0,) array).
+    Outputs ``labels`` (n,), ``dist`` (n,) as in :func:`assign_nearest`.
+    Returns ``(n_iter, converged)`` under the stop rule of this module.
+    """
+    n, d = X.shape
+    k = centers.shape[0] if mode == BETA_CENTERS else medoids.shape[0]
+    prev = np.full(n, -1, dtype=np.intp)
+    counts = np.zeros(k, dtype=np.intp)
+    perm = np.empty(n, dtype=np.intp)
+    offsets = np.zeros(k + 1, dtype=np.intp)
+    buf = np.empty((n, d))
+    wbuf = np.empty(n)
+    costs = np.empty(n)
+    old = np.empty(d)
+    converged = False
+    n_iter = 0
+    for it in range(1, max_iter + 1):
+        n_iter = it
+        unchanged, _ = assignment_step(mode, X, D, centers, medoids, labels, dist, counts, prev)
+        if unchanged:
+            converged = True
+            break
+        shift = update_centers(mode, X, Dp, w, beta, inner_max_iter, inner_rtol, labels, counts,
+                               centers, medoids, perm, offsets, buf, wbuf, costs, old)
+        prev[:] = labels
+        if centres_settled(shift, tol):
+            assign_nearest(mode, X, D, centers, medoids, labels, dist)
+            converged = True
+            break
+    if not converged:
+        assign_nearest(mode, X, D, centers, medoids, labels, dist)
+    return n_iter, converged
+
+
+# ---------------------------------------------------------------------------
+# beta = 2 on a Gram matrix, with incremental cluster sums
+# ---------------------------------------------------------------------------
+
+@njit(cache=True, nogil=True)
+def _gram_assign(G, S, W, Q, labels, dist, k):
+    """Nearest mean for every point from cluster sums (serial, deterministic).
+
+    ``S[i, c] = sum_{j in c} w_j G[i, j]``, ``W[c] = sum w_j``,
+    ``Q[c] = sum_{j, l in c} w_j w_l G[j, l]``; so
+    ``||x_i - mu_c||^2 = G[i, i] - 2 S[i, c] / W[c] + Q[c] / W[c]^2``.
+    Writes ``labels`` and ``dist`` (squared distance to the chosen mean).
+    Returns how many labels changed.
+    """
+    n = G.shape[0]
+    changed = 0
+    for i in range(n):
+        best = np.inf
+        arg = -1
+        for c in range(k):
+            if W[c] > 0.0:
+                v = Q[c] / (W[c] * W[c]) - 2.0 * S[i, c] / W[c]
+                if v < best:
+                    best = v
+                    arg = c
+        if arg != labels[i]:
+            changed += 1
+            labels[i] = arg
+        dist[i] = G[i, i] + best
+    return changed
+
+
+@njit(cache=True, nogil=True)
+def _gram_move(G, w, S, W, Q, p, src, dst):
+    """Move point ``p`` from cluster ``src`` to ``dst`` (``-1`` = none), O(n)."""
+    n = G.shape[0]
+    wp = w[p]
+    if src >= 0:
+        Q[src] += -2.0 * wp * S[p, src] + wp * wp * G[p, p]
+        W[src] -= wp
+        for i in range(n):
+            S[i, src] -= wp * G[p, i]  # G is exactly symmetric: read row p
+    if dst >= 0:
+        Q[dst] += 2.0 * wp * S[p, dst] + wp * wp * G[p, p]
+        W[dst] += wp
+        for i in range(n):
+            S[i, dst] += wp * G[p, i]
+
+
+@njit(cache=True, nogil=True)
+def gram_lloyd(G, w, seeds, max_iter, labels, dist, mean_labels):
+    """Lloyd's k-means from point seeds on a precomputed Gram matrix.
+
+    Inputs ``G`` (n, n) Gram matrix, ``w`` (n,) sample weights, ``seeds`` (k,)
+    point indices, ``max_iter``.  Outputs ``labels`` (n,), ``dist`` (n,) squared
+    distance of each point to its final mean, ``mean_labels`` (n,) the partition
+    whose weighted means are the final centres (equal to ``labels`` on
+    convergence; after ``max_iter`` without convergence ``labels`` are the
+    nearest final centres, as in scikit-learn, and ``mean_labels`` the partition
+    the centres were computed from).  Returns ``(n_iter, converged)`` under the
+    stop rule of this module (``tol = 0``).
+
+    The first assignment is to the seeds; later ones to the weighted means.
+    Centres are never formed: cluster sums of Gram rows are updated as points
+    move, so an iteration costs O(n k + moves n) instead of O(n k d).
+    """
+    n = G.shape[0]
+    k = seeds.shape[0]
+    counts = np.zeros(k, dtype=np.intp)
+    prev = np.full(n, -1, dtype=np.intp)
+    S = np.zeros((n, k))
+    W = np.zeros(k)
+    Q = np.zeros(k)
+    converged = False
+    n_iter = 0
+    for it in range(1, max_iter + 1):
+        n_iter = it
+        if it == 1:
+            # nearest seed, ||x_i - x_s||^2 = G_ii - 2 G_is + G_ss
+            for i in range(n):
+                best = np.inf
+                arg = -1
+                for c in range(k):
+                    s = seeds[c]
+                    v = G[s, s] - 2.0 * G[i, s]
+                    if v < best:
+                        best = v
+                        arg = c
+                labels[i] = arg
+                dist[i] = G[i, i] + best
+        else:
+            _gram_assign(G, S, W, Q, labels, dist, k)
+        unchanged, _ = settle_assignment(labels, dist, counts, prev)
+        if unchanged:
+            converged = True
+            break
+        for p in range(n):
+            if labels[p] != prev[p]:
+                _gram_move(G, w, S, W, Q, p, prev[p], labels[p])
+                prev[p] = labels[p]
+    mean_labels[:] = prev  # S, W, Q hold the sums of this partition
+    if not converged:
+        # make the labels those of the nearest final mean, as scikit-learn does
+        _gram_assign(G, S, W, Q, labels, dist, k)
+    return n_iter, converged
+
+
+# ---------------------------------------------------------------------------
+# beta = 2, one fused pass over row blocks per iteration
+# ---------------------------------------------------------------------------
+
+#: Rows per block of the fused Lloyd step (a constant, so the blocks, their BLAS
+#: calls and the order of the partial sums never depend on the thread count).
+LLOYD_BLOCK = 256
+
+
+@njit(cache=True, nogil=True)
+def _lloyd_block(X, x_sq, Ct, c_sq, w, labels, dist, sums, wsum, lo, hi):
+    """Assign rows ``lo:hi`` and accumulate their weighted sums per cluster.
+
+    ``S = X[lo:hi] @ Ct`` is one BLAS call on the block (the caller keeps BLAS
+    single-threaded), then ``||x - c||^2 = x_sq + c_sq - 2 S`` (ties: lowest
+    index).  Outputs ``labels``/``dist`` rows ``lo:hi``, ``sums`` (k, d) and
+    ``wsum`` (k,) overwritten with this block's partial sums.
+    """
+    k = Ct.shape[1]
+    d = X.shape[1]
+    S = np.dot(X[lo:hi], Ct)
+    sums[:, :] = 0.0
+    wsum[:] = 0.0
+    for r in range(hi - lo):
+        i = lo + r
+        best = np.inf
+        arg = 0
+        for c in range(k):
+            v = c_sq[c] - 2.0 * S[r, c]
+            if v < best:
+                best = v
+                arg = c
+        labels[i] = arg
+        dist[i] = best + x_sq[i]
+        wi = w[i]
+        wsum[arg] += wi
+        for f in range(d):
+            sums[arg, f] += wi * X[i, f]
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _lloyd_step_par(X, x_sq, Ct, c_sq, w, labels, dist, psums, pw):
+    n = X.shape[0]
+    n_blocks = psums.shape[0]
+    for b in prange(n_blocks):
+        _lloyd_block(X, x_sq, Ct, c_sq, w, labels, dist, psums[b], pw[b],
+                     b * LLOYD_BLOCK, min(n, (b + 1) * LLOYD_BLOCK))
+
+
+@njit(cache=True, nogil=True)
+def lloyd_step(X, x_sq, Ct, c_sq, w, labels, dist, psums, pw):
+    """One fused Lloyd pass: nearest centre for every point and partial sums.
+
+    Inputs ``X`` (n, d), ``x_sq`` (n,) squared row norms, ``Ct`` (d, k) the
+    centres transposed (C-contiguous), ``c_sq`` (k,) their squared norms, ``w``
+    (n,).  Outputs ``labels`` (n,), ``dist`` (n,) squared distances (may be
+    slightly negative from rounding), ``psums`` (n_blocks, k, d) and ``pw``
+    (n_blocks, k) per-block weighted sums, ``n_blocks = ceil(n /
+    LLOYD_BLOCK)``; :func:`reduce_block_sums` adds them in block order.  Like
+    scikit-learn's ``lloyd_iter_chunked_dense``, X is read once per iteration
+    while a block is in cache; unlike it, the reduction order is fixed, so the
+    result does not depend on the thread count.  Call with BLAS limited to one
+    thread.
+    """
+    n, d = X.shape
+    if n * d * Ct.shape[1] < PARALLEL_MIN_WORK:
+        for b in range(psums.shape[0]):
+            _lloyd_block(X, x_sq, Ct, c_sq, w, labels, dist, psums[b], pw[b],
+                         b * LLOYD_BLOCK, min(n, (b + 1) * LLOYD_BLOCK))
+    else:
+        _lloyd_step_par(X, x_sq, Ct, c_sq, w, labels, dist, psums, pw)
+
+
+@njit(cache=True, nogil=True)
+def reduce_block_sums(psums, pw, centers, weight_in_cluster):
+    """Weighted means from per-block sums, added serially in block order.
+
+    Inputs ``psums`` (b, k, d), ``pw`` (b, k); outputs ``centers`` (k, d) (rows of
+    empty clusters left unchanged), ``weight_in_cluster`` (k,).
+    """
+    n_blocks, k, d = psums.shape
+    total = np.zeros(d)
+    for c in range(k):
+        total[:] = 0.0
+        wc = 0.0
+        for b in range(n_blocks):
+            wc += pw[b, c]
+            for f in range(d):
+                total[f] += psums[b, c, f]
+        weight_in_cluster[c] = wc
+        if wc > 0.0:
+            for f in range(d):
+                centers[c, f] = total[f] / wc
+
+
+@njit(cache=True, nogil=True)
+def weighted_means(X, w, labels, centers, weight_in_cluster):
+    """Weighted cluster means, summed serially in index order.
+
+    Inputs ``X`` (n, d), ``w`` (n,), ``labels`` (n,); outputs ``centers`` (k, d)
+    (rows of empty clusters left unchanged), ``weight_in_cluster`` (k,).
+    """
+    n, d = X.shape
+    k = centers.shape[0]
+    sums = np.zeros((k, d))
+    weight_in_cluster[:] = 0.0
+    for i in range(n):
+        c = labels[i]
+        weight_in_cluster[c] += w[i]
+        for f in range(d):
+            sums[c, f] += w[i] * X[i, f]
+    for c in range(k):
+        if weight_in_cluster[c] > 0.0:
+            for f in range(d):
+                centers[c, f] = sums[c, f] / weight_in_cluster[c]
