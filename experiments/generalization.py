@@ -98,8 +98,7 @@ def study(name, args, log):
         log(f"m = {m}: sup-dev {row['uniform_deviation'][0]:.4f}, excess "
             f"{row['excess_test_loss'][0]:.4f}, Rademacher bound {row['rademacher_bound']:.3f}, "
             f"a-priori {row['apriori_bound_alpha_0_20']:.3f}")
-    test_se = float(np.max(np.std(PiecewiseConstant.stack(test)[1], axis=0, ddof=1))
-                    / np.sqrt(len(test)))
+    test_se = float(np.max(mean_se(PiecewiseConstant.stack(test)[1], axis=0)[1]))
     return {"dataset": name, "n_samples": n, "k": k, "pool": len(insts),
             "n_candidates": len(cand), "n_test": len(test), "R": R, "delta": DELTA, "H": 1.0,
             "test_min_loss": best_test, "test_max_se": test_se, "rows": rows}

@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing
 from dalgo.nas.predictors import evaluate_predictor, make_predictor  # noqa: E402
 from dalgo.nas.suite_zero import SUITE_ZERO_TASKS, load_suite_zero_task  # noqa: E402
 from dalgo.nas.zc_tuning import loto_proxy_ensemble, loto_select  # noqa: E402
+from dalgo.stats import mean_se  # noqa: E402
 
 FEATURES = ("encoding", "zc", "both")
 TRAIN_SIZES = (10, 20, 50, 100, 200, 400)
@@ -77,9 +78,8 @@ def summarise(raw):
         for fs, by_n in by_fs.items():
             out[task][fs] = {}
             for n, taus in by_n.items():
-                t = np.asarray(taus, float)
-                se = float(t.std(ddof=1) / np.sqrt(len(t))) if len(t) > 1 else 0.0
-                out[task][fs][n] = {"kendall_tau": float(t.mean()), "se": se}
+                tau, se = mean_se(taus)
+                out[task][fs][n] = {"kendall_tau": tau, "se": 0.0 if np.isnan(se) else se}
     return out
 
 

@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import dalgo.nas as nas  # noqa: E402
+from dalgo import stats  # noqa: E402
 from dalgo.nas.benchmarks import NBGRAPH_DATASETS, TNB101_MICRO_TASKS  # noqa: E402
 
 ALGOS = ["rs", "re", "ls", "bananas"]
@@ -97,12 +98,8 @@ def run_curve(task_name, alg, seed, budget):
 
 
 def mean_se(rows):
-    a = np.asarray(rows, dtype=float)
-    if a.shape[0] > 1:
-        se = a.std(axis=0, ddof=1) / np.sqrt(a.shape[0])
-    else:
-        se = np.full(a.shape[1], np.nan)
-    return a.mean(axis=0), se
+    """Mean and s.e. over runs, per column (:func:`dalgo.stats.mean_se` along axis 0)."""
+    return stats.mean_se(np.asarray(rows, dtype=float), axis=0)
 
 
 def curves(args, tasks, seeds, cache):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dalgo import generalization
+from dalgo.stats import mean_se
 
 from .search import default_hyperparameters, search
 
@@ -241,7 +242,10 @@ def tune_over_tasks(tasks, algorithm, grid, *, budget=150, seeds=range(10),
     tuned_held, default_held = np.array(tuned_held), np.array(default_held)
     diff = tuned_held - default_held
     n = len(diff)
-    se = lambda x: float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else float("nan")  # noqa: E731
+
+    def se(x):
+        return mean_se(x)[1]
+
     summary = dict(
         tuned_held_out_mean=float(tuned_held.mean()), tuned_held_out_se=se(tuned_held),
         default_held_out_mean=float(default_held.mean()), default_held_out_se=se(default_held),
