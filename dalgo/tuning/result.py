@@ -123,8 +123,11 @@ class TuneResult:
     uniform_bound : dict
         For losses in [0, 1] (Hamming): ``epsilon`` such that with probability
         ``1 - delta`` the training loss is within ``epsilon`` of the expected loss for
-        every α, every β of the grid and every window average
-        (:func:`dalgo.generalization.selection_uniform_bound`); empty otherwise.
+        every α, every β of the grid and every window average, from the exact empirical
+        Rademacher complexity (:func:`dalgo.generalization.rademacher_complexity_bound`,
+        union bound over the β grid); ``massart_epsilon`` is the piece-counting bound
+        (:func:`dalgo.generalization.selection_uniform_bound`) for comparison. Empty for
+        other losses.
     comparisons : dict
         Per baseline label: the paired difference ``baseline − tuned`` of the test losses
         (``mean_diff``, ``se``, ``p_value`` of a paired t-test); positive = tuned is better.
@@ -308,7 +311,8 @@ class TuneResult:
             lines.append(f"uniform bound (probability {1 - b['delta']:g}): training and "
                          f"expected loss differ by at most {b['epsilon']:.3f} for every alpha, "
                          "beta and window average" + (" (vacuous: > 1)" if b["epsilon"] > 1
-                                                      else ""))
+                                                      else "")
+                         + f"; piece counting (Massart) gives {b['massart_epsilon']:.3f}")
         lines.append(f"leaves per instance: mean {np.mean(self.n_leaves['train']):.0f}; "
                      f"total time {self.timings.get('total_seconds', float('nan')):.1f} s")
         verdict = self.verdict()

@@ -1,0 +1,99 @@
+"""The exact empirical Rademacher complexity: sup against brute force over every piece, the
+bound against families whose expectation is known, and Massart's lemma above it."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dalgo import PiecewiseConstant
+from dalgo.generalization import (
+    empirical_rademacher,
+    massart_bound,
+    merged_pieces,
+    rademacher_complexity_bound,
+    rademacher_sup,
+    rademacher_uniform_bound,
+)
+
+
+def _brute_sup(curves, signs):
+    """max over the pieces of the common refinement of |Σ σ_i f_i| / m."""
+    b, values = PiecewiseConstant.stack(curves)
+    return float(np.max(np.abs(np.asarray(signs) @ values))) / len(curves)
+
+
+@st.composite
+def curve_sets(draw):
+    m = draw(st.integers(1, 8))
+    unbounded = draw(st.booleans())
+    out = []
+    for _ in range(m):
+        cuts = sorted(set(draw(st.lists(st.sampled_from([0.5, 1.0, 1.5, 2.5, 3.0, 4.5]),
+                                        max_size=5))))
+        b = [0.0] + cuts + [np.inf if unbounded else 5.0]
+        vals = draw(st.lists(st.floats(0, 1), min_size=len(b) - 1, max_size=len(b) - 1))
+        out.append(PiecewiseConstant(b, vals))
+    return out
+
+
+@given(curve_sets(), st.integers(0, 2**16))
+def test_sup_equals_brute_force_over_every_piece(curves, seed):
+    rng = np.random.default_rng(seed)
+    signs = rng.choice([-1.0, 1.0], size=(4, len(curves)))
+    got = rademacher_sup(curves, signs)
+    for d in range(4):
+        # shared breakpoints (the sampled_from cuts) exercise jumps at equal positions
+        assert got[d] == pytest.approx(_brute_sup(curves, signs[d]), abs=1e-12)
+    assert rademacher_sup(curves, signs[0]) == got[0]
+
+
+def test_sup_is_deterministic_and_validates_signs():
+    rng = np.random.default_rng(0)
+    curves = [PiecewiseConstant([0, u, 3], [0.2, 0.7]) for u in rng.uniform(0, 3, 30)]
+    a = empirical_rademacher(curves, n_draws=64, random_state=1)
+    b = empirical_rademacher(curves, n_draws=64, random_state=1)
+    assert a == b
+    with pytest.raises(ValueError, match="signs"):
+        rademacher_sup(curves, np.ones(29))
+    with pytest.raises(ValueError, match="domain"):
+        rademacher_sup([curves[0], PiecewiseConstant([0, 4], [0.1])], [1, 1])
+
+
+def _threshold_family(m, rng):
+    """f_i(α) = 1[α < U_i], U_i ~ Uniform(0, 1): E f(α) = 1 − α on [0, 1]."""
+    return [PiecewiseConstant([0.0, u, 1.0], [1.0, 0.0]) for u in rng.uniform(0, 1, m)]
+
+
+def _sup_deviation_from_expectation(curves):
+    """Exact sup_α |mean_i f_i(α) − (1 − α)|: at the jumps, from both sides."""
+    mean = PiecewiseConstant.mean(curves)
+    b, v = mean.breakpoints, mean.values
+    left = np.abs(v - (1.0 - b[:-1]))          # start of each piece
+    right = np.abs(v - (1.0 - b[1:]))          # end of each piece (limit from the left)
+    return float(max(left.max(), right.max()))
+
+
+@pytest.mark.parametrize("m", [25, 100, 400])
+def test_bound_holds_where_the_expectation_is_known(m):
+    failures = 0
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        curves = _threshold_family(m, rng)
+        bound = rademacher_complexity_bound(curves, n_draws=200, random_state=seed)
+        failures += _sup_deviation_from_expectation(curves) > bound["bound"]
+        assert bound["bound"] == pytest.approx(bound["complexity_term"] + bound["mc_term"]
+                                               + bound["confidence_term"])
+    assert failures == 0  # δ = 0.05 allows one in twenty; the bound is loose enough for none
+
+
+@pytest.mark.parametrize("m", [50, 200])
+def test_massart_is_above_the_exact_complexity(m):
+    rng = np.random.default_rng(m)
+    curves = _threshold_family(m, rng)
+    r, se = empirical_rademacher(curves, n_draws=400, random_state=0)
+    n = merged_pieces(curves)
+    # with the absolute value the finite class is the N vectors and their negatives
+    assert r <= massart_bound(2 * n, m) + 4 * se
+    new = rademacher_complexity_bound(curves, n_draws=400, random_state=0)["bound"]
+    assert new < rademacher_uniform_bound(n, m)
