@@ -13,6 +13,9 @@ without replacement and
   of the lowest minimising interval of train_m (or ∞);
 * the data-dependent bound of :func:`dalgo.generalization.rademacher_uniform_bound`
   (H = 1 for the Hamming loss, δ = 0.05, N = pieces of the merged training curves);
+* the bound from the exact empirical Rademacher complexity
+  (:func:`dalgo.generalization.rademacher_complexity_bound`, 1,000 sign vectors, the Monte
+  Carlo error included);
 * the a-priori bound :func:`dalgo.generalization.apriori_uniform_bound` for α ∈ [0, 20]
   (R = the largest distance ratio over the pool; n, k of the protocol).
 
@@ -43,6 +46,7 @@ from dalgo.generalization import (
     apriori_uniform_bound,
     distance_ratio,
     merged_pieces,
+    rademacher_complexity_bound,
     rademacher_uniform_bound,
 )
 from dalgo.jsonio import read_json, write_json
@@ -52,6 +56,7 @@ from dalgo.tuning import representative_alpha
 
 M_GRID = (5, 10, 20, 50, 100, 200, 500)
 DELTA = 0.05
+SIGN_DRAWS = 1000  # sign vectors of the exact empirical Rademacher complexity
 COARSE = np.concatenate([np.arange(0.0, 20.0 + 1e-9, 0.25), [np.inf]])  # grid-ERM comparison
 
 
@@ -71,7 +76,7 @@ def study(name, args, log):
     for m in M_GRID:
         if m > len(cand):
             continue
-        dev, exc, rad, npieces, gexc = [], [], [], [], []
+        dev, exc, rad, npieces, gexc, exact_rad, rhat = [], [], [], [], [], [], []
         for _ in range(args.reps):
             idx = rng.choice(len(cand), size=m, replace=False)
             sub = [cand[i] for i in idx]
@@ -85,18 +90,25 @@ def study(name, args, log):
             N = merged_pieces(sub)
             npieces.append(N)
             rad.append(rademacher_uniform_bound(N, m, H=1.0, delta=DELTA))
+            certified = rademacher_complexity_bound(sub, delta=DELTA, H=1.0,
+                                                    n_draws=SIGN_DRAWS, random_state=rng)
+            exact_rad.append(certified["bound"])
+            rhat.append(certified["rademacher"])
         row = {"m": m, "reps": args.reps,
                "distinct_subsets": "all equal" if m == len(cand) else "resampled",
                "uniform_deviation": mean_se(dev), "excess_test_loss": mean_se(exc),
                "excess_test_loss_grid_erm": mean_se(gexc),
                "uniform_deviation_all": dev, "excess_test_loss_all": exc,
                "rademacher_bound": float(np.mean(rad)),
+               "exact_rademacher_bound": float(np.mean(exact_rad)),
+               "empirical_rademacher": float(np.mean(rhat)),
                "merged_pieces_mean": float(np.mean(npieces)),
                "apriori_bound_alpha_0_20": apriori_uniform_bound(m, n, k, 0.0, C.ALPHA_MAX, R,
                                                                  H=1.0, delta=DELTA)}
         rows.append(row)
         log(f"m = {m}: sup-dev {row['uniform_deviation'][0]:.4f}, excess "
-            f"{row['excess_test_loss'][0]:.4f}, Rademacher bound {row['rademacher_bound']:.3f}, "
+            f"{row['excess_test_loss'][0]:.4f}, Massart bound {row['rademacher_bound']:.3f}, "
+            f"exact-Rademacher bound {row['exact_rademacher_bound']:.3f}, "
             f"a-priori {row['apriori_bound_alpha_0_20']:.3f}")
     test_se = float(np.max(mean_se(PiecewiseConstant.stack(test)[1], axis=0)[1]))
     return {"dataset": name, "n_samples": n, "k": k, "pool": len(insts),
@@ -126,6 +138,10 @@ def plot(doc, out_path):
             label="excess test loss of grid ERM (α ∈ {0, 0.25, …, 20, ∞})")
     ax.plot(m, [r["rademacher_bound"] for r in rows], "^--", color="C3",
             label=f"data-dependent bound (Massart, δ = {doc['delta']})")
+    if "exact_rademacher_bound" in rows[0]:
+        ax.plot(m, [r["exact_rademacher_bound"] for r in rows], "P-", color="C5",
+                label=f"bound from the exact empirical Rademacher complexity (δ = "
+                      f"{doc['delta']})")
     ax.plot(m, [r["apriori_bound_alpha_0_20"] for r in rows], "v:", color="C4",
             label="a-priori bound (α ∈ [0, 20], Markov on leaf count)")
     c = dev[0, 0] * np.sqrt(m[0])
@@ -171,14 +187,16 @@ def main(argv=None):
         print(f"\n### {name}: pool {doc['pool']} (candidates {doc['n_candidates']}, test "
               f"{doc['n_test']}), R = {doc['R']:.3g}\n")
         print("| m | sup-deviation ± s.e. | excess test loss ± s.e. | grid-ERM excess ± s.e. | "
-              "merged pieces | Rademacher bound | a-priori bound |")
-        print("|---|---|---|---|---|---|---|")
+              "merged pieces | Massart bound | R̂_m | exact-Rademacher bound | "
+              "a-priori bound |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for r in doc["rows"]:
             d, e = r["uniform_deviation"], r["excess_test_loss"]
             g = r["excess_test_loss_grid_erm"]
             print(f"| {r['m']} | {d[0]:.4f} ± {d[1]:.4f} | {e[0]:.4f} ± {e[1]:.4f} | "
                   f"{g[0]:.4f} ± {g[1]:.4f} | "
                   f"{r['merged_pieces_mean']:.0f} | {r['rademacher_bound']:.3f} | "
+                  f"{r['empirical_rademacher']:.3f} | {r['exact_rademacher_bound']:.3f} | "
                   f"{r['apriori_bound_alpha_0_20']:.3f} |")
     print(f"\ntotal wall time {time.time() - t0:.0f} s")
 
