@@ -8,8 +8,15 @@ import numpy as np
 
 __all__ = ["main", "build_parser"]
 
-def _alpha(text):
-    return np.inf if text.lower() in ("inf", "infinity") else float(text)
+def exponent(text):
+    """A command-line α or β: a number, or ``inf``."""
+    if text.strip().lower() in ("inf", "infinity"):
+        return np.inf
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number or 'inf'; got {text!r}") from None
 
 
 def build_parser():
@@ -22,6 +29,7 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser(
         "tune",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         help="learn (alpha, beta) on sampled instances and test it on held-out ones",
         description="Sample clustering instances (k classes x m points) from a data set, "
                     "compute the exact loss of every alpha on each, pick the minimiser of "
@@ -43,10 +51,10 @@ def build_parser():
     t.add_argument("--n-train", type=int, default=60, help="training instances")
     t.add_argument("--n-test", type=int, default=60, help="test instances")
     t.add_argument("--alpha-min", type=float, default=0.0)
-    t.add_argument("--alpha-max", type=_alpha, default=np.inf,
+    t.add_argument("--alpha-max", type=exponent, default=np.inf,
                    help="upper end of the alpha range; 'inf' includes farthest-first "
                         "(default)")
-    t.add_argument("--betas", type=_alpha, nargs="+", default=[2.0],
+    t.add_argument("--betas", type=exponent, nargs="+", default=[2.0],
                    help="beta grid (2 = k-means, 1 = k-median, inf = k-center)")
     t.add_argument("--center", choices=("euclidean", "medoid"), default="euclidean")
     t.add_argument("--selection", choices=("cv", "exact"), default="cv",

@@ -4,7 +4,12 @@ import numbers
 import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    ClusterMixin,
+    TransformerMixin,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -55,7 +60,8 @@ def _complete_seeds(seeds, n, k):
     return np.concatenate([seeds, unused]).astype(np.intp)
 
 
-class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
+class AlphaBetaKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin,
+                      BaseEstimator):
     """Clustering by d^α seeding followed by β-Lloyd's local search.
 
     The (α, β) Lloyd's family of Balcan, Dick & White (2018): α = 0 seeds
@@ -228,6 +234,8 @@ class AlphaBetaKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         self.n_iter_ = int(result.n_iter)
         self.seeds_ = order[seeds]
         self.z_ = z
+        # transform() gives one column per cluster: get_feature_names_out and set_output
+        self._n_features_out = self.cluster_centers_.shape[0]
         return self
 
     def fit_predict(self, X, y=None, sample_weight=None):

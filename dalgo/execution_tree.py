@@ -7,6 +7,7 @@ children split that interval where the next choice changes.  The leaves tile
 the α range in order.
 """
 
+import numbers
 import time
 from dataclasses import dataclass
 
@@ -56,10 +57,15 @@ class Piece:
 def check_alpha_range(alpha_range):
     """``(lo, hi)`` with ``0 <= lo < hi``; ``hi`` may be ``np.inf``."""
     try:
-        lo, hi = (float(a) for a in alpha_range)
-    except (TypeError, ValueError):
+        pair = tuple(alpha_range)
+    except TypeError:
+        pair = ()
+    # numbers only (as check_alpha): a string such as "inf" is refused everywhere alike
+    if len(pair) != 2 or not all(isinstance(a, numbers.Real) and not isinstance(a, bool)
+                                 for a in pair):
         raise InvalidParameterError(
-            f"alpha_range must be a pair (lo, hi); got {alpha_range!r}.") from None
+            f"alpha_range must be a pair of numbers (lo, hi); got {alpha_range!r}.")
+    lo, hi = (float(a) for a in pair)
     if np.isnan(lo) or np.isnan(hi) or np.isinf(lo):
         raise InvalidParameterError(
             f"alpha_range must be finite except hi=inf; got {alpha_range!r}.")

@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from .._validation import check_enough_distinct, n_clusters_from_labels
+from .._validation import check_enough_distinct, check_positive_int, n_clusters_from_labels
 from ..instances import Instance
 from ..random_state import spawn_seeds
 from ..seeding import draw_z
@@ -71,7 +71,8 @@ def _as_instance(item, n_clusters, seed, what, i):
     if len(parts) not in (2, 3):
         raise TypeError(f"{what}[{i}] must be (X, y) or (X, y, n_clusters).")
     X, y = parts[0], parts[1]
-    k = parts[2] if len(parts) == 3 else n_clusters
+    k = check_positive_int(parts[2], f"{what}[{i}] n_clusters") if len(parts) == 3 else (
+        n_clusters)
     if k is None:
         if y is None:
             raise ValueError(f"{what}[{i}]: give n_clusters or labels y.")
@@ -105,9 +106,13 @@ def as_instances(items, *, n_clusters=None, random_state=None, what="instances",
     -------
     list of Instance
     """
+    if isinstance(items, (Instance, tuple)) and len(items) in (2, 3) and np.ndim(items[0]) == 2:
+        raise TypeError(f"{what} must be a sequence of instances; got a single (X, y) tuple — "
+                        "wrap it in a list: [(X, y)].")
     items = list(items)
     if not items:
         raise ValueError(f"{what} is empty: give at least one instance.")
+    n_clusters = check_positive_int(n_clusters, "n_clusters", allow_none=True)
     seeds = spawn_seeds(len(items), random_state)
     out = []
     for i, item in enumerate(items):

@@ -259,6 +259,8 @@ def evaluate_instances(instances, config, *, baselines=True, cache_dir=None, n_j
 
         bar = tqdm(total=len(instances), initial=len(instances) - len(todo), desc="instances",
                    unit="inst")
+    if not todo:  # all cached (joblib would warn about cancelling zero tasks)
+        return results
     outputs = Parallel(n_jobs=n_jobs, return_as="generator")(
         delayed(evaluate_instance)(instances[i], config, baselines=flags[i]) for i in todo)
     for i, out in zip(todo, outputs):

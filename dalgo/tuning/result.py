@@ -63,7 +63,20 @@ def _floats_from_json(row):
     return {k: (v if k == "rule" else decode_float(v)) for k, v in row.items()}
 
 
-@dataclass
+def _same(a, b):
+    """Equality of result fields: NaN equals NaN, containers element by element."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k])
+                                                                    for k in a)
+    if isinstance(a, (list, tuple)):
+        return (isinstance(b, (list, tuple)) and len(a) == len(b)
+                and all(_same(x, y) for x, y in zip(a, b)))
+    if isinstance(a, float) and isinstance(b, float) and np.isnan(a) and np.isnan(b):
+        return True
+    return a == b
+
+
+@dataclass(eq=False)
 class TuneResult:
     """Outcome of :func:`dalgo.tune`.
 
@@ -162,6 +175,16 @@ class TuneResult:
     candidates: list = field(default_factory=list)
     comparisons: dict = field(default_factory=dict)
     uniform_bound: dict = field(default_factory=dict)
+
+    def __eq__(self, other):
+        """Equal when every field but ``timings`` (wall-clock seconds) is equal; NaN
+        equals NaN. Two runs with the same inputs and seeds compare equal."""
+        if not isinstance(other, TuneResult):
+            return NotImplemented
+        return all(_same(getattr(self, f.name), getattr(other, f.name))
+                   for f in fields(self) if f.name != "timings")
+
+    __hash__ = None
 
     @property
     def n_train(self):
