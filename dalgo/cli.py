@@ -108,8 +108,8 @@ def _run_tune(args):
     result.to_json(out / "tune_result.json")
     fig, ax = plt.subplots(figsize=(10.5, 4.8))
     result.plot(ax=ax)
-    ax.set_title(f"{args.dataset}: exact loss vs α ({result.n_train} train / "
-                 f"{result.n_test} test instances)")
+    ax.set_title(f"{args.dataset}: loss vs α, exact curves smoothed ({result.n_train} train / "
+                 f"{result.n_test} test instances)", fontsize=10)
     fig.tight_layout()
     fig.savefig(out / "tune_curves.png", dpi=120)
     plt.close(fig)
