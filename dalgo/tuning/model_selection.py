@@ -25,7 +25,7 @@ from ..stats import mean_se
 from .config import BASELINE_ALPHAS
 from .selection import representative_alpha
 
-__all__ = ["DEFAULT_BANDWIDTHS", "DEFAULT_N_FOLDS", "SELECTIONS", "CVReport", "Candidate",
+__all__ = ["DEFAULT_BANDWIDTHS", "DEFAULT_N_FOLDS", "DEFAULT_N_SE", "SELECTIONS", "CVReport", "Candidate",
            "candidates", "cross_validate", "plateau", "smoothed_argmin", "smoothed_risk"]
 
 #: The selection rules :func:`dalgo.tune` knows.
@@ -34,6 +34,8 @@ SELECTIONS = ("cv", "exact")
 DEFAULT_BANDWIDTHS = (0.05, 0.15, 0.4)
 #: Folds of training instances.
 DEFAULT_N_FOLDS = 5
+#: Paired standard errors by which a simpler candidate may trail the best and still win.
+DEFAULT_N_SE = 1.0
 #: The user's default member of the family: k-means++ (α = 2) with Lloyd's (β = 2).
 DEFAULT_ALPHA, DEFAULT_BETA = 2.0, 2.0
 
@@ -199,14 +201,14 @@ def _fold_of(m, n_folds):
 
 
 def cross_validate(train_results, config, *, n_folds=DEFAULT_N_FOLDS,
-                   bandwidths=DEFAULT_BANDWIDTHS):
+                   bandwidths=DEFAULT_BANDWIDTHS, n_se=DEFAULT_N_SE):
     """K-fold cross-validation over training instances of every candidate.
 
     Instance ``i`` is in fold ``i mod K`` (instances are exchangeable draws, so a fixed
     assignment is as good as a random one and needs no seed). Each candidate's rule is
     fitted on the mean curve of the other folds and scored on each held-out instance's exact
     curve; the selected candidate is the simplest whose paired mean difference from the best
-    is at most one paired standard error.
+    is at most ``n_se`` paired standard errors.
 
     Returns
     -------
@@ -234,7 +236,7 @@ def cross_validate(train_results, config, *, n_folds=DEFAULT_N_FOLDS,
     selected = best
     for i in range(len(cands)):
         d, se = mean_se(losses[i] - losses[best])
-        if d <= (0.0 if np.isnan(se) else se):
+        if d <= (0.0 if np.isnan(se) else n_se * se):
             selected = i
             break
     reason = _reason(cands, losses, selected, best, n_folds)

@@ -72,7 +72,7 @@ def paired_comparisons(test_results, alpha, beta):
 
 
 def summarize(train_results, test_results, config, *, selection="cv", n_folds=None,
-              bandwidths=None, started=None, extra_config=None):
+              bandwidths=None, n_se=None, started=None, extra_config=None):
     """The tuning result of per-instance results: the selected (α, β) on ``train_results``
     and its test loss, curves, baselines and paired comparisons on ``test_results``.
 
@@ -95,6 +95,9 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
         Folds for the cross-validation (default 5; at most the number of instances).
     bandwidths : sequence of float, default=None
         Half-widths, in log(1 + α), of the smoothed candidates (default (0.05, 0.15, 0.4)).
+    n_se : float, default=None
+        How many paired standard errors a simpler candidate may trail the best and still
+        be chosen (default :data:`dalgo.tuning.model_selection.DEFAULT_N_SE`).
     started : float, default=None
         ``time.perf_counter()`` at the start of the run, for ``timings["total_seconds"]``.
     extra_config : dict, default=None
@@ -110,6 +113,7 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
     from .model_selection import (
         DEFAULT_BANDWIDTHS,
         DEFAULT_N_FOLDS,
+        DEFAULT_N_SE,
         SELECTIONS,
         cross_validate,
         plateau,
@@ -128,8 +132,9 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
     betas = list(config.betas)
     train_curves = {b: mean_curve(train_results, b) for b in betas}
     argmins = {b: train_curves[b].argmin() for b in betas}
-    report = (cross_validate(train_results, config, n_folds=n_folds, bandwidths=bandwidths)
-              if len(train_results) >= 2 else None)
+    n_se = DEFAULT_N_SE if n_se is None else float(n_se)
+    report = (cross_validate(train_results, config, n_folds=n_folds, bandwidths=bandwidths,
+                             n_se=n_se) if len(train_results) >= 2 else None)
     if selection == "exact" or report is None:
         best_beta = min(betas, key=lambda b: (argmins[b].value, betas.index(b)))
         alpha = representative_alpha(*argmins[best_beta].intervals[0])
