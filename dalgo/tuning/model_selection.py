@@ -25,8 +25,9 @@ from ..stats import mean_se
 from .config import BASELINE_ALPHAS
 from .selection import representative_alpha
 
-__all__ = ["DEFAULT_BANDWIDTHS", "DEFAULT_N_FOLDS", "DEFAULT_N_SE", "SELECTIONS", "CVReport", "Candidate",
-           "candidates", "cross_validate", "plateau", "smoothed_argmin", "smoothed_risk"]
+__all__ = ["DEFAULT_BANDWIDTHS", "DEFAULT_N_FOLDS", "DEFAULT_N_SE", "SELECTIONS", "CVReport",
+           "Candidate", "candidates", "cross_validate", "plateau", "smoothed_argmin",
+           "smoothed_risk"]
 
 #: The selection rules :func:`dalgo.tune` knows.
 SELECTIONS = ("cv", "exact")
