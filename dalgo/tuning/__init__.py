@@ -129,7 +129,8 @@ def as_instances(items, *, n_clusters=None, random_state=None, what="instances",
 
 def tune(train, test=None, *, n_clusters=None, alpha_range=(0.0, 20.0), betas=(2.0,),
          loss="hamming", center="euclidean", n_jobs=1, cache_dir=None, progress=True,
-         max_iter=300, n_draws=1, selection="cv", n_folds=None, random_state=None):
+         max_iter=300, n_draws=1, selection="cv", n_folds=None, n_se=None,
+         random_state=None):
     """Learn α (exactly) and β (over a grid) from sampled clustering instances.
 
     Parameters
@@ -172,6 +173,9 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=(0.0, 20.0), betas=(2
         See :func:`summarize`.
     n_folds : int, default=None
         Folds of training instances for the cross-validation (default 5).
+    n_se : float, default=None
+        Paired standard errors by which a simpler candidate (k-means++ first) may trail the
+        best and still be chosen (default 1: the one-standard-error rule).
     random_state : None, int, SeedSequence or Generator, default=None
         Seeds the z of tuple instances (:mod:`dalgo.random_state`).
 
@@ -214,4 +218,4 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=(0.0, 20.0), betas=(2
                                  baselines=[False] * len(train_set) + [True] * len(test_set),
                                  cache_dir=cache_dir, n_jobs=n_jobs, progress=progress)
     return summarize(results[:len(train_set)], results[len(train_set):], config,
-                     selection=selection, n_folds=n_folds, started=started)
+                     selection=selection, n_folds=n_folds, n_se=n_se, started=started)
