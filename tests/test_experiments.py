@@ -59,7 +59,7 @@ def scripts():
     try:
         yield {name: importlib.import_module(name) for name in (
             "clustering_loss_vs_alpha", "clustering_benchmark_suite", "generalization",
-            "tree_size", "beta")}
+            "tree_size", "beta", "selection")}
     finally:
         sys.path.remove(str(EXP))
 
@@ -110,7 +110,19 @@ def test_generalization_smoke(scripts, tmp_path, data_dir):
     for r in rows:
         assert r["uniform_deviation"][0] >= 0 and r["excess_test_loss"][0] >= 0
         assert r["rademacher_bound"] > 0
+        # the exact-Rademacher bound is certified, and tighter than counting pieces
+        assert 0 < r["exact_rademacher_bound"] < r["rademacher_bound"]
+        assert r["empirical_rademacher"] < 1
     assert (tmp_path / "out" / "generalization_gaussian_grid.png").exists()
+
+
+def test_selection_smoke(scripts, tmp_path, data_dir):
+    scripts["selection"].main(_common_args(tmp_path, data_dir) + ["--datasets", "gaussian_grid"])
+    doc = read_output(tmp_path / "out" / "selection.json")["gaussian_grid"]
+    assert [r["m"] for r in doc["rows"]] == [10, 25]
+    for row in doc["rows"]:
+        assert set(row["rules"]) >= {"exact", "grid", "cv", "kmeans++"}
+        assert 0 <= row["kmeanspp_kept"] <= 1 and row["cv_abs_gap"][0] >= 0
 
 
 def test_beta_smoke(scripts, tmp_path, data_dir):
@@ -156,7 +168,7 @@ def test_benchmark_suite_smoke(scripts, tmp_path, data_dir):
 
 # the clustering experiments (not the nas_* scripts) and the names they may use
 SCRIPTS = ("common", "beta", "clustering_benchmark_suite", "clustering_loss_vs_alpha",
-           "generalization", "tree_size")
+           "generalization", "tree_size", "selection")
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
