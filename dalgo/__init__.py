@@ -4,7 +4,7 @@ Learn the best member of the (α, β) Lloyd's family for a distribution of
 clustering instances — exactly in α — and check how well it generalises.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 from . import generalization, random_state
 from ._validation import InvalidParameterError
