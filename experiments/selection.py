@@ -2,7 +2,8 @@
 
 Per data set, a pool of instances from its fixed stream is evaluated once (exact curves,
 β = 2, Euclidean centres, α ∈ [0, ∞], baselines; the cache of the other experiments). The
-last ``--n-test`` instances are the held-out sample; training sets of m instances are drawn
+last ``--n-test`` instances are the held-out sample (``--heldout first``: the first ones, a
+check on the held-out sample's own noise); training sets of m instances are drawn
 without replacement from the others, ``--reps`` times for each m. For every training set,
 each rule picks an α on the training curves only and is scored by its mean loss on the
 held-out sample (same instances, same z for every rule):
@@ -62,7 +63,10 @@ def study(name, args, log):
     config = C.tune_config()
     insts = C.pool(name, args.pool, args.data_dir, smoke=args.smoke)
     results = C.evaluate_pool(insts, config, cache_dir=args.cache, n_jobs=args.n_jobs, log=log)
-    test, candidates = results[-args.n_test:], results[:-args.n_test]
+    if args.heldout == "last":
+        test, candidates = results[-args.n_test:], results[:-args.n_test]
+    else:  # the other split of the same pool: a check on the held-out sample's own noise
+        test, candidates = results[:args.n_test], results[args.n_test:]
     test_curves = [r.curve(2.0) for r in test]
     rng = np.random.default_rng(C.SEEDS[name])
     rows = []
@@ -95,7 +99,7 @@ def study(name, args, log):
         rows.append(row)
         log(f"m={m}: " + ", ".join(f"{k} {v['heldout_loss']:.4f}" for k, v in
                                     row["rules"].items()))
-    return {"pool": args.pool, "n_test": args.n_test, "rows": rows}
+    return {"pool": args.pool, "n_test": args.n_test, "heldout": args.heldout, "rows": rows}
 
 
 def print_table(name, doc):
@@ -119,10 +123,13 @@ def main(argv=None):
     parser.add_argument("--pool", type=int, default=1100)
     parser.add_argument("--n-test", type=int, default=500)
     parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--heldout", choices=("last", "first"), default="last",
+                        help="which end of the pool is the held-out sample")
     args = parser.parse_args(argv)
     if args.smoke:
         args.pool, args.n_test, args.reps = min(args.pool, 40), min(args.n_test, 15), 3
-    out = Path(args.out_dir) / "selection.json"
+    suffix = "" if args.heldout == "last" else "_heldout_first"
+    out = Path(args.out_dir) / f"selection{suffix}.json"
     doc = read_json(out) if out.exists() else {}
     for name in args.datasets:
         log = C.logger(name)
