@@ -142,8 +142,7 @@ def plot(doc, out_path):
             label=f"data-dependent bound (Massart, δ = {doc['delta']})")
     if "exact_rademacher_bound" in rows[0]:
         ax.plot(m, [r["exact_rademacher_bound"] for r in rows], "P-", color="C5",
-                label=f"bound from the exact empirical Rademacher complexity (δ = "
-                      f"{doc['delta']})")
+                label=f"exact empirical Rademacher bound (δ = {doc['delta']})")
     ax.plot(m, [r["apriori_bound_alpha_0_20"] for r in rows], "v:", color="C4",
             label="a-priori bound (α ∈ [0, 20], Markov on leaf count)")
     c = dev[0, 0] * np.sqrt(m[0])
