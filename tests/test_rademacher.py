@@ -97,3 +97,31 @@ def test_massart_is_above_the_exact_complexity(m):
     assert r <= massart_bound(2 * n, m) + 4 * se
     new = rademacher_complexity_bound(curves, n_draws=400, random_state=0)["bound"]
     assert new < rademacher_uniform_bound(n, m)
+
+
+@given(curve_sets(), st.integers(0, 2**16))
+def test_signed_sup_without_absolute_value_equals_brute_force(curves, seed):
+    rng = np.random.default_rng(seed)
+    signs = rng.choice([-1.0, 1.0], size=(3, len(curves)))
+    b, values = PiecewiseConstant.stack(curves)
+    got = rademacher_sup(curves, signs, absolute=False)
+    centred = rademacher_sup(curves, signs, absolute=False, centered=True)
+    for d in range(3):
+        assert got[d] == pytest.approx(float(np.max(signs[d] @ values)) / len(curves),
+                                       abs=1e-12)
+        shifted = signs[d] @ (values - values[:, :1])
+        assert centred[d] == pytest.approx(float(np.max(shifted)) / len(curves), abs=1e-12)
+        assert -1e-12 <= centred[d] <= 1.0 + 1e-12  # H = 1: each centred draw in [0, H]
+
+
+def test_centring_leaves_the_expectation_and_removes_an_offset():
+    """A constant offset of every loss adds only sign noise: the centred estimate ignores it."""
+    rng = np.random.default_rng(5)
+    base = _threshold_family(200, rng)
+    shifted = [PiecewiseConstant(c.breakpoints, 0.5 * c.values + 0.4) for c in base]
+    r_base, _ = empirical_rademacher([PiecewiseConstant(c.breakpoints, 0.5 * c.values)
+                                      for c in base], n_draws=500, random_state=1)
+    r_shift, _ = empirical_rademacher(shifted, n_draws=500, random_state=1)
+    assert r_shift == pytest.approx(r_base, abs=1e-12)
+    r_abs, _ = empirical_rademacher(shifted, n_draws=500, random_state=1, absolute=True)
+    assert r_abs > r_shift + 0.01

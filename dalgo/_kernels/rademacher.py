@@ -11,29 +11,30 @@ from numba import njit, prange
 
 
 @njit(cache=True, nogil=True)
-def _sup_one(start, signs_row, owner, jump, group_end):
+def _sup_one(start, signs_row, owner, jump, group_end, absolute):
     s = 0.0
     for i in range(start.shape[0]):
         s += signs_row[i] * start[i]
-    best = abs(s)
+    best = abs(s) if absolute else s
     for e in range(owner.shape[0]):
         s += signs_row[owner[e]] * jump[e]
         if group_end[e]:
-            a = abs(s)
+            a = abs(s) if absolute else s
             if a > best:
                 best = a
     return best
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def signed_sum_sups(start, signs, owner, jump, group_end, out):
-    """``out[d] = max over pieces of |Σ_i signs[d, i] f_i|``.
+def signed_sum_sups(start, signs, owner, jump, group_end, absolute, out):
+    """``out[d] = max over pieces of |Σ_i signs[d, i] f_i|`` (of the signed sum itself when
+    ``absolute`` is False).
 
     Inputs: ``start`` (m,) the curves' values on their first piece; ``signs`` (D, m);
     ``owner`` (E,) intp, the curve of each jump; ``jump`` (E,) its size; ``group_end`` (E,)
-    bool, True at the last jump of each position (jumps sorted by position).
-    Output: ``out`` (D,). Each sign vector is one ``prange`` iteration writing its own
-    entry, so the result does not depend on the thread count.
+    bool, True at the last jump of each position (jumps sorted by position); ``absolute``
+    bool. Output: ``out`` (D,). Each sign vector is one ``prange`` iteration writing its
+    own entry, so the result does not depend on the thread count.
     """
     for d in prange(signs.shape[0]):
-        out[d] = _sup_one(start, signs[d], owner, jump, group_end)
+        out[d] = _sup_one(start, signs[d], owner, jump, group_end, absolute)
