@@ -19,7 +19,7 @@ Run from the repository root::
     python benchmarks/bench_shared_search.py                 # ~5 min
     python benchmarks/bench_shared_search.py --quick         # Gaussian grid + digits only
 
-Instances come from ``experiments/_common.py`` (the protocol of SPEC §4; MNIST,
+Instances come from ``experiments/common.py`` (the protocol of SPEC §4; MNIST,
 CIFAR-10 and CNAE-9 from ``--data-dir``).  Times are CPU seconds of this
 process (``time.process_time``; everything timed is single-threaded).
 """
@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "experiments"))
 
-import _common as C  # noqa: E402
+import common as C  # noqa: E402
 
 from dalgo import SharedLocalSearch, alpha_pieces, local_search  # noqa: E402
 
