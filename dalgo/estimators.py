@@ -13,7 +13,7 @@ from sklearn.base import (
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._kernels import distances as _kernels
+from ._kernels.distances import assign_from_sq_distances, beta_cost, sq_distances_to_centers
 from ._validation import (
     InvalidParameterError,
     check_alpha,
@@ -248,14 +248,14 @@ class AlphaBetaKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, Transformer
                           accept_sparse=False, reset=False)
         X64 = np.ascontiguousarray(X, dtype=np.float64)
         sq = np.empty((X64.shape[0], self.cluster_centers_.shape[0]))
-        _kernels.sq_distances_to_centers(X64, self.cluster_centers_, sq)
+        sq_distances_to_centers(X64, self.cluster_centers_, sq)
         return sq
 
     def predict(self, X):
         """Index of the nearest centre for each row of ``X`` (ties: lowest index)."""
         sq = self._sq_distances(X)
         labels = np.empty(sq.shape[0], dtype=np.intp)
-        _kernels.assign_from_sq_distances(sq, labels, np.empty(sq.shape[0]))
+        assign_from_sq_distances(sq, labels, np.empty(sq.shape[0]))
         return labels
 
     def transform(self, X):
@@ -266,7 +266,7 @@ class AlphaBetaKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, Transformer
         """Opposite of the β-cost of ``X`` against the fitted centres."""
         dist = np.sqrt(self._sq_distances(X).min(axis=1))
         w = check_sample_weight(sample_weight, dist.shape[0])
-        return -float(_kernels.beta_cost(dist, w, float(self.beta)))
+        return -float(beta_cost(dist, w, float(self.beta)))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

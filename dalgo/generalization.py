@@ -343,6 +343,8 @@ def rademacher_complexity_bound(curves, *, delta=0.05, H=1.0, n_draws=1000,
     curves = list(curves)
     m = _check_m(len(curves))
     delta = _check_delta(delta)
+    if not (np.isfinite(H) and H > 0):
+        raise ValueError(f"H (the range of the losses) must be finite and > 0; got {H}.")
     r, r_se = empirical_rademacher(curves, n_draws=n_draws, random_state=random_state)
     mc = H * np.sqrt(np.log(2.0 / delta) / (2.0 * n_draws))
     conf = 3.0 * H * np.sqrt(np.log(8.0 / delta) / (2.0 * m))

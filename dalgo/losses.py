@@ -4,7 +4,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics.cluster import contingency_matrix
 
-from ._kernels import distances as _kernels
+from ._kernels import distances as distance_kernels
 from ._validation import InvalidParameterError, check_beta, check_points, check_sample_weight
 
 __all__ = [
@@ -75,7 +75,7 @@ def _costs_input(X, centers, labels, sample_weight):
         raise ValueError("centers and X must have the same number of features.")
     if labels is None:
         sq = np.empty((X.shape[0], centers.shape[0]))
-        _kernels.sq_distances_to_centers(X, centers, sq)
+        distance_kernels.sq_distances_to_centers(X, centers, sq)
         dist = np.sqrt(sq.min(axis=1))
     else:
         labels = np.asarray(labels, dtype=np.intp)
@@ -103,7 +103,7 @@ def beta_cost(X, centers, beta, labels=None, sample_weight=None):
     """
     beta = check_beta(beta)
     dist, w = _costs_input(X, centers, labels, sample_weight)
-    return float(_kernels.beta_cost(dist, w, beta))
+    return float(distance_kernels.beta_cost(dist, w, beta))
 
 
 def kmeans_cost(X, centers, labels=None, sample_weight=None):

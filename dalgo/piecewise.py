@@ -253,6 +253,8 @@ class PiecewiseConstant:
         >>> c.window_mean([1.0], 0.5).tolist()
         [0.5]
         """
+        if not (np.isfinite(half_width) and half_width > 0):
+            raise ValueError(f"half_width must be finite and > 0; got {half_width}.")
         b = self.breakpoints.astype(float)
         hi_cap = b[-1] if upper is None else min(float(upper), b[-1])
         if np.isinf(hi_cap):

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-__all__ = ["FINITE_ALPHA_SHOWN", "compress_tail", "finite_right_edge", "plot_curves",
-           "plot_tune_result", "step_xy"]
+__all__ = ["FINITE_ALPHA_SHOWN", "finite_right_edge", "plot_curves", "plot_tune_result",
+           "step_xy"]
 
 _BASELINE_STYLE = {"0": ("uniform (α=0)", "v"), "1": ("d¹ (α=1)", "^"),
                    "2": ("k-means++ (α=2)", "o"), "inf": ("farthest-first (α=∞)", "s")}
@@ -41,37 +41,6 @@ def step_xy(curve, inf_at, *, upto=None):
         v = v[keep]
     b[np.isinf(b)] = inf_at
     return np.repeat(b, 2)[1:-1], np.repeat(v, 2)
-
-
-def compress_tail(ax, knee=20.0, width=None):
-    """Show α ≤ ``knee`` linearly and squeeze ``(knee, ∞]`` into ``width`` more units.
-
-    ``x' = α`` below the knee and ``knee + width (1 - knee / α)`` above, so that
-    α = ∞ sits at ``knee + width``. Ticks past the knee are labelled in α.
-    Returns the data coordinate at which ∞ is drawn (1e300).
-    """
-    width = 0.25 * knee if width is None else width
-
-    def forward(a):
-        a = np.asarray(a, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            tail = knee + width * (1.0 - knee / np.where(a > knee, a, knee))
-        return np.where(a <= knee, a, tail)
-
-    def inverse(x):
-        x = np.asarray(x, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            frac = np.clip((x - knee) / width, 0.0, 1.0)
-            tail = knee / (1.0 - frac)
-        return np.where(x <= knee, x, tail)
-
-    ax.set_xscale("function", functions=(forward, inverse))
-    ticks = [t for t in np.linspace(0, knee, 5)] + [2 * knee, 5 * knee]
-    far = 1e300  # plotted where ∞ is: forward(1e300) = knee + width to display precision
-    ax.set_xticks(ticks + [far])
-    ax.set_xticklabels([f"{t:g}" for t in ticks] + ["∞"])
-    ax.set_xlim(0, far)
-    return far
 
 
 #: How far the α axis of :func:`plot_tune_result` goes before ∞ (unless more is needed).
@@ -125,9 +94,9 @@ class _LogAlphaAxis:
 
 def _smoothed_xy(curve, axis, half_width, n_points=400):
     """The window average (half-width in log(1 + α)) of ``curve`` on a grid of the axis."""
-    from .tuning.model_selection import _u_curve
+    from .tuning.model_selection import log1p_curve
 
-    uc = _u_curve(curve)
+    uc = log1p_curve(curve)
     u = np.linspace(np.log1p(axis.lo), axis.cap, n_points)
     return u, uc.window_mean(u, half_width, upper=axis.cap)
 

@@ -126,8 +126,9 @@ def spawn_generators(n, random_state=None, *, start=0):
 
 
 def int_seed(random_state):
-    """An int seed in ``[0, 2**31 - 1)`` for libraries that take only ints (scikit-learn
-    models, LightGBM, PyTorch): the int itself, else one draw from the generator.
+    """An int seed for libraries that take only ints (scikit-learn models, LightGBM,
+    PyTorch): a non-negative int is returned as is; anything else contributes one draw in
+    ``[0, 2**31 - 1)`` from :func:`check_random_state`'s generator.
 
     Examples
     --------

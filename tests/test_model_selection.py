@@ -50,9 +50,9 @@ def test_smoothed_argmin_is_the_minimum_over_all_centres(curve, h):
 
 
 def curve_u_window(curve, u, h, cap):
-    from dalgo.tuning.model_selection import _u_curve
+    from dalgo.tuning.model_selection import log1p_curve
 
-    return _u_curve(curve).window_mean(u, h, upper=cap)
+    return log1p_curve(curve).window_mean(u, h, upper=cap)
 
 
 def test_smoothing_prefers_a_wide_dip_to_a_spike():

@@ -125,3 +125,11 @@ def test_centring_leaves_the_expectation_and_removes_an_offset():
     assert r_shift == pytest.approx(r_base, abs=1e-12)
     r_abs, _ = empirical_rademacher(shifted, n_draws=500, random_state=1, absolute=True)
     assert r_abs > r_shift + 0.01
+
+
+def test_bad_range_and_window_are_named():
+    curves = [PiecewiseConstant([0, 1, 2], [0.1, 0.3])] * 3
+    with pytest.raises(ValueError, match="H"):
+        rademacher_complexity_bound(curves, H=0.0)
+    with pytest.raises(ValueError, match="half_width"):
+        curves[0].window_mean([0.5], 0.0)

@@ -32,8 +32,9 @@ from .evaluation import (
     evaluate_instances,
     seeding_draws,
 )
+from .model_selection import representative_alpha
 from .result import TuneResult, baseline_label
-from .selection import mean_curve, representative_alpha, summarize, test_curve_stats
+from .selection import mean_curve, summarize, test_curve_stats
 
 __all__ = [
     "BASELINE_ALPHAS",

@@ -2,14 +2,14 @@
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .. import __version__
 from .._validation import InvalidParameterError, check_beta, check_center, check_positive_int
 from ..execution_tree import check_alpha_range
-from ..jsonio import encode_float, to_jsonable
+from ..jsonio import decode_float, encode_float, to_jsonable
 from ..losses import get_loss
 
 __all__ = ["BASELINE_ALPHAS", "CACHE_FORMAT", "TuneConfig", "beta_key", "loss_id"]
@@ -133,8 +133,6 @@ class TuneConfig:
     @classmethod
     def from_dict(cls, d):
         """The configuration of :meth:`to_dict`'s output (a named loss only)."""
-        from ..jsonio import decode_float
-
         return cls(alpha_range=tuple(decode_float(a) for a in d["alpha_range"]),
                    betas=tuple(decode_float(b) for b in d["betas"]), center=d["center"],
                    loss=d["loss"], max_iter=int(d["max_iter"]),
@@ -154,6 +152,4 @@ class TuneConfig:
 
     def with_betas(self, betas):
         """The same configuration with another β grid."""
-        from dataclasses import replace
-
         return replace(self, betas=tuple(betas))

@@ -23,11 +23,10 @@ import numpy as np
 from ..piecewise import PiecewiseConstant
 from ..stats import mean_se
 from .config import BASELINE_ALPHAS
-from .selection import representative_alpha
 
 __all__ = ["DEFAULT_BANDWIDTHS", "DEFAULT_N_FOLDS", "DEFAULT_N_SE", "SELECTIONS", "CVReport",
-           "Candidate", "candidates", "cross_validate", "plateau", "smoothed_argmin",
-           "smoothed_risk"]
+           "Candidate", "candidates", "cross_validate", "log1p_curve", "plateau",
+           "representative_alpha", "smoothed_argmin", "smoothed_risk"]
 
 #: The selection rules :func:`dalgo.tune` knows.
 SELECTIONS = ("cv", "exact")
@@ -41,8 +40,27 @@ DEFAULT_N_SE = 1.0
 DEFAULT_ALPHA, DEFAULT_BETA = 2.0, 2.0
 
 
-def _u_curve(curve):
-    """``curve`` with α replaced by u = log(1 + α) (zero-width pieces from rounding dropped)."""
+def representative_alpha(lo, hi):
+    """The α used for a minimising interval ``[lo, hi)``: its midpoint, or ∞ for ``[lo, ∞]``.
+
+    Examples
+    --------
+    >>> representative_alpha(1.0, 3.0), representative_alpha(4.0, float("inf"))
+    (2.0, inf)
+    """
+    return float(np.inf) if np.isinf(hi) else 0.5 * (lo + hi)
+
+
+def log1p_curve(curve):
+    """``curve`` with α replaced by u = log(1 + α), the scale of the smoothing windows
+    (zero-width pieces from rounding dropped).
+
+    Examples
+    --------
+    >>> from dalgo import PiecewiseConstant
+    >>> log1p_curve(PiecewiseConstant([0, np.e - 1, np.inf], [0.2, 0.1])).breakpoints
+    array([ 0.,  1., inf])
+    """
     u = np.log1p(curve.breakpoints)
     keep = np.concatenate([np.diff(u) > 0, [True]])
     keep[-1] = True
@@ -81,7 +99,7 @@ def smoothed_risk(curve, half_width):
     """
     if not half_width > 0:
         raise ValueError(f"half_width must be > 0; got {half_width}.")
-    uc = _u_curve(curve)
+    uc = log1p_curve(curve)
     u0, cap = float(uc.breakpoints[0]), _smoothing_cap(curve)
     b = uc.breakpoints[np.isfinite(uc.breakpoints)]
     centres = np.concatenate([b - half_width, b + half_width,

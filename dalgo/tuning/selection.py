@@ -9,25 +9,22 @@ from .._validation import InvalidParameterError, check_positive_int
 from ..piecewise import PiecewiseConstant
 from ..stats import mean_se
 from .config import BASELINE_ALPHAS, TuneConfig
+from .model_selection import (
+    DEFAULT_BANDWIDTHS,
+    DEFAULT_N_FOLDS,
+    DEFAULT_N_SE,
+    SELECTIONS,
+    cross_validate,
+    plateau,
+    representative_alpha,
+)
 from .result import TuneResult
 
 #: Confidence and sign draws of the uniform bound reported with every result.
 RADEMACHER_DELTA = 0.05
 RADEMACHER_DRAWS = 1000
 
-__all__ = ["mean_curve", "paired_comparisons", "representative_alpha", "summarize",
-           "test_curve_stats"]
-
-
-def representative_alpha(lo, hi):
-    """The α used for a minimising interval ``[lo, hi)``: its midpoint, or ∞ for ``[lo, ∞]``.
-
-    Examples
-    --------
-    >>> representative_alpha(1.0, 3.0), representative_alpha(4.0, float("inf"))
-    (2.0, inf)
-    """
-    return float(np.inf) if np.isinf(hi) else 0.5 * (lo + hi)
+__all__ = ["mean_curve", "paired_comparisons", "summarize", "test_curve_stats"]
 
 
 def mean_curve(results, beta):
@@ -110,15 +107,6 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
         selected rule (NaN with a single training instance), ``plateau`` the near-optimal α
         interval, ``comparisons`` the paired test comparisons with every baseline.
     """
-    from .model_selection import (
-        DEFAULT_BANDWIDTHS,
-        DEFAULT_N_FOLDS,
-        DEFAULT_N_SE,
-        SELECTIONS,
-        cross_validate,
-        plateau,
-    )
-
     if not isinstance(config, TuneConfig):
         raise TypeError(f"config must be a TuneConfig; got {type(config).__name__}.")
     if selection not in SELECTIONS:
