@@ -15,7 +15,7 @@ grid — holds simultaneously for all candidates of the selection.
 
 import numpy as np
 
-from ._validation import check_positive_int, check_probability
+from ._validation import InvalidParameterError, check_positive_int, check_probability
 from .piecewise import PiecewiseConstant
 
 __all__ = [
@@ -32,6 +32,13 @@ __all__ = [
     "rademacher_sup",
     "empirical_rademacher",
     "rademacher_complexity_bound",
+    "rademacher_draws",
+    "rademacher_bound_from_draws",
+    "empirical_bernstein_term",
+    "self_bounding_rademacher_upper",
+    "CONCENTRATIONS",
+    "SIDES",
+    "SIGN_AVERAGE_DELTA_SHARE",
 ]
 
 
@@ -277,6 +284,27 @@ def rademacher_sup(curves, signs, *, absolute=True, centered=False):
     return float(out[0]) if single else out
 
 
+def rademacher_draws(curves, n_draws=1000, random_state=None):
+    """``n_draws`` exact sups ``sup_α Σ_i σ_i (f_i(α) − f_i(lo)) / m`` for independent
+    uniform sign vectors σ — the Monte Carlo sample behind :func:`empirical_rademacher` and
+    :func:`rademacher_complexity_bound`. Each draw lies in ``[0, H]``.
+
+    Examples
+    --------
+    >>> from dalgo import PiecewiseConstant
+    >>> f = [PiecewiseConstant([0, 1, 2], [1.0, 0.0]), PiecewiseConstant([0, 2], [0.5])]
+    >>> rademacher_draws(f, 4, random_state=0).shape
+    (4,)
+    """
+    from .random_state import check_random_state
+
+    n_draws = check_positive_int(n_draws, "n_draws")
+    curves = list(curves)
+    rng = check_random_state(random_state)
+    signs = rng.integers(0, 2, size=(n_draws, len(curves))).astype(np.float64) * 2.0 - 1.0
+    return rademacher_sup(curves, signs, absolute=False, centered=True)
+
+
 def empirical_rademacher(curves, n_draws=1000, random_state=None, *, absolute=False):
     """Monte Carlo estimate of the exact empirical Rademacher complexity of the α family.
 
@@ -295,63 +323,203 @@ def empirical_rademacher(curves, n_draws=1000, random_state=None, *, absolute=Fa
     from .random_state import check_random_state
     from .stats import mean_se
 
-    n_draws = check_positive_int(n_draws, "n_draws")
     curves = list(curves)
+    if not absolute:
+        return mean_se(rademacher_draws(curves, n_draws, random_state))
+    n_draws = check_positive_int(n_draws, "n_draws")
     rng = check_random_state(random_state)
     signs = rng.integers(0, 2, size=(n_draws, len(curves))).astype(np.float64) * 2.0 - 1.0
-    return mean_se(rademacher_sup(curves, signs, absolute=absolute, centered=not absolute))
+    return mean_se(rademacher_sup(curves, signs, absolute=True))
+
+
+#: How ``delta`` is shared among the events of :func:`rademacher_complexity_bound`
+#: (``concentration="adaptive"`` or ``"self-bounding"``): the sign average gets this
+#: fraction, the rest is split equally among the complexity step and one deviation step
+#: per side.
+SIGN_AVERAGE_DELTA_SHARE = 0.05
+
+CONCENTRATIONS = ("adaptive", "self-bounding", "mcdiarmid")
+SIDES = ("two-sided", "upper")
+
+
+def empirical_bernstein_term(draws, delta, H=1.0):
+    """One-sided confidence half-width of a mean of i.i.d. draws in ``[0, H]`` whose
+    spread is estimated from the draws themselves.
+
+    Maurer & Pontil, "Empirical Bernstein bounds and sample variance penalization" (COLT
+    2009), Theorem 4: with probability at least ``1 − delta``,
+    ``E Z <= mean + sqrt(2 V ln(2/delta) / n) + 7 H ln(2/delta) / (3 (n − 1))``, with
+    ``V`` the unbiased sample variance. Much smaller than Hoeffding's
+    ``H sqrt(ln(1/delta) / (2n))`` when the draws vary little.
+
+    Examples
+    --------
+    >>> round(empirical_bernstein_term(np.full(1000, 0.3), 0.05), 5)
+    0.00862
+    """
+    draws = np.asarray(draws, dtype=np.float64)
+    n = draws.size
+    if n < 2:
+        raise ValueError(f"the empirical Bernstein bound needs at least 2 draws; got {n}.")
+    delta = _check_delta(delta)
+    variance = float(np.var(draws, ddof=1)) / H**2
+    log_term = np.log(2.0 / delta)
+    return float(H * (np.sqrt(2.0 * variance * log_term / n) + 7.0 * log_term / (3.0 * (n - 1))))
+
+
+def self_bounding_rademacher_upper(r_hat, m, delta, H=1.0):
+    """Upper confidence bound on the expected Rademacher complexity ``R_m = E R̂_m`` from
+    the empirical one.
+
+    ``m R̂_m / H`` is a self-bounding function of the m instances (Boucheron, Lugosi &
+    Massart, "A sharp concentration inequality with applications", Random Structures &
+    Algorithms 16, 2000, §3 — removing instance i lowers it by between 0 and 1, and the
+    decreases sum to at most the value), so its lower tail is
+    ``P(Z <= E Z − t) <= exp(−t² / (2 E Z))`` (Boucheron, Lugosi & Massart,
+    *Concentration Inequalities*, 2013, Thm. 6.12). With probability ``1 − delta``,
+    ``R_m − R̂_m <= sqrt(2 H R_m x / m)``, ``x = ln(1/delta)``; solved for ``R_m``:
+
+    ``R_m <= (sqrt(H x / (2m)) + sqrt(H x / (2m) + R̂_m))²``.
+
+    For small complexities this is far below McDiarmid's ``R̂_m + H sqrt(x / (2m))``.
+
+    Examples
+    --------
+    >>> round(self_bounding_rademacher_upper(0.03, 200, 0.02), 4)
+    0.089
+    """
+    m = _check_m(m)
+    a = H * np.log(1.0 / _check_delta(delta)) / (2.0 * m)
+    return float((np.sqrt(a) + np.sqrt(a + max(float(r_hat), 0.0))) ** 2)
 
 
 def rademacher_complexity_bound(curves, *, delta=0.05, H=1.0, n_draws=1000,
-                                random_state=None):
+                                random_state=None, concentration="adaptive",
+                                sides="two-sided"):
     """Uniform bound on ``|train_m(α) − E loss(α)|`` from the exact empirical Rademacher
     complexity, with every term stated.
 
     With probability at least ``1 − delta`` over the m instances and the sign draws, for
     every α of the range (and every window average, see the module documentation),
+    ``|train_m(α) − E loss(α)| <= bound`` (``sides="upper"``: only
+    ``E loss(α) <= train_m(α) + bound``, the side that certifies a chosen configuration's
+    future loss, at a slightly smaller bound). The chain, for the family F of loss curves
+    and, two-sided, for ``H − F`` (whose empirical Rademacher complexity equals F's for
+    every sample, σ being symmetric — one complexity event serves both sides):
 
-    ``|train_m(α) − E loss(α)| <= 2 (R̃ + t_mc) + 3 H sqrt(ln(8 / delta) / (2 m))``
+    1. the sign average. ``R̃`` is the mean of ``n_draws`` exact sups of the centred
+       signed sum (:func:`rademacher_draws`), each in ``[0, H]``, so ``R̂_m <= R̃ +
+       t_mc``: ``"adaptive"`` and ``"self-bounding"`` use the empirical Bernstein bound
+       (:func:`empirical_bernstein_term`, confidence ``SIGN_AVERAGE_DELTA_SHARE · delta``),
+       ``"mcdiarmid"`` Hoeffding's ``H sqrt(ln(2/delta) / (2 n_draws))`` at ``delta/2``;
+    2. from the sample to the distribution, a bound on ``R_m = E R̂_m``.
+       ``"self-bounding"``: :func:`self_bounding_rademacher_upper` of ``R̃ + t_mc`` (the
+       lower tail of a self-bounding function — much smaller when ``R̂_m`` is small and m
+       is not); ``"mcdiarmid"``: ``R̂_m + H sqrt(ln(8/delta) / (2m))`` (bounded
+       differences H/m — smaller for m below about 60); ``"adaptive"`` (default): both, each
+       at half the confidence of the step, and the smaller of the two (a union bound, so
+       it is valid whichever is smaller);
+    3. symmetrisation, ``E sup_α (E loss − train_m) <= 2 R_m``, and McDiarmid for the sup
+       deviation, ``+ H sqrt(ln(1/delta_dev) / (2m))`` per side (Mohri, Rostamizadeh &
+       Talwalkar, *Foundations of Machine Learning*, Thm. 3.3).
 
-    * ``R̃``: the mean of ``n_draws`` exact sups of the centred signed sum
-      (:func:`empirical_rademacher`), an unbiased estimate of
-      ``R̂_m = E_σ sup_α Σ_i σ_i f_i(α) / m``;
-    * ``t_mc = H sqrt(ln(2 / delta) / (2 n_draws))``: Hoeffding's inequality for the
-      σ average (each centred draw lies in [0, H]), so ``R̂_m <= R̃ + t_mc`` with
-      probability ``1 − delta/2``;
-    * ``3 H sqrt(ln(8 / delta) / (2 m))``: symmetrisation and McDiarmid's inequality
-      twice (the sup deviation and the empirical complexity, bounded differences H/m;
-      Mohri, Rostamizadeh & Talwalkar, *Foundations of Machine Learning*, Thm. 3.3), for
-      the family F and for ``H − F`` (whose empirical Rademacher complexity equals F's, σ
-      being symmetric), each at ``delta/4``: both sides at confidence ``1 − delta/2``.
+    ``"adaptive"`` and ``"self-bounding"`` share the remaining
+    ``(1 − SIGN_AVERAGE_DELTA_SHARE) · delta`` equally among step 2 and one step-3 event per
+    side; ``"mcdiarmid"`` is the textbook form ``2 (R̃ + t_mc) + 3 H sqrt(ln(8/delta) /
+    (2m))`` (four events at ``delta/8``), kept for comparison.
+
+    Parameters
+    ----------
+    curves : sequence of PiecewiseConstant
+        The m per-instance loss curves (one domain), values in ``[0, H]``.
+    delta : float, default=0.05
+    H : float, default=1.0
+        The range of the losses.
+    n_draws : int, default=1000
+        Sign vectors (at least 2, except for ``"mcdiarmid"``).
+    random_state : None, int, SeedSequence or Generator
+        Seeds the sign draws.
+    concentration : {"adaptive", "self-bounding", "mcdiarmid"}, default="adaptive"
+    sides : {"two-sided", "upper"}, default="two-sided"
 
     Returns
     -------
     dict
-        ``bound``, ``rademacher`` (R̃), ``rademacher_se``, ``mc_term`` (2 t_mc),
-        ``confidence_term``, ``complexity_term`` (2 R̃), ``m``, ``n_draws``, ``delta``,
-        ``H``.
+        ``bound`` = ``complexity_term`` (2 R̃) + ``mc_term`` (2 t_mc) +
+        ``confidence_term``; the confidence term split into ``rademacher_step`` (2 × what
+        step 2 adds) and ``deviation_step`` (step 3); ``rademacher`` (R̃),
+        ``rademacher_se``, ``rademacher_upper`` (the bound on R_m), ``m``, ``n_draws``,
+        ``delta``, ``H``, ``concentration``, ``sides``.
 
     Examples
     --------
     >>> from dalgo import PiecewiseConstant
     >>> rng = np.random.default_rng(0)
     >>> curves = [PiecewiseConstant([0, u, 1], [1.0, 0.0]) for u in rng.random(200)]
-    >>> b = rademacher_complexity_bound(curves, n_draws=200, random_state=0)
-    >>> bool(b["bound"] < rademacher_uniform_bound(merged_pieces(curves), 200))
+    >>> sharp = rademacher_complexity_bound(curves, n_draws=200, random_state=0)
+    >>> textbook = rademacher_complexity_bound(curves, n_draws=200, random_state=0,
+    ...                                        concentration="mcdiarmid")
+    >>> bool(sharp["bound"] < textbook["bound"]
+    ...      < rademacher_uniform_bound(merged_pieces(curves), 200))
     True
     """
     curves = list(curves)
-    m = _check_m(len(curves))
+    _check_m(len(curves))
+    return rademacher_bound_from_draws(rademacher_draws(curves, n_draws, random_state),
+                                       len(curves), delta=delta, H=H,
+                                       concentration=concentration, sides=sides)
+
+
+def rademacher_bound_from_draws(draws, m, *, delta=0.05, H=1.0, concentration="adaptive",
+                                sides="two-sided"):
+    """:func:`rademacher_complexity_bound` from given sign draws (:func:`rademacher_draws`),
+    so that several variants can be computed from the same draws.
+
+    Examples
+    --------
+    >>> round(rademacher_bound_from_draws(np.full(1000, 0.02), 200)["bound"], 3)
+    0.318
+    """
+    m = _check_m(m)
     delta = _check_delta(delta)
     if not (np.isfinite(H) and H > 0):
         raise ValueError(f"H (the range of the losses) must be finite and > 0; got {H}.")
-    r, r_se = empirical_rademacher(curves, n_draws=n_draws, random_state=random_state)
-    mc = H * np.sqrt(np.log(2.0 / delta) / (2.0 * n_draws))
-    conf = 3.0 * H * np.sqrt(np.log(8.0 / delta) / (2.0 * m))
-    return {"bound": float(2.0 * (r + mc) + conf), "rademacher": float(r),
-            "rademacher_se": float(r_se), "complexity_term": float(2.0 * r),
-            "mc_term": float(2.0 * mc), "confidence_term": float(conf), "m": m,
-            "n_draws": int(n_draws), "delta": delta, "H": float(H)}
+    if concentration not in CONCENTRATIONS:
+        raise InvalidParameterError(f"concentration must be one of {CONCENTRATIONS}; got "
+                                    f"{concentration!r}.")
+    if sides not in SIDES:
+        raise InvalidParameterError(f"sides must be one of {SIDES}; got {sides!r}.")
+    draws = np.asarray(draws, dtype=np.float64).ravel()
+    if draws.size == 0 or not np.all((draws >= -1e-12) & (draws <= H + 1e-12)):
+        raise ValueError(f"draws must be non-empty and lie in [0, H={H}].")
+    n_sides = 2 if sides == "two-sided" else 1
+    r = float(draws.mean())
+    r_se = float(draws.std(ddof=1) / np.sqrt(draws.size)) if draws.size > 1 else float("nan")
+    if concentration == "mcdiarmid":
+        mc = H * np.sqrt(np.log(2.0 / delta) / (2.0 * draws.size))
+        step = H * np.sqrt(np.log(8.0 / delta) / (2.0 * m))
+        r_upper = r + mc + step
+        deviation = step
+    else:
+        mc_delta = SIGN_AVERAGE_DELTA_SHARE * delta
+        event_delta = (delta - mc_delta) / (1 + n_sides)
+        mc = empirical_bernstein_term(draws, mc_delta, H)
+        r_hat_upper = min(r + mc, H)
+        if concentration == "self-bounding":
+            r_upper = self_bounding_rademacher_upper(r_hat_upper, m, event_delta, H)
+        else:  # both steps, each at half the confidence; the smaller one holds
+            r_upper = min(
+                self_bounding_rademacher_upper(r_hat_upper, m, event_delta / 2.0, H),
+                r_hat_upper + H * np.sqrt(np.log(2.0 / event_delta) / (2.0 * m)))
+        deviation = H * np.sqrt(np.log(1.0 / event_delta) / (2.0 * m))
+    rademacher_step = 2.0 * (r_upper - r - mc)
+    return {"bound": float(2.0 * r_upper + deviation), "rademacher": r,
+            "rademacher_se": r_se, "rademacher_upper": float(r_upper),
+            "complexity_term": float(2.0 * r), "mc_term": float(2.0 * mc),
+            "confidence_term": float(rademacher_step + deviation),
+            "rademacher_step": float(rademacher_step), "deviation_step": float(deviation),
+            "m": m, "n_draws": int(draws.size), "delta": delta, "H": float(H),
+            "concentration": concentration, "sides": sides}
 
 
 def merged_pieces(curves):

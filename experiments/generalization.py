@@ -14,8 +14,9 @@ without replacement and
 * the data-dependent bound of :func:`dalgo.generalization.rademacher_uniform_bound`
   (H = 1 for the Hamming loss, δ = 0.05, N = pieces of the merged training curves);
 * the bound from the exact empirical Rademacher complexity
-  (:func:`dalgo.generalization.rademacher_complexity_bound`, 1,000 sign vectors, the Monte
-  Carlo error included);
+  (:func:`dalgo.generalization.rademacher_bound_from_draws`, 4,000 sign vectors, the Monte
+  Carlo error included) — the self-bounding chain (default), the textbook McDiarmid chain and
+  the one-sided form, all from the same sign draws;
 * the a-priori bound :func:`dalgo.generalization.apriori_uniform_bound` for α ∈ [0, 20]
   (R = the largest distance ratio over the pool; n, k of the protocol).
 
@@ -46,7 +47,8 @@ from dalgo.generalization import (
     apriori_uniform_bound,
     distance_ratio,
     merged_pieces,
-    rademacher_complexity_bound,
+    rademacher_bound_from_draws,
+    rademacher_draws,
     rademacher_uniform_bound,
 )
 from dalgo.jsonio import read_json, write_json
@@ -56,7 +58,7 @@ from dalgo.tuning import representative_alpha
 
 M_GRID = (5, 10, 20, 50, 100, 200, 500)
 DELTA = 0.05
-SIGN_DRAWS = 1000  # sign vectors of the exact empirical Rademacher complexity
+SIGN_DRAWS = 4000  # sign vectors of the exact empirical Rademacher complexity
 COARSE = np.concatenate([np.arange(0.0, 20.0 + 1e-9, 0.25), [np.inf]])  # grid-ERM comparison
 
 
@@ -78,6 +80,7 @@ def study(name, args, log):
         if m > len(cand):
             continue
         dev, exc, rad, npieces, gexc, exact_rad, rhat = [], [], [], [], [], [], []
+        textbook, upper = [], []
         for _ in range(args.reps):
             idx = rng.choice(len(cand), size=m, replace=False)
             sub = [cand[i] for i in idx]
@@ -91,10 +94,13 @@ def study(name, args, log):
             N = merged_pieces(sub)
             npieces.append(N)
             rad.append(rademacher_uniform_bound(N, m, H=1.0, delta=DELTA))
-            certified = rademacher_complexity_bound(sub, delta=DELTA, H=1.0,
-                                                    n_draws=SIGN_DRAWS,
-                                                    random_state=sign_rng)
+            draws = rademacher_draws(sub, SIGN_DRAWS, random_state=sign_rng)
+            certified = rademacher_bound_from_draws(draws, m, delta=DELTA, H=1.0)
             exact_rad.append(certified["bound"])
+            textbook.append(rademacher_bound_from_draws(
+                draws, m, delta=DELTA, H=1.0, concentration="mcdiarmid")["bound"])
+            upper.append(rademacher_bound_from_draws(draws, m, delta=DELTA, H=1.0,
+                                                     sides="upper")["bound"])
             rhat.append(certified["rademacher"])
         row = {"m": m, "reps": args.reps,
                "distinct_subsets": "all equal" if m == len(cand) else "resampled",
@@ -103,6 +109,8 @@ def study(name, args, log):
                "uniform_deviation_all": dev, "excess_test_loss_all": exc,
                "rademacher_bound": float(np.mean(rad)),
                "exact_rademacher_bound": float(np.mean(exact_rad)),
+               "exact_rademacher_bound_mcdiarmid": float(np.mean(textbook)),
+               "exact_rademacher_bound_upper": float(np.mean(upper)),
                "empirical_rademacher": float(np.mean(rhat)),
                "merged_pieces_mean": float(np.mean(npieces)),
                "apriori_bound_alpha_0_20": apriori_uniform_bound(m, n, k, 0.0, C.ALPHA_MAX, R,
@@ -142,7 +150,10 @@ def plot(doc, out_path):
             label=f"data-dependent bound (Massart, δ = {doc['delta']})")
     if "exact_rademacher_bound" in rows[0]:
         ax.plot(m, [r["exact_rademacher_bound"] for r in rows], "P-", color="C5",
-                label=f"exact empirical Rademacher bound (δ = {doc['delta']})")
+                label=f"exact empirical Rademacher bound, self-bounding (δ = {doc['delta']})")
+    if "exact_rademacher_bound_mcdiarmid" in rows[0]:
+        ax.plot(m, [r["exact_rademacher_bound_mcdiarmid"] for r in rows], "x--", color="C5",
+                lw=0.8, label="the same R̂, textbook McDiarmid steps")
     ax.plot(m, [r["apriori_bound_alpha_0_20"] for r in rows], "v:", color="C4",
             label="a-priori bound (α ∈ [0, 20], Markov on leaf count)")
     c = dev[0, 0] * np.sqrt(m[0])
@@ -188,8 +199,8 @@ def main(argv=None):
         print(f"\n### {name}: pool {doc['pool']} (candidates {doc['n_candidates']}, test "
               f"{doc['n_test']}), R = {doc['R']:.3g}\n")
         print("| m | sup-deviation ± s.e. | excess test loss ± s.e. | grid-ERM excess ± s.e. | "
-              "merged pieces | Massart bound | R̂_m | exact-Rademacher bound | "
-              "a-priori bound |")
+              "merged pieces | Massart bound | R̂_m | exact-Rademacher bound (self-bounding / "
+              "McDiarmid / one-sided) | a-priori bound |")
         print("|---|---|---|---|---|---|---|---|---|")
         for r in doc["rows"]:
             d, e = r["uniform_deviation"], r["excess_test_loss"]
@@ -197,7 +208,9 @@ def main(argv=None):
             print(f"| {r['m']} | {d[0]:.4f} ± {d[1]:.4f} | {e[0]:.4f} ± {e[1]:.4f} | "
                   f"{g[0]:.4f} ± {g[1]:.4f} | "
                   f"{r['merged_pieces_mean']:.0f} | {r['rademacher_bound']:.3f} | "
-                  f"{r['empirical_rademacher']:.3f} | {r['exact_rademacher_bound']:.3f} | "
+                  f"{r['empirical_rademacher']:.3f} | {r['exact_rademacher_bound']:.3f} / "
+                  f"{r['exact_rademacher_bound_mcdiarmid']:.3f} / "
+                  f"{r['exact_rademacher_bound_upper']:.3f} | "
                   f"{r['apriori_bound_alpha_0_20']:.3f} |")
     print(f"\ntotal wall time {time.time() - t0:.0f} s")
 

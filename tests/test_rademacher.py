@@ -7,13 +7,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dalgo import PiecewiseConstant
+from dalgo._validation import InvalidParameterError
 from dalgo.generalization import (
+    empirical_bernstein_term,
     empirical_rademacher,
     massart_bound,
     merged_pieces,
+    rademacher_bound_from_draws,
     rademacher_complexity_bound,
+    rademacher_draws,
     rademacher_sup,
     rademacher_uniform_bound,
+    self_bounding_rademacher_upper,
 )
 
 
@@ -133,3 +138,96 @@ def test_bad_range_and_window_are_named():
         rademacher_complexity_bound(curves, H=0.0)
     with pytest.raises(ValueError, match="half_width"):
         curves[0].window_mean([0.5], 0.0)
+
+
+def _deviations_from_expectation(curves, scale=1.0, offset=0.0):
+    """Exact sup_α of (E f − mean f) and of |E f − mean f| for
+    f_i = offset + scale · 1[α < U_i], U_i ~ Uniform(0, 1), whose expectation is
+    offset + scale (1 − α) on [0, 1]."""
+    mean = PiecewiseConstant.mean(curves)
+    b, v = mean.breakpoints, mean.values
+    ends = np.concatenate([offset + scale * (1.0 - b[:-1]), offset + scale * (1.0 - b[1:])])
+    gap = ends - np.concatenate([v, v])        # E f − mean f at both ends of every piece
+    return float(gap.max()), float(np.abs(gap).max())
+
+
+@pytest.mark.parametrize("scale, offset", [(1.0, 0.0), (0.08, 0.6)])
+@pytest.mark.parametrize("m", [25, 100, 400])
+def test_sharper_bounds_hold_where_the_expectation_is_known(m, scale, offset):
+    """Both sides, and the one-sided form, on a full-range family and on a low-variance one
+    (CIFAR-10-like: losses near 0.6 that move by 0.08), 20 samples each."""
+    failures = 0
+    for seed in range(20):
+        rng = np.random.default_rng(1000 + seed)
+        curves = [PiecewiseConstant(c.breakpoints, offset + scale * c.values)
+                  for c in _threshold_family(m, rng)]
+        draws = rademacher_draws(curves, 400, random_state=seed)
+        upper_dev, abs_dev = _deviations_from_expectation(curves, scale, offset)
+        two = rademacher_bound_from_draws(draws, m)
+        one = rademacher_bound_from_draws(draws, m, sides="upper")
+        failures += (abs_dev > two["bound"]) + (upper_dev > one["bound"])
+        assert one["bound"] < two["bound"]
+        for b in (one, two):
+            assert b["bound"] == pytest.approx(b["complexity_term"] + b["mc_term"]
+                                               + b["confidence_term"])
+            assert b["confidence_term"] == pytest.approx(b["rademacher_step"]
+                                                         + b["deviation_step"])
+    assert failures == 0
+
+
+@pytest.mark.parametrize("m", [5, 20, 50, 200, 500])
+def test_adaptive_bound_is_below_the_textbook_one_on_the_same_draws(m):
+    curves = [PiecewiseConstant(c.breakpoints, 0.2 * c.values)
+              for c in _threshold_family(m, np.random.default_rng(m))]
+    draws = rademacher_draws(curves, 1000, random_state=0)
+    sharp = rademacher_bound_from_draws(draws, m)
+    textbook = rademacher_bound_from_draws(draws, m, concentration="mcdiarmid")
+    self_bounding = rademacher_bound_from_draws(draws, m, concentration="self-bounding")
+    assert sharp["rademacher"] == textbook["rademacher"]
+    assert sharp["mc_term"] < textbook["mc_term"]
+    assert sharp["bound"] < textbook["bound"] < rademacher_uniform_bound(merged_pieces(curves), m)
+    # the self-bounding step alone loses at small m and wins at large m
+    if m != 50:  # near the crossover
+        assert (self_bounding["bound"] < textbook["bound"]) == (m >= 100)
+    # the default of rademacher_complexity_bound is the sharper chain
+    assert rademacher_complexity_bound(curves, n_draws=1000, random_state=0) == sharp
+
+
+def test_self_bounding_step_covers_the_expected_complexity():
+    """R_m = E R̂_m (estimated from 300 samples) lies below the self-bounding upper bound
+    computed from one sample's R̂_m in at least 1 − δ of the samples — and a step that
+    adds nothing (R̂_m itself) fails about half the time, so the check has power."""
+    m, delta, n_samples = 40, 0.05, 300
+    r_hats = []
+    for seed in range(n_samples):
+        curves = [PiecewiseConstant(c.breakpoints, 0.3 * c.values)
+                  for c in _threshold_family(m, np.random.default_rng(seed))]
+        r_hats.append(empirical_rademacher(curves, n_draws=300, random_state=seed)[0])
+    r_hats = np.array(r_hats)
+    expected = r_hats.mean()
+    covered = [self_bounding_rademacher_upper(r, m, delta) >= expected for r in r_hats]
+    assert np.mean(covered) >= 1 - delta
+    assert 0.25 < np.mean(r_hats >= expected) < 0.75
+
+
+def test_empirical_bernstein_covers_the_mean_and_beats_hoeffding_on_low_spread():
+    rng = np.random.default_rng(3)
+    delta, n, true_mean = 0.05, 300, 2.0 / 52.0       # Beta(2, 50)
+    misses = 0
+    for _ in range(2000):
+        x = rng.beta(2.0, 50.0, size=n)
+        misses += true_mean > x.mean() + empirical_bernstein_term(x, delta)
+    assert misses / 2000 <= delta
+    assert empirical_bernstein_term(x, delta) < np.sqrt(np.log(1 / delta) / (2 * n))
+    with pytest.raises(ValueError, match="at least 2"):
+        empirical_bernstein_term([0.5], delta)
+
+
+def test_bad_bound_options_are_named():
+    curves = _threshold_family(10, np.random.default_rng(0))
+    with pytest.raises(InvalidParameterError, match="concentration"):
+        rademacher_complexity_bound(curves, concentration="bernstein")
+    with pytest.raises(InvalidParameterError, match="sides"):
+        rademacher_complexity_bound(curves, sides="lower")
+    with pytest.raises(ValueError, match=r"\[0, H"):
+        rademacher_bound_from_draws([0.5, 1.5], 10)

@@ -138,7 +138,9 @@ class TuneResult:
         ``1 - delta`` the training loss is within ``epsilon`` of the expected loss for
         every α, every β of the grid and every window average, from the exact empirical
         Rademacher complexity (:func:`dalgo.generalization.rademacher_complexity_bound`,
-        union bound over the β grid); ``massart_epsilon`` is the piece-counting bound
+        union bound over the β grid); ``upper_epsilon`` the one-sided form (expected loss
+        at most training loss + ``upper_epsilon``, the side that certifies the selected
+        configuration); ``massart_epsilon`` is the piece-counting bound
         (:func:`dalgo.generalization.selection_uniform_bound`) for comparison. Empty for
         other losses.
     comparisons : dict
@@ -336,6 +338,11 @@ class TuneResult:
                          "beta and window average" + (" (vacuous: > 1)" if b["epsilon"] > 1
                                                       else "")
                          + f"; piece counting (Massart) gives {b['massart_epsilon']:.3f}")
+            if "upper_epsilon" in b:
+                lines.append(f"certified (probability {1 - b['delta']:g}): expected loss at the "
+                             f"selected alpha <= {self.train_loss:.4f} + "
+                             f"{b['upper_epsilon']:.3f} = "
+                             f"{self.train_loss + b['upper_epsilon']:.3f}")
         lines.append(f"leaves per instance: mean {np.mean(self.n_leaves['train']):.0f}; "
                      f"total time {self.timings.get('total_seconds', float('nan')):.1f} s")
         verdict = self.verdict()

@@ -22,7 +22,7 @@ from .result import TuneResult
 
 #: Confidence and sign draws of the uniform bound reported with every result.
 RADEMACHER_DELTA = 0.05
-RADEMACHER_DRAWS = 1000
+RADEMACHER_DRAWS = 4000
 
 __all__ = ["mean_curve", "paired_comparisons", "summarize", "test_curve_stats"]
 
@@ -156,15 +156,23 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
         comparisons = paired_comparisons(test_results, alpha, best_beta)
     bound = {}
     if config.loss == "hamming":  # losses in [0, 1]: the bound's H is known
-        from ..generalization import rademacher_complexity_bound, selection_uniform_bound
+        from ..generalization import (
+            rademacher_bound_from_draws,
+            rademacher_draws,
+            selection_uniform_bound,
+        )
 
         n_pieces = [train_curves[b].n_pieces for b in betas]
         # exact empirical Rademacher complexity per β, union bound over the β grid; the
         # sign draws are seeded so that the report is reproducible
-        rademacher = max(rademacher_complexity_bound(
-            [r.curve(b) for r in train_results], delta=RADEMACHER_DELTA / len(betas),
-            n_draws=RADEMACHER_DRAWS, random_state=0)["bound"] for b in betas)
-        bound = {"epsilon": rademacher,
+        draws = {b: rademacher_draws([r.curve(b) for r in train_results], RADEMACHER_DRAWS,
+                                     random_state=0) for b in betas}
+        m, share = len(train_results), RADEMACHER_DELTA / len(betas)
+        rademacher = max(rademacher_bound_from_draws(d, m, delta=share)["bound"]
+                         for d in draws.values())
+        upper = max(rademacher_bound_from_draws(d, m, delta=share, sides="upper")["bound"]
+                    for d in draws.values())
+        bound = {"epsilon": rademacher, "upper_epsilon": upper,
                  "massart_epsilon": selection_uniform_bound(n_pieces, len(train_results)),
                  "delta": RADEMACHER_DELTA, "H": 1.0, "n_pieces": max(n_pieces),
                  "n_betas": len(betas)}
