@@ -49,7 +49,7 @@ from dalgo.piecewise import PiecewiseConstant
 from dalgo.plotting import step_xy
 from dalgo.seeding import draw_z
 from dalgo.stats import mean_se
-from dalgo.tuning import BASELINE_ALPHAS, representative_alpha
+from dalgo.tuning import BASELINE_ALPHAS, representative_alpha, summarize
 
 BATTERIES = ("fcps", "graves", "other", "sipu", "uci", "wut")
 KEYS = tuple(BASELINE_ALPHAS)  # "0", "1", "2", "inf"
@@ -155,13 +155,23 @@ def main(argv=None):
             a = representative_alpha(*oarg.intervals[0])
             held = float(np.mean([r.curve(2.0)(a) for r in d["rs"]]))
             kpp = float(np.mean(d["base"]["2"]))
+            # dalgo's default selection on the other data sets: each data set (its z
+            # draws) one group, so it stays in one fold and is one unit of the estimate
+            train = [r for i, e in enumerate(per_ds) if i != j for r in e["rs"]]
+            groups = [e["name"] for i, e in enumerate(per_ds) if i != j for _ in e["rs"]]
+            cv = summarize(train, [], C.tune_config(), groups=groups, uniform_bound=False)
+            cv_held = float(np.mean([r.curve(cv.beta)(cv.alpha) for r in d["rs"]]))
             lodo.append({"dataset": d["name"], "n": d["n"], "k": d["k"],
                          "alpha": a, "lodo_loss": held, "kmeanspp_loss": kpp,
+                         "cv_alpha": cv.alpha, "cv_rule": cv.selected_rule,
+                         "cv_loss_estimate": cv.cv_loss, "cv_heldout_loss": cv_held,
                          "best_alpha_loss_in_hindsight": d["curve"].min(),
                          **{f"alpha_{k}_loss": float(np.mean(d["base"][k])) for k in KEYS}})
         lodo_loss = np.array([x["lodo_loss"] for x in lodo])
         kpp_loss = np.array([x["kmeanspp_loss"] for x in lodo])
         diff = kpp_loss - lodo_loss
+        cv_loss = np.array([x["cv_heldout_loss"] for x in lodo])
+        cv_diff = kpp_loss - cv_loss
         summary[battery] = {
             "datasets": [{k: d[k] for k in ("name", "n", "d", "k")} for d in per_ds],
             "draws": args.draws,
@@ -178,6 +188,11 @@ def main(argv=None):
             "lodo_gain_over_kmeanspp": mean_se(diff) if len(lodo) else None,
             "lodo_relative_gain": (float(diff.mean() / kpp_loss.mean())
                                    if len(lodo) and kpp_loss.mean() > 0 else None),
+            "cv_mean_loss": mean_se(cv_loss) if len(lodo) else None,
+            "cv_gain_over_kmeanspp": mean_se(cv_diff) if len(lodo) else None,
+            "cv_kept_kmeanspp": int(sum(x["cv_rule"] == "alpha=2" for x in lodo)),
+            "cv_n_better": int(np.sum(cv_diff > 1e-12)),
+            "cv_n_worse": int(np.sum(cv_diff < -1e-12)),
             "n_better": int(np.sum(diff > 1e-12)), "n_worse": int(np.sum(diff < -1e-12)),
             "n_equal": int(np.sum(np.abs(diff) <= 1e-12)),
             "mean_leaves": float(np.mean([r.n_leaves for d in per_ds for r in d["rs"]])),
@@ -258,6 +273,21 @@ def main(argv=None):
         print(f"| {b} | {len(s['datasets'])} | [{lo:.3g}, {hi_s}) | {s['erm_battery_loss']:.4f} | "
               f"{bl['0']:.4f} | {bl['1']:.4f} | {bl['2']:.4f} | {bl['inf']:.4f} | {lodo_s} | "
               f"{s['n_better']} / {s['n_worse']} / {s['n_equal']} |")
+    print("\nLeave one data set out, dalgo's default selection (cv; each data set one group) "
+          "against k-means++ and the exact ERM:\n")
+    print("| battery | held-out sets | k-means++ | exact ERM (LODO) | cv (default) | "
+          "cv gain over k-means++ ± s.e. (in s.e.) | k-means++ kept | cv better / worse |")
+    print("|---|---|---|---|---|---|---|---|")
+    for b, s in summary.items():
+        if not s["lodo"]:
+            continue
+        km, lm, cm, g = (s["kmeanspp_mean_loss"], s["lodo_mean_loss"], s["cv_mean_loss"],
+                         s["cv_gain_over_kmeanspp"])
+        in_se = g[0] / g[1] if g[1] > 0 else float("nan")
+        print(f"| {b} | {len(s['lodo'])} | {km[0]:.4f} ± {km[1]:.4f} | {lm[0]:.4f} ± {lm[1]:.4f} "
+              f"| {cm[0]:.4f} ± {cm[1]:.4f} | {g[0]:+.4f} ± {g[1]:.4f} ({in_se:+.2f}) | "
+              f"{s['cv_kept_kmeanspp']} / {len(s['lodo'])} | {s['cv_n_better']} / "
+              f"{s['cv_n_worse']} |")
     print("\nskipped: " + "; ".join(f"{b}/{n} ({why})" for b, n, why in skipped))
     print(f"\ntotal wall time {time.time() - t0:.0f} s")
 

@@ -22,7 +22,8 @@ their work.
 * Outputs per data set: ``docs/results/loss_vs_alpha_<name>.png`` (β = 2: mean train curve,
   mean test curve ± 1 s.e., ERM interval, baselines ± s.e.),
   ``docs/results/loss_vs_alpha_family_<name>.png`` (test curve of every (centre, β)),
-  ``docs/results/clustering_<name>.json`` in the issue's exact shape (the family's ERM;
+  ``docs/results/clustering_<name>.json`` in the issue's exact shape (the family's ERM, and
+  under ``selection`` dalgo's default cross-validated selection with Euclidean centres;
   ``erm.center`` names the centre type; an unbounded ERM interval has ``alpha_hi = "inf"``,
   dalgo's one spelling of ∞ in JSON, :mod:`dalgo.jsonio`), and
   ``docs/results/loss_vs_alpha_<name>.json`` with the details (every configuration, curves,
@@ -229,6 +230,17 @@ def run_one(name, args, log):
         "baselines": {key: {"test_loss": float(v["test_loss"]), "test_se": float(v["test_se"])}
                       for key, v in res.baselines.items()},
     }
+    # dalgo's default selection, as `dalgo tune --betas <this grid>` runs it (Euclidean
+    # centres, cross-validated over the training instances), beside the exact ERM
+    chosen = summarize(tr_res, te_res, config)
+    chosen_losses = np.array([r.curve(chosen.beta)(chosen.alpha) for r in te_res])
+    doc["selection"] = {
+        "rule": chosen.selected_rule, "reason": chosen.selection_reason,
+        "alpha": chosen.alpha, "beta": chosen.beta, "center": "euclidean",
+        "cv_loss": chosen.cv_loss, "cv_se": chosen.cv_se,
+        "test_loss": chosen.test_loss, "test_se": chosen.test_se,
+        "gain_vs_kmeanspp": paired_mean_se(kpp, chosen_losses),
+        "uniform_bound": chosen.uniform_bound}
     out = Path(args.out_dir)
     write_json(out / f"clustering_{name}.json", doc)  # ∞ written "inf" (dalgo.jsonio)
     # best α on the *test* curve (for "how different is the best α between data sets")
@@ -274,6 +286,12 @@ def run_one(name, args, log):
     plot_family(name, configs, res, best, out / f"loss_vs_alpha_family_{name}.png")
     print_tables(name, train[0], res, paired, grid_erm, configs, best, rel, details, te_arg,
                  te_res, kpp)
+    sel = doc["selection"]
+    g = sel["gain_vs_kmeanspp"]
+    print(f"\ndefault selection (cv, Euclidean β ∈ {list(config.betas)}): {sel['rule']}, "
+          f"α = {sel['alpha']:.4g}, β = {sel['beta']:g}; cv loss {sel['cv_loss']:.4f} ± "
+          f"{sel['cv_se']:.4f}; test {sel['test_loss']:.4f} ± {sel['test_se']:.4f}; "
+          f"gain over k-means++ {g[0]:+.4f} ± {g[1]:.4f}\n{sel['reason']}")
     return details
 
 

@@ -150,3 +150,31 @@ def test_bad_selection_is_named():
         summarize(res, [], TuneConfig(alpha_range=(0, 5)), selection="best")
     one = summarize(res[:1], [], TuneConfig(alpha_range=(0, 5)))
     assert one.selected_rule == "exact" and "one training instance" in one.selection_reason
+
+
+def test_groups_stay_in_one_fold_and_are_the_units():
+    """Three z draws of each of 7 data sets: a data set's draws share a fold, and the
+    report's losses are per data set (the mean of its draws' out-of-fold losses)."""
+    rng = np.random.default_rng(3)
+    bp = [0.0, 1.5, 3.0, 7.0, np.inf]
+    res = _results(rng.uniform(0, 1, size=(21, 4)), bp)
+    groups = [f"set{j}" for j in range(7) for _ in range(3)]
+    cfg = TuneConfig(alpha_range=(0, np.inf))
+    report = cross_validate(res, cfg, n_folds=3, groups=groups)
+    assert report.losses.shape == (len(report.candidates), 7)
+    fold_of_set = np.arange(7) % 3
+    for i, cand in enumerate(report.candidates):
+        for j in range(7):
+            inside = [r.curve(2.0) for r, g in zip(res, groups)
+                      if fold_of_set[int(g[3:])] != fold_of_set[j]]
+            alpha = cand.fit_alpha(PiecewiseConstant.mean(inside))
+            expected = np.mean([res[3 * j + d].curve(2.0)(alpha) for d in range(3)])
+            assert report.losses[i, j] == pytest.approx(expected, abs=1e-15)
+    # without groups the draws are split across folds: a different (leaky) estimate
+    assert cross_validate(res, cfg, n_folds=3).losses.shape[1] == 21
+    with pytest.raises(ValueError, match="groups has 20 entries"):
+        cross_validate(res, cfg, groups=groups[:20])
+    # one group only: summarize falls back to the exact ERM with a reason
+    out = summarize(res, [], cfg, groups=["one"] * 21, uniform_bound=False)
+    assert out.selected_rule == "exact" and "group" in out.selection_reason
+    assert out.uniform_bound == {}

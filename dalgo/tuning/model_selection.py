@@ -182,8 +182,9 @@ class CVReport:
     ----------
     candidates : list of Candidate
         Simplest first.
-    losses : ndarray of shape (n_candidates, n_instances)
-        Out-of-fold loss of each candidate on each training instance.
+    losses : ndarray of shape (n_candidates, n_units)
+        Out-of-fold loss of each candidate on each training instance (with ``groups``:
+        the mean over each group's instances — the groups are the units then).
     selected : int
         Index of the selected candidate.
     best : int
@@ -215,12 +216,20 @@ class CVReport:
         return rows
 
 
-def _fold_of(m, n_folds):
-    return np.arange(m) % n_folds
+def _group_codes(groups, m):
+    """Groups as codes ``0, 1, …`` in order of first appearance (each instance its own
+    group when ``groups`` is None)."""
+    if groups is None:
+        return np.arange(m)
+    groups = list(groups)
+    if len(groups) != m:
+        raise ValueError(f"groups has {len(groups)} entries for {m} training instances.")
+    first = {}
+    return np.array([first.setdefault(g, len(first)) for g in groups], dtype=np.intp)
 
 
 def cross_validate(train_results, config, *, n_folds=DEFAULT_N_FOLDS,
-                   bandwidths=DEFAULT_BANDWIDTHS, n_se=DEFAULT_N_SE):
+                   bandwidths=DEFAULT_BANDWIDTHS, n_se=DEFAULT_N_SE, groups=None):
     """K-fold cross-validation over training instances of every candidate.
 
     Instance ``i`` is in fold ``i mod K`` (instances are exchangeable draws, so a fixed
@@ -229,17 +238,25 @@ def cross_validate(train_results, config, *, n_folds=DEFAULT_N_FOLDS,
     curve; the selected candidate is the simplest whose paired mean difference from the best
     is at most ``n_se`` paired standard errors.
 
+    ``groups`` (one label per instance, e.g. the data set each instance was drawn from, or
+    one label for several z draws of the same data) keeps each group in one fold — group
+    ``j`` in order of first appearance goes to fold ``j mod K`` — and makes the groups the
+    units of the estimate: the losses are averaged per group before the means and paired
+    standard errors, so correlated instances are not counted as independent evidence.
+
     Returns
     -------
     CVReport
     """
     results = list(train_results)
     m = len(results)
-    if m < 2:
-        raise ValueError("cross-validation needs at least 2 training instances; use "
+    codes = _group_codes(groups, m)
+    n_units = int(codes.max()) + 1 if m else 0
+    if n_units < 2:
+        raise ValueError("cross-validation needs at least 2 training instances (groups); use "
                          "selection='exact'.")
-    n_folds = max(2, min(int(n_folds), m))
-    folds = _fold_of(m, n_folds)
+    n_folds = max(2, min(int(n_folds), n_units))
+    folds = codes % n_folds
     cands = candidates(config, bandwidths)
     losses = np.empty((len(cands), m))
     for f in range(n_folds):
@@ -250,6 +267,10 @@ def cross_validate(train_results, config, *, n_folds=DEFAULT_N_FOLDS,
         for i, c in enumerate(cands):
             alpha = c.fit_alpha(means[c.beta])
             losses[i, idx] = [r.curve(c.beta)(alpha) for r in held]
+    if groups is not None:  # one unit per group: the mean of its instances' losses
+        sizes = np.bincount(codes, minlength=n_units)
+        losses = np.stack([np.bincount(codes, weights=row, minlength=n_units) / sizes
+                           for row in losses])
     cv_means = losses.mean(axis=1)
     best = int(np.argmin(cv_means))
     selected = best

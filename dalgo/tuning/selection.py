@@ -69,7 +69,8 @@ def paired_comparisons(test_results, alpha, beta):
 
 
 def summarize(train_results, test_results, config, *, selection="cv", n_folds=None,
-              bandwidths=None, n_se=None, started=None, extra_config=None):
+              bandwidths=None, n_se=None, groups=None, uniform_bound=True, started=None,
+              extra_config=None):
     """The tuning result of per-instance results: the selected (α, β) on ``train_results``
     and its test loss, curves, baselines and paired comparisons on ``test_results``.
 
@@ -95,6 +96,13 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
     n_se : float, default=None
         How many paired standard errors a simpler candidate may trail the best and still
         be chosen (default :data:`dalgo.tuning.model_selection.DEFAULT_N_SE`).
+    groups : sequence, default=None
+        One label per training instance; instances of one group stay in one fold and are
+        one unit of the cross-validated estimate (e.g. several z draws of one data set; see
+        :func:`dalgo.tuning.model_selection.cross_validate`).
+    uniform_bound : bool, default=True
+        Compute the certified uniform bound (Hamming loss only). False skips its sign draws
+        (for studies that call ``summarize`` many times and do not report it).
     started : float, default=None
         ``time.perf_counter()`` at the start of the run, for ``timings["total_seconds"]``.
     extra_config : dict, default=None
@@ -121,15 +129,17 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
     train_curves = {b: mean_curve(train_results, b) for b in betas}
     argmins = {b: train_curves[b].argmin() for b in betas}
     n_se = DEFAULT_N_SE if n_se is None else float(n_se)
+    n_units = len(train_results) if groups is None else len(set(groups))
     report = (cross_validate(train_results, config, n_folds=n_folds, bandwidths=bandwidths,
-                             n_se=n_se) if len(train_results) >= 2 else None)
+                             n_se=n_se, groups=groups) if n_units >= 2 else None)
     if selection == "exact" or report is None:
         best_beta = min(betas, key=lambda b: (argmins[b].value, betas.index(b)))
         alpha = representative_alpha(*argmins[best_beta].intervals[0])
         rule = "exact"
         reason = ("exact ERM (selection='exact'): the minimiser of the mean training curve, "
                   "the β with the lowest training loss." if report is not None else
-                  "exact ERM: one training instance, so no cross-validation is possible.")
+                  "exact ERM: one training instance (or group), so no cross-validation is "
+                  "possible.")
         chosen = None if report is None else next(
             i for i, c in enumerate(report.candidates)
             if c.rule == "exact" and c.beta == best_beta)
@@ -155,7 +165,7 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
         test_loss, test_se = mean_se([r.curve(best_beta)(alpha) for r in test_results])
         comparisons = paired_comparisons(test_results, alpha, best_beta)
     bound = {}
-    if config.loss == "hamming":  # losses in [0, 1]: the bound's H is known
+    if uniform_bound and config.loss == "hamming":  # losses in [0, 1]: H is known
         from ..generalization import (
             rademacher_bound_from_draws,
             rademacher_draws,
