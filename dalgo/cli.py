@@ -263,7 +263,7 @@ def _file_instances(args, train_seed, test_seed, split_seed):
                            n_clusters=args.k, needs_labels=args.loss == "hamming")
     if test_files:
         train_items, test_items = items[:len(train_files)], items[len(train_files):]
-        how = f"{len(test_files)} test files given"
+        how = "--test-instances given"
         fraction_used = None
     else:
         fraction_used = (DEFAULT_TEST_FRACTION if args.test_fraction is None
@@ -278,8 +278,8 @@ def _file_instances(args, train_seed, test_seed, split_seed):
         is_test[held] = True
         train_items = [it for it, t in zip(items, is_test) if not t]
         test_items = [it for it, t in zip(items, is_test) if t]
-        how = f"{n_test} of {len(items)} files held out at random (--test-fraction " \
-              f"{fraction_used:g}, --seed {args.seed})"
+        how = (f"{n_test} of {len(items)} files held out at random: --test-fraction "
+               f"{fraction_used:g}, --seed {args.seed}")
     train = FixedInstances(train_items, name="train").sample(None, random_state=train_seed)
     test = FixedInstances(test_items, name="test").sample(None, random_state=test_seed)
     folders = {str(Path(it.name).parent) for it in items}

@@ -140,6 +140,9 @@ BAD_FILES = {
                      "missing label at line 3, column 'cluster'"),
     "wrong_label.csv": ("x1,x2,cls\n1,2,0\n", "cluster",
                         "no label column 'cluster'; the columns are ['x1', 'x2', 'cls']"),
+    "index.csv": (",x1,x2\n0,1,2\n1,3,4\n", None,
+                  "column 1 has no name in the header (a row index saved by "
+                  "DataFrame.to_csv? write it with index=False)"),
     "empty.csv": ("", None, "the file is empty"),
     "header_only.csv": ("x1,x2\n", None, "the table has no rows"),
     "garbage.npz": ("not a zip", None, "cannot read it as .npz"),

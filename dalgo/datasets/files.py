@@ -372,6 +372,12 @@ def _split_table(table, label_column):
     frame.columns = columns
     if frame.shape[0] == 0:
         raise InstanceFileError(table.path, "the table has no rows")
+    unnamed = [i for i, c in enumerate(columns) if table.header and re.fullmatch(
+        r"Unnamed: \d+", c)]
+    if unnamed:
+        raise InstanceFileError(table.path, f"column {unnamed[0] + 1} has no name in the header "
+                                "(a row index saved by DataFrame.to_csv? write it with "
+                                "index=False); name the column or remove it")
     if label_column is not None:
         label_column = str(label_column)
         if label_column not in columns:
@@ -568,9 +574,12 @@ def check_instance_file(path, X, y, n_clusters=None, *, needs_labels=False):
     dalgo.datasets.files.InstanceFileError: a.csv: 1 distinct point(s), fewer than k=2
     """
     if y is None and needs_labels:
+        how = {".npy": "a .npy file holds X only: save X and y with np.savez",
+               ".npz": "store the labels as the array y"}.get(
+                   _suffix(path), "name the label column (--label-column)")
         raise InstanceFileError(path, "no labels, but the Hamming loss compares with labels; "
-                                "name the label column (--label-column) or use an "
-                                "objective loss (--loss kmeans, kmedian or kcenter)")
+                                f"{how}, or use an objective loss (--loss kmeans, kmedian "
+                                "or kcenter)")
     if n_clusters is None:
         if y is None:
             raise InstanceFileError(path, "no labels to take k from; give k (--k)")
