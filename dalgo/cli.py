@@ -96,7 +96,7 @@ def add_tune_parser(sub):
                      help="held-out instances, as --instances")
     src.add_argument("--test-fraction", type=fraction, default=None, metavar="F",
                      help="hold out this share of --instances at random (seeded by --seed) "
-                          f"instead of --test-instances (default {DEFAULT_TEST_FRACTION})")
+                          f"instead of --test-instances (default: {DEFAULT_TEST_FRACTION})")
     src.add_argument("--label-column", default=None, metavar="NAME",
                      help="the column of labels in .csv/.tsv/.parquet files; every other "
                           "column is a feature")
@@ -110,9 +110,9 @@ def add_tune_parser(sub):
                           "class; default: the protocol's)")
     src.add_argument("--n-train", type=int, default=None,
                      help=f"training instances drawn from a data set "
-                          f"(default {DEFAULT_N_INSTANCES})")
+                          f"(default: {DEFAULT_N_INSTANCES})")
     src.add_argument("--n-test", type=int, default=None,
-                     help=f"test instances drawn from a data set (default {DEFAULT_N_INSTANCES})")
+                     help=f"test instances drawn from a data set (default: {DEFAULT_N_INSTANCES})")
     t.add_argument("--alpha-min", type=float, default=0.0)
     t.add_argument("--alpha-max", type=exponent, default=np.inf,
                    help="upper end of the alpha range; 'inf' includes farthest-first "
