@@ -191,7 +191,7 @@ def build_parser():
 # -- dalgo tune ------------------------------------------------------------------------------
 
 def _usage_error(message):
-    from ._validation import InvalidParameterError
+    from . import InvalidParameterError
 
     return InvalidParameterError(message)
 
