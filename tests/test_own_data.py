@@ -4,6 +4,7 @@ Dask cluster, and the user guide's "Tune on your own data" section run end to en
 
 import json
 import os
+import pickle
 import re
 import shlex
 import subprocess
@@ -163,6 +164,8 @@ def test_bad_file_messages_name_file_and_place(tmp_path, name):
     assert expected in message
     assert "\n" not in message
     assert exc.value.path == str(path)
+    again = pickle.loads(pickle.dumps(exc.value))
+    assert str(again) == message and again.path == str(path)
 
 
 def test_bad_arrays(tmp_path):

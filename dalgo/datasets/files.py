@@ -78,11 +78,17 @@ class InstanceFileError(ValueError):
     ----------
     path : str
         The offending file (or folder, or pattern).
+    problem : str
+        What is wrong, in one line.
     """
 
     def __init__(self, path, problem):
         self.path = str(path)
-        super().__init__(f"{path}: " + " ".join(str(problem).split()))
+        self.problem = " ".join(str(problem).split())  # one line
+        super().__init__(f"{path}: {self.problem}")
+
+    def __reduce__(self):  # picklable, e.g. across joblib workers
+        return (type(self), (self.path, self.problem))
 
 
 class InstanceFile(NamedTuple):
