@@ -2,6 +2,7 @@
 
 import numbers
 import warnings
+from pathlib import Path
 
 import numpy as np
 from sklearn.base import (
@@ -163,6 +164,76 @@ class AlphaBetaKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, Transformer
         self.tol = tol
         self.n_local_trials = n_local_trials
         self.random_state = random_state
+
+    @classmethod
+    def from_tune_result(cls, result, *, n_clusters=None, random_state=None, **params):
+        """An unfitted estimator with the configuration a tuning run selected.
+
+        Carries over α (``result.alpha``: the representative of the selected α-interval,
+        ``np.inf`` when the interval reaches infinity, i.e. farthest-first), β, the centre
+        type (``"euclidean"`` or ``"medoid"``) and ``max_iter`` of the run, with ``tol=0``
+        so that each fit is exactly a run of the tuned family member.
+
+        Parameters
+        ----------
+        result : TuneResult, dict, str or path-like
+            A :class:`~dalgo.TuneResult`, its :meth:`~dalgo.TuneResult.to_dict` form, or
+            the path of a ``tune_result.json`` that :meth:`~dalgo.TuneResult.to_json` or
+            ``dalgo tune`` wrote.
+        n_clusters : int, default=None
+            k. None: the k of the tuned instances, if they all had the same.
+        random_state : None, int, Generator or RandomState, default=None
+            The seeding randomness of :meth:`fit`.
+        **params
+            Other parameters of the estimator (e.g. ``n_init=5``); they override the
+            tuned ones.
+
+        Returns
+        -------
+        AlphaBetaKMeans
+
+        Raises
+        ------
+        ValueError
+            The result does not say its centre type, or ``n_clusters`` is None and the
+            tuned instances had different k.
+
+        Examples
+        --------
+        >>> from dalgo import tune
+        >>> from dalgo.instances import GaussianGrid
+        >>> grid = GaussianGrid(grid_size=3, n_clusters=3, n_per_cluster=10)
+        >>> res = tune(grid.sample(3, random_state=0), alpha_range=(0, 10), center="medoid",
+        ...            selection="exact", progress=False)
+        >>> est = AlphaBetaKMeans.from_tune_result(res, random_state=0)
+        >>> est.n_clusters, est.center, est.alpha == res.alpha, est.tol
+        (3, 'medoid', True, 0.0)
+        """
+        from .tuning import TuneResult
+        from .tuning.model_selection import representative_alpha
+
+        if isinstance(result, dict):
+            result = TuneResult.from_dict(result)
+        elif not isinstance(result, TuneResult):
+            result = TuneResult.from_json(Path(result))
+        alpha = float(result.alpha)
+        if np.isnan(alpha):  # a result that records only its interval
+            alpha = representative_alpha(*result.alpha_interval)
+        center = result.config.get("center")
+        if center is None:
+            raise ValueError("the tuning result does not record its centre type "
+                             "(config['center']); it cannot be applied as tuned.")
+        if n_clusters is None:
+            ks = sorted(set(result.n_clusters.get("train", []))
+                        | set(result.n_clusters.get("test", [])))
+            if len(ks) != 1:
+                raise ValueError(f"the tuned instances had k in {ks}; give n_clusters.")
+            n_clusters = ks[0]
+        kwargs = {"n_clusters": n_clusters, "alpha": alpha, "beta": float(result.beta),
+                  "center": center, "max_iter": int(result.config.get("max_iter", 300)),
+                  "tol": 0.0, "random_state": random_state}
+        kwargs.update(params)
+        return cls(**kwargs)
 
     def _check_params(self, X):
         k = check_positive_int(self.n_clusters, "n_clusters")
@@ -382,13 +453,12 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
         ``overrides`` replace its parameters (e.g. ``n_clusters=4``).
         """
         check_is_fitted(self, "alpha_")
-        params = {"n_clusters": self.n_clusters_, "alpha": self.alpha_, "beta": self.beta_,
-                  "center": self.center, "n_init": self.n_init, "max_iter": self.max_iter,
-                  "tol": self.tol, "random_state": self.random_state}
+        params = {"n_clusters": self.n_clusters_, "n_init": self.n_init, "tol": self.tol,
+                  "random_state": self.random_state}
         params.update(overrides)
         if params["n_clusters"] is None:
             raise ValueError("the training instances have different k; set n_clusters.")
-        return AlphaBetaKMeans(**params)
+        return AlphaBetaKMeans.from_tune_result(self.tune_result_, **params)
 
     def predict(self, X, sample_weight=None):
         """Cluster the new data set ``X`` with the learned (α, β); returns the labels.

@@ -13,9 +13,12 @@ gaussian_grid  3 × 3 grid of unit Gaussians (spacing 5), k = 4 cells × 50 poin
 digits         pixels / 16, k = 5 classes × 100 points (embedded, no files needed)
 other names    any :func:`dalgo.load_dataset` name (e.g. ``"wut/x2"`` of the clustering
                benchmark suite): k = min(5, classes) × 100 points, no scaling
+a ``Dataset``  the user's own labelled table (``dalgo tune --dataset PATH``,
+               :func:`dalgo.datasets.files.load_table_dataset`): as other names
 ============== ================================================================
 """
 
+from .datasets import Dataset
 from .instances import ClassSubsampling, GaussianGrid
 
 __all__ = ["PROTOCOLS", "SMOKE_PER_CLASS", "protocol_distribution"]
@@ -39,8 +42,10 @@ def protocol_distribution(name, data_dir=None, *, n_clusters=None, n_per_class=N
 
     Parameters
     ----------
-    name : str
-        A key of :data:`PROTOCOLS`, or any name :func:`dalgo.load_dataset` knows.
+    name : str or Dataset
+        A key of :data:`PROTOCOLS`, any name :func:`dalgo.load_dataset` knows, or a
+        labelled :class:`~dalgo.Dataset` (e.g. the user's own table), which gets the rule of
+        "other names".
     data_dir : str or path-like, default=None
         Folder of the data files (default ``$DALGO_DATA``); not needed for ``digits`` and
         ``gaussian_grid``.
@@ -62,7 +67,7 @@ def protocol_distribution(name, data_dir=None, *, n_clusters=None, n_per_class=N
     >>> inst.n_samples, inst.n_clusters, float(inst.X.max()) <= 1.0
     (500, 5, True)
     """
-    spec = PROTOCOLS.get(name, _OTHER)
+    spec = _OTHER if isinstance(name, Dataset) else PROTOCOLS.get(name, _OTHER)
     k = n_clusters if n_clusters is not None else spec["n_clusters"]
     if n_per_class == 0:
         per_class = None
@@ -76,7 +81,10 @@ def protocol_distribution(name, data_dir=None, *, n_clusters=None, n_per_class=N
         return GaussianGrid(grid_size=3, n_clusters=k, n_per_cluster=per_class or 50)
     from .datasets import load_dataset
 
-    dataset = load_dataset(name, data_dir=data_dir)
+    dataset = name if isinstance(name, Dataset) else load_dataset(name, data_dir=data_dir)
+    if dataset.y is None:
+        raise ValueError(f"data set {dataset.name!r} has no labels; instances are drawn by "
+                         "class, so it needs them")
     if k is None:
         k = min(5, dataset.n_classes)
     scale = {} if spec["scale_max"] is None else {"scale": "unit",

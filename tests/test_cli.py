@@ -71,7 +71,9 @@ def test_bad_arguments_exit_code_2(tmp_path, capsys):
 
 def test_parser_defaults():
     args = build_parser().parse_args(["tune"])
-    assert args.dataset == "digits" and args.n_train >= 1 and args.n_test >= 1
+    # not given: the digits protocol with DEFAULT_N_INSTANCES train and test instances
+    assert args.dataset is None and args.n_train is None and args.n_test is None
+    assert args.instances is None and args.scheduler is None
     assert args.alpha_min == 0.0 and np.isinf(args.alpha_max) and args.betas == [2.0]
     args = build_parser().parse_args(["tune", "--alpha-max", "inf", "--betas", "1", "inf"])
     assert np.isinf(args.alpha_max) and args.betas[0] == 1.0 and np.isinf(args.betas[1])

@@ -14,7 +14,10 @@ One concept per module:
 * :mod:`~dalgo.datasets.safe_pickle` — the restricted unpickler;
 * :mod:`~dalgo.datasets.loaders` — digits, MNIST, CIFAR-10, CNAE-9 and :func:`load_dataset`;
 * :mod:`~dalgo.datasets.benchmark_suite` — Gagolewski's clustering benchmark suite;
-* :mod:`~dalgo.datasets.adapters` — :func:`from_torchvision`.
+* :mod:`~dalgo.datasets.adapters` — :func:`from_torchvision`;
+* :mod:`~dalgo.datasets.files` — the user's own files (``.npz``, ``.npy``, ``.csv``,
+  ``.tsv``, ``.parquet``): :func:`read_table`, :func:`read_instances` (one file = one
+  instance), :func:`load_table_dataset` (one labelled table), errors naming file and place.
 
 Where the files are
 -------------------
@@ -32,6 +35,16 @@ CIFAR-10 python batches are pickles. They are read with dalgo's restricted unpic
 from .adapters import from_torchvision
 from .benchmark_suite import list_clustering_benchmarks, load_clustering_benchmark
 from .dataset import Dataset
+from .files import (
+    INSTANCE_SUFFIXES,
+    InstanceFile,
+    InstanceFileError,
+    check_instance_file,
+    expand_paths,
+    load_table_dataset,
+    read_instances,
+    read_table,
+)
 from .formats import read_cifar10_batch, read_cifar10_npz, read_idx
 from .loaders import (
     DATASET_NAMES,
@@ -67,4 +80,13 @@ __all__ = [
     "ALLOWED_GLOBALS",
     "safe_load",
     "safe_loads",
+    # the user's own files
+    "INSTANCE_SUFFIXES",
+    "InstanceFile",
+    "InstanceFileError",
+    "check_instance_file",
+    "expand_paths",
+    "load_table_dataset",
+    "read_instances",
+    "read_table",
 ]
