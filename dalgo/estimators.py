@@ -22,6 +22,7 @@ from ._validation import (
     check_positive_int,
     check_sample_weight,
 )
+from .execution_tree import DEFAULT_ALPHA_RANGE
 from .local_search import _local_search
 from .random_state import check_random_state
 from .seeding import _dalpha_seeding, draw_z, greedy_kmeans_plusplus, log_weights
@@ -288,7 +289,7 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     n_clusters : int, default=None
         k for new data; by default the k of the training instances (which must
         then all share it).
-    alpha_range : (float, float), default=(0.0, 20.0)
+    alpha_range : (float, float), default=(0.0, inf)
     betas : sequence of float, default=(2.0,)
     loss : str or callable, default="hamming"
     center : {"euclidean", "medoid"}, default="euclidean"
@@ -327,7 +328,7 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     (30,)
     """
 
-    def __init__(self, n_clusters=None, *, alpha_range=(0.0, 20.0), betas=(2.0,),
+    def __init__(self, n_clusters=None, *, alpha_range=DEFAULT_ALPHA_RANGE, betas=(2.0,),
                  loss="hamming", center="euclidean", selection="cv", n_init=1, max_iter=300,
                  tol=0.0, n_jobs=1, cache_dir=None, random_state=None):
         self.n_clusters = n_clusters
