@@ -111,6 +111,9 @@ def as_instances(items, *, n_clusters=None, random_state=None, what="instances",
     if isinstance(items, (Instance, tuple)) and len(items) in (2, 3) and np.ndim(items[0]) == 2:
         raise TypeError(f"{what} must be a sequence of instances; got a single (X, y) tuple — "
                         "wrap it in a list: [(X, y)].")
+    if isinstance(items, np.ndarray):
+        raise TypeError(f"{what} must be a sequence of instances (data sets); got one array "
+                        f"of shape {items.shape} — for a single data set pass [(X, y)].")
     items = list(items)
     if not items:
         raise ValueError(f"{what} is empty: give at least one instance.")
