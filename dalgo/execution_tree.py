@@ -193,8 +193,8 @@ def alpha_pieces(X, n_clusters, z, alpha_range=DEFAULT_ALPHA_RANGE):
     For α past the last finite breakpoint the weights of all but the
     farthest points underflow, so the choice equals farthest-first exactly.
     A node sorts its distances once (O(n log n)); each bisection step costs
-    O(n). SPEC §2 bounds the expected number of leaves by
-    ``1 + (k - 1) n (hi - lo) ln R`` (see
+    O(n). The expected number of leaves is at most
+    ``1 + (k - 1) n (hi - lo) ln R`` (docs/conventions.md, "The execution tree"; see
     :func:`dalgo.generalization.expected_leaves_bound`).
 
     Examples

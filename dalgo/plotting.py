@@ -65,8 +65,9 @@ class _LogAlphaAxis:
         top = max(float(f.max()) for f in finite)
         self.unbounded = any(np.isinf(c.breakpoints[-1]) for c in curves)
         if self.unbounded:
-            # past α = 20 (SPEC §4's range) the curves only drift towards their value at
-            # ∞, drawn at the right edge; the axis goes further only to show what was chosen
+            # past α = 20 (the protocol's finite range, docs/conventions.md) the curves
+            # only drift towards their value at ∞, drawn at the right edge; the axis goes
+            # further only to show what was chosen
             wanted = [a for a in show_upto if np.isfinite(a)]
             top = min(top, max([FINITE_ALPHA_SHOWN] + [1.25 * a for a in wanted]))
         self.cap = float(np.log1p(top))
