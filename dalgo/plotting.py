@@ -112,6 +112,10 @@ def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
     shaded, the selected α marked, and the baselines α ∈ {0, 1, 2, ∞} drawn with their
     test error bars. The α axis is log(1 + α), with ∞ at the right edge. ``inf_at`` is
     accepted for compatibility and ignored. Returns the axes.
+
+    With several β, only the selected β gets the full treatment; every other β is one thin
+    smoothed test line (its training line if there are no test instances), so three β's
+    make four lines, not twelve.
     """
     import matplotlib.pyplot as plt
 
@@ -128,6 +132,13 @@ def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
         color = colors[(2 * i) % len(colors)]
         train_color = colors[(2 * i + 1) % len(colors)]
         train = result.train_curves[b]
+        if b != result.beta and len(betas) > 1:  # the others: one thin smoothed line each
+            other = result.test_curves.get(b, train)
+            u, yo = _smoothed_xy(other, axis, h)
+            role = "test" if b in result.test_curves else "train"
+            ax.plot(u, yo, color=color, lw=1.0, alpha=0.8,
+                    label=f"{role}, smoothed, β={b:g}")
+            continue
         x, y = step_xy(train, axis.x_inf)
         keep = x <= np.expm1(axis.cap)
         ax.plot(axis.x(x[keep]), y[keep], color=train_color, lw=0.3, alpha=0.12)
