@@ -33,8 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["README.md", "docs/user_guide.md"]
 # Pages whose examples are not run yet, and why (move them to PAGES once they run).
 NOT_YET_RUN = {
-    "docs/nas.md": "its examples need the NAS benchmark tables and print nothing as scripts "
-                   "(bare expressions); being rewritten with the NAS items of issue 16",
+    "docs/nas.md": "not runnable as written yet: bare expressions that print nothing, a >>> "
+                   "block, tune_over_tasks over 10 seeds (minutes); rewritten with the NAS "
+                   "items of issue 16 (another branch), then moved to PAGES",
 }
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)\s*$")
