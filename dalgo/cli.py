@@ -19,6 +19,14 @@ def exponent(text):
             f"expected a number or 'inf'; got {text!r}") from None
 
 
+class _DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Appends each option's default to its help, unless the help already states it."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        return text if "default" in text else super()._get_help_string(action)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="dalgo",
@@ -29,7 +37,7 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser(
         "tune",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_DefaultsHelpFormatter,
         help="learn (alpha, beta) on sampled instances and test it on held-out ones",
         description="Sample clustering instances (k classes x m points) from a data set, "
                     "compute the exact loss of every alpha on each, pick the minimiser of "
@@ -50,19 +58,21 @@ def build_parser():
                         "protocol's)")
     t.add_argument("--n-train", type=int, default=60, help="training instances")
     t.add_argument("--n-test", type=int, default=60, help="test instances")
-    t.add_argument("--alpha-min", type=float, default=0.0)
+    t.add_argument("--alpha-min", type=float, default=0.0, help="lower end of the alpha range")
     t.add_argument("--alpha-max", type=exponent, default=np.inf,
                    help="upper end of the alpha range; 'inf' includes farthest-first "
                         "(default)")
     t.add_argument("--betas", type=exponent, nargs="+", default=[2.0],
                    help="beta grid (2 = k-means, 1 = k-median, inf = k-center)")
-    t.add_argument("--center", choices=("euclidean", "medoid"), default="euclidean")
+    t.add_argument("--center", choices=("euclidean", "medoid"), default="euclidean",
+                   help="centres anywhere (euclidean) or cluster members (medoid)")
     t.add_argument("--selection", choices=("cv", "exact"), default="cv",
                    help="cv (default): cross-validated choice among the classical members, "
                         "the exact ERM and smoothed ERMs, keeping k-means++ unless something "
                         "beats it by more than one s.e.; exact: the paper's exact ERM")
     t.add_argument("--loss", default="hamming",
-                   choices=("hamming", "kmeans", "kmedian", "kcenter"))
+                   choices=("hamming", "kmeans", "kmedian", "kcenter"),
+                   help="hamming: fraction misclustered against the labels; or an objective")
     t.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
     t.add_argument("--cache", default=None,
                    help="cache folder: finished instances are kept and reused")

@@ -43,7 +43,11 @@ def test_cli_says_what_a_bad_exponent_is_and_shows_defaults(capsys):
     err = capsys.readouterr().err
     assert "expected a number or 'inf'" in err and "'two'" in err
     tune_parser = build_parser()._subparsers._group_actions[0].choices["tune"]
-    assert "(default: 60)" in tune_parser.format_help()
+    text = tune_parser.format_help()
+    assert "(default: 60)" in text and "(default: [2.0])" in text and "(default: 0)" in text
+    # each option states its default once, not "(default 2) (default: 2)"
+    options = " ".join(text.split()).split(" --")[1:]
+    assert all(opt.count("default") <= 1 for opt in options if "--help" not in opt), options
 
 
 def test_warm_cache_rerun_is_quiet(tmp_path):
