@@ -19,7 +19,7 @@ Run from the repository root::
     python benchmarks/bench_shared_search.py                 # ~5 min
     python benchmarks/bench_shared_search.py --quick         # Gaussian grid + digits only
 
-Instances come from ``experiments/common.py`` (the protocol of SPEC §4; MNIST,
+Instances come from ``experiments/common.py`` (the protocol of docs/conventions.md; MNIST,
 CIFAR-10 and CNAE-9 from ``--data-dir``).  Times are CPU seconds of this
 process (``time.process_time``; everything timed is single-threaded).
 """

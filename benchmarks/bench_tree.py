@@ -8,7 +8,7 @@
     ratio exact / scikit-learn grid (goal <= 1.0), the pieces the grid misses.
 (b) Leaves and tree time against n ∈ {250, 500, 1000, 2000}, k ∈ {3, 5, 10},
     α_hi ∈ {5, 10, 20, 50} on MNIST instances (k classes × n/k points), with
-    the expected-size bound of SPEC §2 (``expected_leaves_bound``, R from
+    the expected-size bound (docs/conventions.md) (``expected_leaves_bound``, R from
     ``distance_ratio``) beside the counts.
 
 Run from the repository root::
@@ -209,7 +209,7 @@ def part_b(X, y, ns, ks, his, seed, lines, reps):
         "One instance (k classes × ⌊n/k⌋ points) and one z per (n, k), shared by the α_hi. "
         f"Time: building the tree (`alpha_pieces`) only, CPU s (wall s), fastest of {reps} "
         "runs. Bound: `expected_leaves_bound` = "
-        "1 + (k − 1)·n·α_hi·ln R (SPEC §2), R = largest / smallest positive pairwise "
+        "1 + (k − 1)·n·α_hi·ln R (docs/conventions.md), R = largest / smallest positive pairwise "
         "distance of the instance.",
         "",
         "| n | k | α_hi | leaves | leaves / (n·k) | tree CPU s (wall s) | ln R | bound | "

@@ -26,10 +26,11 @@ DEFAULT_TEST_FRACTION = 0.25
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Shows defaults, except None and False (they would only say "not given")."""
+    """Shows defaults, except None and False (they would only say "not given") and where the
+    help already states the default."""
 
     def _get_help_string(self, action):
-        if action.default is None or action.default is False:
+        if action.default is None or action.default is False or "default" in (action.help or ""):
             return action.help
         return super()._get_help_string(action)
 
@@ -113,13 +114,14 @@ def add_tune_parser(sub):
                           f"(default: {DEFAULT_N_INSTANCES})")
     src.add_argument("--n-test", type=int, default=None,
                      help=f"test instances drawn from a data set (default: {DEFAULT_N_INSTANCES})")
-    t.add_argument("--alpha-min", type=float, default=0.0)
+    t.add_argument("--alpha-min", type=float, default=0.0, help="lower end of the alpha range")
     t.add_argument("--alpha-max", type=exponent, default=np.inf,
                    help="upper end of the alpha range; 'inf' includes farthest-first "
                         "(default)")
     t.add_argument("--betas", type=exponent, nargs="+", default=[2.0],
                    help="beta grid (2 = k-means, 1 = k-median, inf = k-center)")
-    t.add_argument("--center", choices=("euclidean", "medoid"), default="euclidean")
+    t.add_argument("--center", choices=("euclidean", "medoid"), default="euclidean",
+                   help="centres anywhere (euclidean) or cluster members (medoid)")
     t.add_argument("--selection", choices=("cv", "exact"), default="cv",
                    help="cv (default): cross-validated choice among the classical members, "
                         "the exact ERM and smoothed ERMs, keeping k-means++ unless something "
@@ -137,7 +139,8 @@ def add_tune_parser(sub):
     run.add_argument("--cache", default=None,
                      help="cache folder: finished instances are kept and reused")
     run.add_argument("--out", default="dalgo-output",
-                     help="output folder for tune_result.json and tune_curves.png")
+                     help="output folder for tune_result.json (with its exact curves in "
+                          "tune_result.curves.npz) and tune_curves.png")
     run.add_argument("--seed", type=int, default=0,
                      help="seed of the instance sampling, the test split and the z draws")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -352,7 +355,8 @@ def _run_tune(args):
     print()
     print(result.table())
     print(f"relative improvement over k-means++: {100 * result.improvement_over('2'):.1f} %")
-    print(f"wrote {out / 'tune_result.json'} and {out / 'tune_curves.png'}")
+    print(f"wrote {out / 'tune_result.json'} (curves in {out / 'tune_result.curves.npz'}) and "
+          f"{out / 'tune_curves.png'}")
     return 0
 
 

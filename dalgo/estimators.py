@@ -23,6 +23,7 @@ from ._validation import (
     check_positive_int,
     check_sample_weight,
 )
+from .execution_tree import DEFAULT_ALPHA_RANGE
 from .local_search import _local_search
 from .random_state import check_random_state
 from .seeding import _dalpha_seeding, draw_z, greedy_kmeans_plusplus, log_weights
@@ -359,7 +360,7 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     n_clusters : int, default=None
         k for new data; by default the k of the training instances (which must
         then all share it).
-    alpha_range : (float, float), default=(0.0, 20.0)
+    alpha_range : (float, float), default=(0.0, inf)
     betas : sequence of float, default=(2.0,)
     loss : str or callable, default="hamming"
     center : {"euclidean", "medoid"}, default="euclidean"
@@ -370,6 +371,8 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
         were tuned).
     n_jobs : int, default=1
     cache_dir : str, default=None
+    progress : bool, default=False
+        Show the tuning's progress bar during ``fit`` (as :func:`dalgo.tune`).
     random_state : None, int, SeedSequence or Generator, default=None
         Seeds the z of tuple instances during ``fit`` and the seeding of
         ``predict`` (:mod:`dalgo.random_state`).
@@ -398,9 +401,9 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     (30,)
     """
 
-    def __init__(self, n_clusters=None, *, alpha_range=(0.0, 20.0), betas=(2.0,),
+    def __init__(self, n_clusters=None, *, alpha_range=DEFAULT_ALPHA_RANGE, betas=(2.0,),
                  loss="hamming", center="euclidean", selection="cv", n_init=1, max_iter=300,
-                 tol=0.0, n_jobs=1, cache_dir=None, random_state=None):
+                 tol=0.0, n_jobs=1, cache_dir=None, progress=False, random_state=None):
         self.n_clusters = n_clusters
         self.alpha_range = alpha_range
         self.betas = betas
@@ -412,6 +415,7 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
         self.tol = tol
         self.n_jobs = n_jobs
         self.cache_dir = cache_dir
+        self.progress = progress
         self.random_state = random_state
 
     def fit(self, instances, y=None, test_instances=None):
@@ -420,7 +424,8 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
         Parameters
         ----------
         instances : iterable of Instance or (X, y[, n_clusters]) tuples
-            Consumed once.
+            Consumed once. Many data sets, not one: ``fit(X, y)`` with a single array is
+            refused with a message saying so (``fit([(X, y)])`` learns from one).
         y : Ignored
         test_instances : iterable, default=None
             Held-out instances for the test numbers of ``tune_result_``.
@@ -431,13 +436,21 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
         """
         from .tuning import tune
 
+        if isinstance(instances, np.ndarray) and instances.ndim == 2:
+            raise TypeError(
+                "DataDrivenKMeans.fit takes instances — many data sets, e.g. "
+                "[(X1, y1), (X2, y2), ...] or an instance distribution's sample() — not one "
+                f"data set X of shape {instances.shape}; to learn from that one data set, "
+                "pass fit([(X, y)]).")
         n_clusters = check_positive_int(self.n_clusters, "n_clusters", allow_none=True)
         check_positive_int(self.n_init, "n_init")
+        if not isinstance(self.progress, (bool, np.bool_)):
+            raise InvalidParameterError(f"progress must be True or False; got {self.progress!r}.")
         result = tune(instances, test_instances, n_clusters=n_clusters,
                       alpha_range=self.alpha_range, betas=self.betas, loss=self.loss,
                       center=self.center, n_jobs=self.n_jobs, cache_dir=self.cache_dir,
-                      progress=False, max_iter=self.max_iter, selection=self.selection,
-                      random_state=self.random_state)
+                      progress=bool(self.progress), max_iter=self.max_iter,
+                      selection=self.selection, random_state=self.random_state)
         ks = set(result.n_clusters["train"])
         self.tune_result_ = result
         self.alpha_interval_ = result.alpha_interval
@@ -467,6 +480,17 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
         labels); the model itself is not changed.
         """
         return self.make_estimator().fit(X, sample_weight=sample_weight).labels_
+
+    def transform(self, X, sample_weight=None):
+        """Distances from each row of ``X`` to the centres of a fresh run on ``X`` (the run
+        :meth:`predict` makes)."""
+        return self.make_estimator().fit(X, sample_weight=sample_weight).transform(X)
+
+    def score(self, X, y=None, sample_weight=None):
+        """Opposite of the β-cost of a fresh run on ``X`` (the run :meth:`predict` makes),
+        as :meth:`AlphaBetaKMeans.score`."""
+        est = self.make_estimator().fit(X, sample_weight=sample_weight)
+        return est.score(X, sample_weight=sample_weight)
 
     def fit_predict(self, X, y=None, sample_weight=None):
         """Deprecated: clusters ``X`` like :meth:`predict` (``fit`` takes instances, so

@@ -29,8 +29,13 @@ from .local_search import SharedLocalSearch, gram_matrix, plan_local_search
 from .losses import get_loss
 from .piecewise import PiecewiseConstant
 
-__all__ = ["Piece", "alpha_pieces", "check_alpha_range", "instance_loss_curves", "loss_curve",
-           "loss_curves"]
+__all__ = ["DEFAULT_ALPHA_RANGE", "Piece", "alpha_pieces", "check_alpha_range",
+           "instance_loss_curves", "loss_curve", "loss_curves"]
+
+
+#: The α range every entry point uses by default (the tree, :func:`dalgo.tune`,
+#: :class:`dalgo.DataDrivenKMeans`, ``dalgo tune``): all of [0, ∞], farthest-first included.
+DEFAULT_ALPHA_RANGE = (0.0, float("inf"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,7 +163,7 @@ def _validate_instance(X, n_clusters, z, alpha_range):
     return X, k, z, lo, hi
 
 
-def alpha_pieces(X, n_clusters, z, alpha_range=(0.0, 20.0)):
+def alpha_pieces(X, n_clusters, z, alpha_range=DEFAULT_ALPHA_RANGE):
     """Every seed set d^α seeding can produce for ``z``, with its α-interval.
 
     Parameters
@@ -167,7 +172,7 @@ def alpha_pieces(X, n_clusters, z, alpha_range=(0.0, 20.0)):
     n_clusters : int
     z : array-like of shape (n_clusters,)
         The randomness, as for :func:`dalgo.dalpha_seeding`.
-    alpha_range : (float, float), default=(0.0, 20.0)
+    alpha_range : (float, float), default=(0.0, inf)
         ``lo >= 0``; ``hi`` may be ``np.inf``, in which case the last piece also
         covers farthest-first (α = ∞).
 
@@ -188,8 +193,8 @@ def alpha_pieces(X, n_clusters, z, alpha_range=(0.0, 20.0)):
     For α past the last finite breakpoint the weights of all but the
     farthest points underflow, so the choice equals farthest-first exactly.
     A node sorts its distances once (O(n log n)); each bisection step costs
-    O(n). SPEC §2 bounds the expected number of leaves by
-    ``1 + (k - 1) n (hi - lo) ln R`` (see
+    O(n). The expected number of leaves is at most
+    ``1 + (k - 1) n (hi - lo) ln R`` (docs/conventions.md, "The execution tree"; see
     :func:`dalgo.generalization.expected_leaves_bound`).
 
     Examples
@@ -207,7 +212,7 @@ def alpha_pieces(X, n_clusters, z, alpha_range=(0.0, 20.0)):
 
 
 def loss_curves(X, n_clusters, z, *, y=None, loss="hamming", betas=(2.0,),
-                center="euclidean", alpha_range=(0.0, 20.0), max_iter=300,
+                center="euclidean", alpha_range=DEFAULT_ALPHA_RANGE, max_iter=300,
                 return_pieces=False):
     """Exact loss curves in α for several β from one execution tree.
 
@@ -298,7 +303,7 @@ def _instance_curves(instance, loss_fn, betas, center, lo, hi, max_iter):
 
 
 def loss_curve(X, n_clusters, z, *, y=None, loss="hamming", beta=2.0, center="euclidean",
-               alpha_range=(0.0, 20.0), max_iter=300):
+               alpha_range=DEFAULT_ALPHA_RANGE, max_iter=300):
     """The loss of d^α seeding + β local search as an exact function of α.
 
     Parameters
@@ -315,7 +320,7 @@ def loss_curve(X, n_clusters, z, *, y=None, loss="hamming", beta=2.0, center="eu
         ``loss(labels, instance) -> float``.
     beta : float, default=2.0
     center : {"euclidean", "medoid"}, default="euclidean"
-    alpha_range : (float, float), default=(0.0, 20.0)
+    alpha_range : (float, float), default=(0.0, inf)
     max_iter : int, default=300
 
     Returns

@@ -116,7 +116,8 @@ def selection_uniform_bound(n_pieces_by_beta, m, *, H=1.0, delta=0.05):
 
 
 def expected_leaves_bound(n_samples, n_clusters, alpha_lo, alpha_hi, R):
-    """SPEC §2's bound on the expected number of leaves of one execution tree:
+    """The bound on the expected number of leaves of one execution tree
+    (docs/conventions.md, "The execution tree"):
 
     ``1 + (k - 1) n (alpha_hi - alpha_lo) ln R``
 

@@ -5,16 +5,24 @@ JSON has no infinity and no NaN. dalgo writes ``±inf`` as the strings ``"inf"``
 experiment outputs); :func:`decode_float` reads them back (and also accepts the
 non-standard ``Infinity`` that Python's :mod:`json` writes by default). Files are written
 to a temporary name and renamed into place, so an interruption never leaves half a file.
+
+Long float arrays (the curves of a tuning result) go beside the JSON in a NumPy ``.npz``
+file (:func:`write_arrays`): exact float64 (∞ as IEEE ∞), compressed, and byte-for-byte
+the same for the same arrays, so the JSON can name it by its SHA-256.
 """
 
+import hashlib
+import io
 import json
 import math
 import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["decode_float", "dumps", "encode_float", "read_json", "to_jsonable", "write_json"]
+__all__ = ["decode_float", "dumps", "encode_float", "read_arrays", "read_json", "to_jsonable",
+           "write_arrays", "write_json"]
 
 
 def encode_float(x):
@@ -115,3 +123,48 @@ def read_json(path):
         return json.loads(path.read_text())
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path} is not valid JSON: {exc}") from None
+
+
+def write_arrays(path, arrays):
+    """Write ``{name: array}`` to ``path`` as a compressed ``.npz``, atomically.
+
+    The bytes depend only on the arrays (fixed zip timestamps, names in the given order),
+    so equal arrays give equal files. ``np.load(path)`` reads it (no pickles). Returns the
+    file's SHA-256 (hex).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, arr in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(info, "w", force_zip64=True) as fh:
+                np.lib.format.write_array(fh, np.ascontiguousarray(arr), allow_pickle=False)
+    data = buf.getvalue()
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_arrays(path, sha256=None):
+    """The ``{name: array}`` of :func:`write_arrays`; with ``sha256``, check the file first.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        Naming the file, if its checksum differs from ``sha256`` or it is not an ``.npz``.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        raise ValueError(f"{path} does not match the checksum its JSON file records: it was "
+                         "changed or belongs to another result.")
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            return {name: npz[name] for name in npz.files}
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        raise ValueError(f"{path} is not a dalgo array file: {exc}") from None

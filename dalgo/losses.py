@@ -126,7 +126,7 @@ def normalized_cost(X, centers, beta, labels=None, sample_weight=None):
 
     The one-cluster cost bounds the cost of any sensible clustering from above,
     so the normalised loss lies in [0, 1] for the runs the theory considers
-    (bounded losses, SPEC 1.3).
+    (bounded losses, docs/conventions.md, "Losses").
     """
     X_ = check_points(X)
     one = beta_cost(X_, X_.mean(axis=0, keepdims=True), beta, sample_weight=sample_weight)

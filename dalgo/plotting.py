@@ -65,8 +65,9 @@ class _LogAlphaAxis:
         top = max(float(f.max()) for f in finite)
         self.unbounded = any(np.isinf(c.breakpoints[-1]) for c in curves)
         if self.unbounded:
-            # past α = 20 (SPEC §4's range) the curves only drift towards their value at
-            # ∞, drawn at the right edge; the axis goes further only to show what was chosen
+            # past α = 20 (the protocol's finite range, docs/conventions.md) the curves
+            # only drift towards their value at ∞, drawn at the right edge; the axis goes
+            # further only to show what was chosen
             wanted = [a for a in show_upto if np.isfinite(a)]
             top = min(top, max([FINITE_ALPHA_SHOWN] + [1.25 * a for a in wanted]))
         self.cap = float(np.log1p(top))
@@ -111,6 +112,10 @@ def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
     shaded, the selected α marked, and the baselines α ∈ {0, 1, 2, ∞} drawn with their
     test error bars. The α axis is log(1 + α), with ∞ at the right edge. ``inf_at`` is
     accepted for compatibility and ignored. Returns the axes.
+
+    With several β, only the selected β gets the full treatment; every other β is one thin
+    smoothed test line (its training line if there are no test instances), so three β's
+    make four lines, not twelve.
     """
     import matplotlib.pyplot as plt
 
@@ -127,6 +132,13 @@ def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
         color = colors[(2 * i) % len(colors)]
         train_color = colors[(2 * i + 1) % len(colors)]
         train = result.train_curves[b]
+        if b != result.beta and len(betas) > 1:  # the others: one thin smoothed line each
+            other = result.test_curves.get(b, train)
+            u, yo = _smoothed_xy(other, axis, h)
+            role = "test" if b in result.test_curves else "train"
+            ax.plot(u, yo, color=color, lw=1.0, alpha=0.8,
+                    label=f"{role}, smoothed, β={b:g}")
+            continue
         x, y = step_xy(train, axis.x_inf)
         keep = x <= np.expm1(axis.cap)
         ax.plot(axis.x(x[keep]), y[keep], color=train_color, lw=0.3, alpha=0.12)

@@ -1,4 +1,5 @@
-"""The reference experiment protocol's instance distributions, defined once (SPEC §4).
+"""The reference experiment protocol's instance distributions, defined once
+(docs/conventions.md, "The reference protocol").
 
 ``dalgo tune --dataset NAME``, the experiments and the benchmarks all build their instances
 here, so a data set means the same instances everywhere:

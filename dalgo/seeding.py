@@ -62,7 +62,7 @@ def dalpha_seeding(X, n_clusters, alpha, z, *, sample_weight=None):
 
     Notes
     -----
-    The rule (SPEC 1.1): the first seed is the point at position
+    The rule (docs/conventions.md, "Seeding"): the first seed is the point at position
     ``floor(z[0] * n)`` in index order. For step ``t``, let ``D_i`` be the
     Euclidean (not squared) distance from point ``i`` to its nearest seed, order
     the points by increasing ``D`` (ties by index), give weight ``D_i ** alpha``

@@ -1,4 +1,5 @@
-"""What is specific to the clustering experiments (SPEC §3–§4, issue 4).
+"""What is specific to the clustering experiments (docs/conventions.md, "The reference
+protocol"; issue 4).
 
 Everything general comes from dalgo: the protocol distributions
 (:func:`dalgo.protocols.protocol_distribution`), the per-instance evaluation and its cache
@@ -38,7 +39,7 @@ DEFAULT_CACHE = "/tmp/dalgo_exp_cache"
 RESULTS = ROOT / "docs" / "results"
 DATASETS = ("mnist", "cifar10", "cnae9", "gaussian_grid", "digits")
 ALPHA_RANGE = (0.0, np.inf)  # [0, 20] plus the farthest-first piece; see ALPHA_MAX
-ALPHA_MAX = 20.0  # SPEC §4: α ∈ [0, 20] plus ∞ (figures draw the finite part up to here)
+ALPHA_MAX = 20.0  # the protocol: α ∈ [0, 20] plus ∞ (figures draw the finite part up to here)
 #: The seeds of each data set's instance stream (train and test are disjoint draws).
 SEEDS = {"mnist": 1001, "cifar10": 1002, "cnae9": 1003, "gaussian_grid": 1004, "digits": 1005}
 

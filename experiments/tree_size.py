@@ -11,7 +11,7 @@ Sweeps (``--reps`` instances each, z drawn with each instance):
 * MNIST (pixels / 255, d = 784): k = 5 classes × {20, 50, 100, 200} points; k ∈ {2, 4, 5, 10}
   at n = 500.
 
-The bound is SPEC §2's ``1 + (k − 1)·n·(α_hi − α_lo)·ln R`` (each instance's own R, the
+The bound is docs/conventions.md's ``1 + (k − 1)·n·(α_hi − α_lo)·ln R`` (each instance's own R, the
 ratio of its largest to smallest positive pairwise distance;
 :func:`dalgo.generalization.expected_leaves_bound`).
 

@@ -1,7 +1,7 @@
 """Slow, obviously-correct references for the core algorithms (plain numpy / scipy).
 
 Nothing here shares code with ``dalgo``: every function re-derives its answer from the
-definition in SPEC §1, with loops and brute force where that is clearest.
+definition in docs/conventions.md, with loops and brute force where that is clearest.
 """
 
 import itertools
@@ -21,7 +21,8 @@ def euclid(X, c):
 
 
 def dalpha_seeding(X, k, alpha, z):
-    """SPEC §1.1 literally: sorted-by-distance cumulative rule, weight 0 at distance 0.
+    """The seeding rule of docs/conventions.md literally: sorted-by-distance cumulative rule,
+    weight 0 at distance 0.
 
     The weights are ``(D / max D) ** alpha`` (the same ratios as ``D ** alpha``, but
     without overflow); ``alpha = inf`` indexes ``z`` into the arg-max set.

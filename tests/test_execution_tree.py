@@ -1,4 +1,4 @@
-"""The execution tree (SPEC §2): pieces agree with direct runs at every α.
+"""The execution tree (docs/conventions.md): pieces agree with direct runs at every α.
 
 The contract checked here: for every α inside a piece, ``dalpha_seeding`` with
 the same z returns exactly the piece's seeds, and ``loss_curve`` equals the loss

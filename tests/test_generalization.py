@@ -1,4 +1,5 @@
-"""Generalization bounds (SPEC §3): formulas by hand, exact uniform deviation, monotonicity."""
+"""Generalization bounds (docs/conventions.md): formulas by hand, exact uniform deviation,
+monotonicity."""
 
 import math
 
@@ -149,7 +150,7 @@ def test_expected_leaves_bound_is_monotone():
 
 
 def test_tree_leaves_below_expected_bound():
-    """The measured leaves of a few small trees stay below the SPEC §2 bound."""
+    """The measured leaves of a few small trees stay below the expected-size bound."""
     from dalgo import alpha_pieces
 
     rng = np.random.default_rng(0)

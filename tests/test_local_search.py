@@ -1,4 +1,4 @@
-"""β-Lloyd's local search against scikit-learn and brute-force references (SPEC §1.2)."""
+"""β-Lloyd's local search against scikit-learn and brute-force references (docs/conventions.md)."""
 
 import importlib
 

@@ -1,4 +1,4 @@
-"""Hamming loss and objective costs against brute force (SPEC §1.3)."""
+"""Hamming loss and objective costs against brute force (docs/conventions.md)."""
 
 import _naive
 import numpy as np

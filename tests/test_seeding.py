@@ -1,4 +1,4 @@
-"""d^α seeding against independent references (SPEC §1.1)."""
+"""d^α seeding against independent references (docs/conventions.md)."""
 
 import math
 

@@ -337,9 +337,17 @@ def test_to_json_round_trip_and_table(tmp_path):
         assert d["baselines"][label]["test_se"] == v["test_se"]
     assert d["n_train"] == 3 and d["n_test"] == 3
     assert d["n_leaves"] == res.n_leaves
+    # the file keeps the curves beside it, exact, in a NumPy archive; the text form inline
+    assert d["curves_file"]["name"] == "r.curves.npz"
+    arrays = np.load(tmp_path / "r.curves.npz")
+    inline = json.loads(res.to_json())
     for key, curves in (("train_curves", res.train_curves), ("test_curves", res.test_curves)):
         for beta, curve in curves.items():
-            c = d[key][repr(beta)]
+            assert d[key][repr(beta)]["n_pieces"] == curve.n_pieces
+            again = PiecewiseConstant(arrays[f"{key}/{beta!r}/breakpoints"],
+                                      arrays[f"{key}/{beta!r}/values"])
+            assert again == curve
+            c = inline[key][repr(beta)]
             again = PiecewiseConstant([num(x) for x in c["breakpoints"]], c["values"])
             assert again == curve
     assert set(d["timings"]) >= {"tree_seconds", "search_seconds", "total_seconds"}

@@ -154,7 +154,7 @@ def first_seed(logw, z0):
 
 @njit(cache=True, nogil=True)
 def dalpha_seeding_kernel(X, logw, alpha, z, D, order, logd, logw_sorted, row, seeds):
-    """d^alpha seeding with explicit randomness ``z`` (SPEC 1.1).
+    """d^alpha seeding with explicit randomness ``z`` (docs/conventions.md, "Seeding").
 
     Inputs ``X`` (n, d), ``logw`` (n,) log sample weights (zeros for the plain
     rule), ``alpha``, ``z`` (k,); work arrays ``D``, ``order``, ``logd``,

@@ -2,7 +2,7 @@
 
 An :class:`Instance` is a point matrix ``X`` with the number of clusters ``k``, optional
 ground-truth labels ``y``, and the seeding randomness ``z`` (k independent Uniform[0, 1)
-draws, SPEC §1.1) that, fixed, makes the whole run of the (α, β) algorithm a deterministic
+draws, docs/conventions.md) that, fixed, makes the whole run of the (α, β) algorithm a deterministic
 function of (α, β).
 
 One concept per module:

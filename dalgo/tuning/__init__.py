@@ -21,6 +21,7 @@ import time
 import numpy as np
 
 from .._validation import check_enough_distinct, check_positive_int, n_clusters_from_labels
+from ..execution_tree import DEFAULT_ALPHA_RANGE
 from ..instances import Instance
 from ..random_state import spawn_seeds
 from ..seeding import draw_z
@@ -110,6 +111,9 @@ def as_instances(items, *, n_clusters=None, random_state=None, what="instances",
     if isinstance(items, (Instance, tuple)) and len(items) in (2, 3) and np.ndim(items[0]) == 2:
         raise TypeError(f"{what} must be a sequence of instances; got a single (X, y) tuple — "
                         "wrap it in a list: [(X, y)].")
+    if isinstance(items, np.ndarray):
+        raise TypeError(f"{what} must be a sequence of instances (data sets); got one array "
+                        f"of shape {items.shape} — for a single data set pass [(X, y)].")
     items = list(items)
     if not items:
         raise ValueError(f"{what} is empty: give at least one instance.")
@@ -128,7 +132,7 @@ def as_instances(items, *, n_clusters=None, random_state=None, what="instances",
     return out
 
 
-def tune(train, test=None, *, n_clusters=None, alpha_range=(0.0, 20.0), betas=(2.0,),
+def tune(train, test=None, *, n_clusters=None, alpha_range=DEFAULT_ALPHA_RANGE, betas=(2.0,),
          loss="hamming", center="euclidean", n_jobs=1, cache_dir=None, progress=True,
          max_iter=300, n_draws=1, selection="cv", n_folds=None, n_se=None,
          random_state=None):
@@ -145,7 +149,7 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=(0.0, 20.0), betas=(2
     n_clusters : int, default=None
         k for tuples without one (default: their number of distinct labels >= 0);
         Instances must agree with it if given.
-    alpha_range : (float, float), default=(0.0, 20.0)
+    alpha_range : (float, float), default=(0.0, inf)
         ``hi`` may be ``np.inf`` to include farthest-first.
     betas : sequence of float, default=(2.0,)
         β grid; the execution tree is shared, the local search rerun per β.

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import __version__
 from .._validation import InvalidParameterError, check_beta, check_center, check_positive_int
-from ..execution_tree import check_alpha_range
+from ..execution_tree import DEFAULT_ALPHA_RANGE, check_alpha_range
 from ..jsonio import decode_float, encode_float, to_jsonable
 from ..losses import get_loss
 
@@ -64,7 +64,7 @@ class TuneConfig:
 
     Parameters
     ----------
-    alpha_range : (float, float), default=(0.0, 20.0)
+    alpha_range : (float, float), default=(0.0, inf)
         The α range of the execution tree; ``hi`` may be ``np.inf`` (farthest-first).
     betas : sequence of float, default=(2.0,)
         The β grid; the tree is shared, the local search rerun per β.
@@ -90,7 +90,7 @@ class TuneConfig:
     dalgo._validation.InvalidParameterError: beta must be >= 1 (np.inf allowed); got 0.5.
     """
 
-    alpha_range: tuple = (0.0, 20.0)
+    alpha_range: tuple = DEFAULT_ALPHA_RANGE
     betas: tuple = (2.0,)
     center: str = "euclidean"
     loss: object = "hamming"

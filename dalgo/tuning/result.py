@@ -37,6 +37,15 @@ def baseline_label(alpha):
                    f"{sorted(BASELINE_ALPHAS)} (or the numbers 0, 1, 2, inf).")
 
 
+_CURVE_FIELDS = ("train_curves", "test_curves", "test_se_curves")
+
+
+def _curve_betas(arrays, name):
+    """The β keys of curve field ``name`` in the arrays of a curves file, in file order."""
+    keys = (k.split("/")[1] for k in arrays if k.startswith(f"{name}/"))
+    return dict.fromkeys(keys)
+
+
 def _curves_to_json(curves):
     return {beta_key(b): c.to_dict() for b, c in curves.items()}
 
@@ -199,10 +208,43 @@ class TuneResult:
     def improvement_over(self, baseline="2"):
         """Relative test-loss improvement over a baseline α: ``(b - t) / b``.
 
-        ``baseline`` is a label (``"2"``) or the α itself (``2``, ``np.inf``).
+        ``baseline`` is a label (``"2"``) or the α itself (``2``, ``np.inf``). Needs test
+        instances (the baselines are measured on them).
         """
-        b = self.baselines[baseline_label(baseline)]["test_loss"]
+        label = baseline_label(baseline)
+        if label not in self.baselines:
+            raise ValueError("no baseline losses: this result has no test instances "
+                             "(pass test instances to tune).")
+        b = self.baselines[label]["test_loss"]
         return float("nan") if b == 0 else float((b - self.test_loss) / b)
+
+    def make_estimator(self, **params):
+        """An unfitted :class:`dalgo.AlphaBetaKMeans` running the tuned configuration.
+
+        α, β, the kind of centres and ``max_iter`` of the run, ``tol=0`` (the tuned runs
+        stop only when the assignment settles) and ``n_clusters`` = the training instances'
+        common k; ``params`` override any of them (``random_state=0``, ``n_clusters=4``).
+
+        Examples
+        --------
+        >>> from dalgo import tune
+        >>> from dalgo.instances import GaussianGrid
+        >>> grid = GaussianGrid(grid_size=3, n_clusters=3, n_per_cluster=10)
+        >>> res = tune(grid.sample(4, random_state=0), center="medoid", progress=False)
+        >>> est = res.make_estimator(random_state=0)
+        >>> est.n_clusters, est.center, est.alpha == res.alpha
+        (3, 'medoid', True)
+        """
+        from ..estimators import AlphaBetaKMeans
+
+        ks = set(self.n_clusters.get("train", []))
+        defaults = {"n_clusters": ks.pop() if len(ks) == 1 else None, "alpha": self.alpha,
+                    "beta": self.beta, "center": self.config.get("center", "euclidean"),
+                    "max_iter": int(self.config.get("max_iter", 300)), "tol": 0.0}
+        defaults.update(params)
+        if defaults["n_clusters"] is None:
+            raise ValueError("the training instances have different k; pass n_clusters=.")
+        return AlphaBetaKMeans(**defaults)
 
     # -- JSON -------------------------------------------------------------------------
     def to_dict(self):
@@ -244,6 +286,9 @@ class TuneResult:
     @classmethod
     def from_dict(cls, d):
         """The result of :meth:`to_dict`'s output (equal field by field)."""
+        if "curves_file" in d:
+            raise ValueError(f"this summary keeps its curves in {d['curves_file']['name']}: "
+                             "read it with TuneResult.from_json(path), the JSON file's path.")
         missing = [f.name for f in fields(cls) if f.name not in d]
         if missing:
             raise ValueError(f"not a dalgo tuning result: missing {missing}.")
@@ -281,21 +326,62 @@ class TuneResult:
         )
 
     def to_json(self, path=None, *, indent=1):
-        """The result as strict JSON text; also written (atomically) to ``path`` if given."""
-        from ..jsonio import write_json
+        """The result as strict JSON text; with ``path``, also written there (atomically).
 
-        if path is not None:
-            write_json(path, self.to_dict(), indent=indent)
-        return dumps(self.to_dict(), indent=indent)
+        Without ``path`` the text holds everything, curves included. With ``path`` (e.g.
+        ``tune_result.json``) the mean curves — tens of thousands of exact breakpoints — go
+        to ``tune_result.curves.npz`` beside it (exact float64, compressed, see
+        :func:`dalgo.jsonio.write_arrays`) and the JSON keeps every other field plus the
+        curves file's name, SHA-256 and piece counts: a summary of a few kB.
+        :meth:`from_json` reads the pair back field for field. Returns the JSON text.
+        """
+        from ..jsonio import write_arrays, write_json
+
+        d = self.to_dict()
+        if path is None:
+            return dumps(d, indent=indent)
+        path = Path(path)
+        curves_path = path.with_name(f"{path.stem}.curves.npz")
+        arrays = {}
+        for name in _CURVE_FIELDS:
+            for b, c in getattr(self, name).items():
+                key = f"{name}/{beta_key(b)}"
+                shared = (name == "test_se_curves" and b in self.test_curves and np.array_equal(
+                    c.breakpoints, self.test_curves[b].breakpoints))
+                if not shared:  # the s.e. curve usually has the test curve's breakpoints
+                    arrays[f"{key}/breakpoints"] = c.breakpoints
+                arrays[f"{key}/values"] = c.values
+            d[name] = {beta_key(b): {"n_pieces": c.n_pieces}
+                       for b, c in getattr(self, name).items()}
+        d["curves_file"] = {"name": curves_path.name,
+                            "sha256": write_arrays(curves_path, arrays)}
+        write_json(path, d, indent=indent)
+        return dumps(d, indent=indent)
 
     @classmethod
     def from_json(cls, path_or_text):
-        """Read a result written by :meth:`to_json` (a path, or the JSON text)."""
+        """Read a result written by :meth:`to_json`: a path (its ``.curves.npz`` beside
+        it), or the JSON text."""
         import json
+
+        from ..jsonio import read_arrays
 
         if isinstance(path_or_text, Path) or (
                 isinstance(path_or_text, str) and not path_or_text.lstrip().startswith("{")):
-            return cls.from_dict(read_json(path_or_text))
+            path = Path(path_or_text)
+            d = read_json(path)
+            if "curves_file" in d:
+                ref = d.pop("curves_file")
+                arrays = read_arrays(path.with_name(ref["name"]), ref["sha256"])
+                for name in _CURVE_FIELDS:
+                    d[name] = {}
+                    for b in _curve_betas(arrays, name):
+                        bps = arrays.get(f"{name}/{b}/breakpoints")
+                        if bps is None:
+                            bps = arrays[f"test_curves/{b}/breakpoints"]
+                        d[name][b] = {"breakpoints": bps.tolist(),
+                                      "values": arrays[f"{name}/{b}/values"].tolist()}
+            return cls.from_dict(d)
         return cls.from_dict(json.loads(path_or_text))
 
     # -- report -----------------------------------------------------------------------
