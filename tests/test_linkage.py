@@ -196,3 +196,34 @@ def test_mnist_curve_is_fast(shared_data):
     for p in tree.pieces[:: max(1, len(tree.pieces) // 5)]:
         alpha = 0.5 * (p.lo + p.hi)
         assert np.array_equal(agglomerate(inst.X, inst.n_clusters, alpha), p.labels)
+
+
+def test_alpha_linkage_passes_check_estimator():
+    import warnings
+
+    from sklearn.utils.estimator_checks import check_estimator
+
+    from dalgo import AlphaLinkage
+
+    for est in (AlphaLinkage(), AlphaLinkage(3, alpha=1.0, family="power")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            results = check_estimator(est, on_fail=None)
+        statuses = {r["check_name"]: r["status"] for r in results}
+        assert "failed" not in statuses.values(), statuses
+        skipped = {k for k, v in statuses.items() if v == "skipped"}
+        assert skipped <= {"check_array_api_input"}
+
+
+def test_alpha_linkage_equals_agglomerate_and_validates():
+    from dalgo import AlphaLinkage
+
+    rng = np.random.default_rng(0)
+    X = _points(rng, 30)
+    est = AlphaLinkage(4, alpha=0.3).fit(X)
+    assert np.array_equal(est.labels_, agglomerate(X, 4, 0.3))
+    assert est.alpha == 0.3 and est.n_features_in_ == 3
+    with pytest.raises(InvalidParameterError, match="alpha"):
+        AlphaLinkage(alpha=2.0).fit(X)
+    with pytest.raises(ValueError, match="n_clusters"):
+        AlphaLinkage(40).fit(X)

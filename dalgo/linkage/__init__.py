@@ -11,6 +11,7 @@ White, COLT 2017): ``"minmax"`` interpolates single (α = 1) and complete (α = 
 """
 
 from .agglomerative import FAMILIES, agglomerate, canonical_labels, distance_matrix
+from .estimator import AlphaLinkage
 from .tree import (
     ExecutionTree,
     LinkagePiece,
@@ -20,6 +21,6 @@ from .tree import (
     pieces_loss_curve,
 )
 
-__all__ = ["FAMILIES", "ExecutionTree", "LinkagePiece", "agglomerate", "canonical_labels",
-           "distance_matrix", "execution_tree", "loss_curve", "partition_centers",
-           "pieces_loss_curve"]
+__all__ = ["FAMILIES", "AlphaLinkage", "ExecutionTree", "LinkagePiece", "agglomerate",
+           "canonical_labels", "distance_matrix", "execution_tree", "loss_curve",
+           "partition_centers", "pieces_loss_curve"]
