@@ -227,3 +227,67 @@ def test_alpha_linkage_equals_agglomerate_and_validates():
         AlphaLinkage(alpha=2.0).fit(X)
     with pytest.raises(ValueError, match="n_clusters"):
         AlphaLinkage(40).fit(X)
+
+
+# -- the tuning pipeline with family="linkage-minmax" -------------------------------------
+
+
+def _grid_instances(n, seed):
+    from dalgo.instances import GaussianGrid
+
+    return GaussianGrid(grid_size=3, n_clusters=3, n_per_cluster=8).sample(n, random_state=seed)
+
+
+def test_tune_linkage_family_report_json_and_figure(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from dalgo import TuneResult, tune
+
+    res = tune(_grid_instances(6, 0), _grid_instances(5, 1), family="linkage-minmax",
+               progress=False, cache_dir=tmp_path)
+    assert res.family == "linkage-minmax" and res.config["family"] == "linkage-minmax"
+    assert list(res.baselines) == ["complete", "single", "average"]
+    assert set(res.comparisons) == {"complete", "single", "average"}
+    assert 0.0 <= res.alpha <= 1.0 and res.train_curves[2.0].domain == (0.0, 1.0)
+    text = res.table()
+    assert "single linkage" in text and "average linkage" in text and "beta=" not in text
+    assert TuneResult.from_json(res.to_json()) == res
+    assert res.plot() is not None
+    again = tune(_grid_instances(6, 0), _grid_instances(5, 1), family="linkage-minmax",
+                 progress=False, cache_dir=tmp_path)  # from the cache
+    assert again == res
+
+
+def test_linkage_instance_results_equal_direct_runs():
+    from dalgo.tuning import TuneConfig, evaluate_instance
+
+    config = TuneConfig(family="linkage-minmax")
+    for inst in _grid_instances(3, 2):
+        res = evaluate_instance(inst, config)
+        curve = res.curve(2.0)
+        for alpha in (0.0, 0.13, 0.5, 0.77):
+            assert curve(alpha) == hamming_loss(inst.y, agglomerate(inst.X, 3, alpha))
+        assert res.baseline("complete", 2.0) == curve(0.0)
+        assert res.baseline("single", 2.0) == hamming_loss(inst.y, agglomerate(inst.X, 3, 1.0))
+        assert res.baseline("average", 2.0) == hamming_loss(
+            inst.y, agglomerate(inst.X, 3, 1.0, family="power"))
+
+
+def test_family_configuration_is_validated_and_lloyd_keys_unchanged():
+    from dalgo.tuning import TuneConfig
+
+    lloyd = TuneConfig()
+    assert "family" not in lloyd.to_dict() and lloyd.alpha_range == (0.0, 20.0)
+    link = TuneConfig(family="linkage-minmax")
+    assert link.alpha_range == (0.0, 1.0) and link.to_dict()["family"] == "linkage-minmax"
+    assert TuneConfig.from_dict(link.to_dict()) == link
+    assert link.cache_key("h") != TuneConfig(alpha_range=(0.0, 1.0)).cache_key("h")
+    with pytest.raises(InvalidParameterError, match="family"):
+        TuneConfig(family="kmedoids")
+    with pytest.raises(InvalidParameterError, match="betas"):
+        TuneConfig(family="linkage-minmax", betas=(1.0, 2.0))
+    with pytest.raises(InvalidParameterError, match="alpha_range"):
+        TuneConfig(family="linkage-minmax", alpha_range=(0.0, 2.0))
+    with pytest.raises(InvalidParameterError, match="n_draws"):
+        TuneConfig(family="linkage-minmax", n_draws=3)

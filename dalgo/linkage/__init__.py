@@ -18,9 +18,10 @@ from .tree import (
     execution_tree,
     loss_curve,
     partition_centers,
+    partition_loss,
     pieces_loss_curve,
 )
 
 __all__ = ["FAMILIES", "AlphaLinkage", "ExecutionTree", "LinkagePiece", "agglomerate",
            "canonical_labels", "distance_matrix", "execution_tree", "loss_curve",
-           "partition_centers", "pieces_loss_curve"]
+           "partition_centers", "partition_loss", "pieces_loss_curve"]

@@ -18,13 +18,15 @@ import numpy as np
 
 from .._kernels import linkage as _kl
 from .._validation import InvalidParameterError, check_n_clusters
+from ..execution_tree import check_alpha_range
 from ..instances import Instance
 from ..losses import get_loss
 from ..piecewise import PiecewiseConstant
 from .agglomerative import canonical_labels, check_family, distance_matrix
 
 __all__ = ["ExecutionTree", "LinkagePiece", "check_linkage_range", "execution_tree",
-           "loss_curve", "partition_centers", "pieces_loss_curve"]
+           "loss_curve", "partition_centers", "partition_loss",
+           "pieces_loss_curve"]
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,8 @@ def check_linkage_range(alpha_range, family="minmax"):
             "linkage distances are roots of sums of exponentials, and dalgo has no certified "
             "root isolation for them. Evaluate the 'power' family at chosen α with "
             "dalgo.linkage.agglomerate (that is a grid, not an exact curve).")
-    try:
-        lo, hi = (float(a) for a in alpha_range)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(
-            f"alpha_range must be a pair (lo, hi); got {alpha_range!r}.") from None
-    if not 0.0 <= lo < hi <= 1.0:
+    lo, hi = check_alpha_range(alpha_range)  # a pair of numbers, 0 <= lo < hi
+    if hi > 1.0:
         raise InvalidParameterError(
             f"alpha_range must satisfy 0 <= lo < hi <= 1 for family='minmax'; "
             f"got {alpha_range!r}.")
@@ -236,16 +234,19 @@ class _Partition:
 _OBJECTIVE_BETA = {"kmeans": 2.0, "kmedian": 1.0, "kcenter": np.inf}
 
 
-def pieces_loss_curve(pieces, instance, loss="hamming"):
-    """The loss of each piece's partition as a :class:`~dalgo.PiecewiseConstant` (equal
-    neighbours joined). ``loss`` as in :func:`dalgo.losses.get_loss`; the objectives use
-    each cluster's β-centre (:func:`partition_centers`)."""
-    loss_fn = get_loss(loss)
+def partition_loss(labels, instance, loss="hamming"):
+    """The loss of the partition ``labels`` (0 .. k − 1) of ``instance``: ``loss`` as in
+    :func:`dalgo.losses.get_loss`; the objectives use each cluster's β-centre
+    (:func:`partition_centers`)."""
     beta = _OBJECTIVE_BETA.get(loss) if isinstance(loss, str) else None
-    values = []
-    for p in pieces:
-        centers = None if beta is None else partition_centers(instance.X, p.labels, beta)
-        values.append(float(loss_fn(p.labels, instance, _Partition(p.labels, centers))))
+    centers = None if beta is None else partition_centers(instance.X, labels, beta)
+    return float(get_loss(loss)(labels, instance, _Partition(labels, centers)))
+
+
+def pieces_loss_curve(pieces, instance, loss="hamming"):
+    """The loss of each piece's partition (:func:`partition_loss`) as a
+    :class:`~dalgo.PiecewiseConstant`, equal neighbours joined."""
+    values = [partition_loss(p.labels, instance, loss) for p in pieces]
     bps = [p.lo for p in pieces] + [pieces[-1].hi]
     return PiecewiseConstant(bps, values).simplify()
 

@@ -7,34 +7,36 @@ import numpy as np
 
 from ..jsonio import decode_float, dumps, encode_float, read_json
 from ..piecewise import PiecewiseConstant
-from .config import BASELINE_ALPHAS, beta_key
+from .config import beta_key
+from .families import get_family
 
 __all__ = ["TuneResult", "baseline_label"]
 
-_BASELINE_NAMES = {"0": "alpha=0 (uniform)", "1": "alpha=1 (d^1)", "2": "alpha=2 (k-means++)",
-                   "inf": "alpha=inf (farthest-first)"}
 
-
-def baseline_label(alpha):
-    """The label of a baseline α: ``"0"``, ``"1"``, ``"2"`` or ``"inf"``; accepts the label
-    itself or the number (``2``, ``2.0``, ``np.inf``).
+def baseline_label(alpha, family="lloyd"):
+    """The label of a baseline of ``family``: the label itself (Lloyd's ``"0"``, ``"1"``,
+    ``"2"``, ``"inf"``; linkage ``"complete"``, ``"single"``, ``"average"``) or the α of a
+    member on the family's axis (``2``, ``2.0``, ``np.inf``; linkage ``0``, ``1``).
 
     Examples
     --------
     >>> baseline_label(2), baseline_label("inf"), baseline_label(float("inf"))
     ('2', 'inf', 'inf')
+    >>> baseline_label(1, family="linkage-minmax")
+    'single'
     """
-    if isinstance(alpha, str) and alpha in BASELINE_ALPHAS:
+    fam = get_family(family)
+    if isinstance(alpha, str) and alpha in fam.baseline_names:
         return alpha
     try:
         value = decode_float(alpha)
     except (TypeError, ValueError):
         value = None
-    for label, a in BASELINE_ALPHAS.items():
+    for label, a in fam.members.items():
         if value == a:
             return label
-    raise KeyError(f"{alpha!r} is not a baseline α; choose from "
-                   f"{sorted(BASELINE_ALPHAS)} (or the numbers 0, 1, 2, inf).")
+    raise KeyError(f"{alpha!r} is not a baseline of family={family!r}; choose from "
+                   f"{sorted(fam.baseline_names)} (or the α of {sorted(fam.members)}).")
 
 
 def _curves_to_json(curves):
@@ -95,8 +97,10 @@ class TuneResult:
         Mean and standard error over the test instances at ``(alpha, beta)``;
         NaN without test instances.
     baselines : dict
-        ``{"0"|"1"|"2"|"inf": {"test_loss": mean, "test_se": se}}`` for the chosen
-        β, the same test instances and the same z.
+        ``{label: {"test_loss": mean, "test_se": se}}`` for the chosen β and the same test
+        instances, one per classical member of the family (Lloyd's: ``"0"``, ``"1"``,
+        ``"2"``, ``"inf"`` with the same z; linkage: ``"complete"``, ``"single"``,
+        ``"average"``).
     argmin_intervals : list of (float, float)
         All minimising intervals of the training curve for ``beta``.
     train_curves, test_curves : dict
@@ -194,12 +198,20 @@ class TuneResult:
     def n_test(self):
         return len(self.n_leaves["test"])
 
-    def improvement_over(self, baseline="2"):
-        """Relative test-loss improvement over a baseline α: ``(b - t) / b``.
+    @property
+    def family(self):
+        """The algorithm family's name (``"lloyd"`` unless the config says otherwise)."""
+        return self.config.get("family", "lloyd")
 
-        ``baseline`` is a label (``"2"``) or the α itself (``2``, ``np.inf``).
+    def improvement_over(self, baseline=None):
+        """Relative test-loss improvement over a baseline: ``(b - t) / b``.
+
+        ``baseline`` is a label (``"2"``, ``"average"``) or the α itself (``2``,
+        ``np.inf``); default: the family's default member (k-means++ for Lloyd's).
         """
-        b = self.baselines[baseline_label(baseline)]["test_loss"]
+        fam = get_family(self.family)
+        label = fam.default_label if baseline is None else baseline_label(baseline, fam.name)
+        b = self.baselines[label]["test_loss"]
         return float("nan") if b == 0 else float((b - self.test_loss) / b)
 
     # -- JSON -------------------------------------------------------------------------
@@ -300,17 +312,18 @@ class TuneResult:
     def table(self):
         """A plain-text report: the selection and why, held-out losses with paired
         comparisons, the cross-validated estimate, and one sentence of verdict."""
-        tuned = (f"tuned: alpha={self.alpha:.4g}, beta={self.beta:g} "
-                 f"[{self.selected_rule}]")
+        fam = get_family(self.family)
+        at_beta = f", beta={self.beta:g}" if fam.uses_beta else ""
+        tuned = f"tuned: alpha={self.alpha:.4g}{at_beta} [{self.selected_rule}]"
         rows = [("configuration", "test loss", "s.e.", "baseline - tuned", "p")]
         rows.append((tuned, f"{self.test_loss:.4f}", f"{self.test_se:.4f}", "", ""))
-        for key, name in _BASELINE_NAMES.items():
+        for key, name in fam.baseline_names.items():
             if key in self.baselines:
                 b = self.baselines[key]
                 c = self.comparisons.get(key)
                 diff = "" if c is None else f"{c['mean_diff']:+.4f} ± {c['se']:.4f}"
                 p = "" if c is None else f"{c['p_value']:.3g}"
-                rows.append((f"{name}, beta={self.beta:g}", f"{b['test_loss']:.4f}",
+                rows.append((f"{name}{at_beta}", f"{b['test_loss']:.4f}",
                              f"{b['test_se']:.4f}", diff, p))
         widths = [max(len(r[i]) for r in rows) for i in range(5)]
         lines = [f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  "
@@ -331,10 +344,11 @@ class TuneResult:
             "(a fixed member of the family, not fitted to these instances)"))
         if self.uniform_bound:
             b = self.uniform_bound
+            every = "alpha, beta and window average" if fam.uses_beta else (
+                "alpha and window average")
             lines.append(f"uniform bound (probability {1 - b['delta']:g}): training and "
-                         f"expected loss differ by at most {b['epsilon']:.3f} for every alpha, "
-                         "beta and window average" + (" (vacuous: > 1)" if b["epsilon"] > 1
-                                                      else "")
+                         f"expected loss differ by at most {b['epsilon']:.3f} for every {every}"
+                         + (" (vacuous: > 1)" if b["epsilon"] > 1 else "")
                          + f"; piece counting (Massart) gives {b['massart_epsilon']:.3f}")
         lines.append(f"leaves per instance: mean {np.mean(self.n_leaves['train']):.0f}; "
                      f"total time {self.timings.get('total_seconds', float('nan')):.1f} s")
@@ -344,14 +358,18 @@ class TuneResult:
             lines.append(verdict)
         return "\n".join(lines)
 
-    def verdict(self, baseline="2", level=0.05):
+    def verdict(self, baseline=None, level=0.05):
         """One sentence: is the tuned configuration significantly better than ``baseline``
-        (default k-means++) on the held-out instances (paired t-test at ``level``)?"""
-        label = baseline_label(baseline)
+        (default: the family's default member, k-means++ for Lloyd's) on the held-out
+        instances (paired t-test at ``level``)?"""
+        fam = get_family(self.family)
+        label = fam.default_label if baseline is None else baseline_label(baseline, fam.name)
         c = self.comparisons.get(label)
         if c is None or self.n_test == 0:
             return ""
-        name = _BASELINE_NAMES[label].split(" ", 1)[1].strip("()")
+        full = fam.baseline_names[label]
+        name = (full.split(" ", 1)[1].strip("()") if fam.name == "lloyd"
+                else full.split(" (")[0])
         stats = (f"difference {c['mean_diff']:+.4f} ± {c['se']:.4f}, p = {c['p_value']:.3g}, "
                  f"{self.n_test} held-out instances")
         if c["mean_diff"] == 0 and c["se"] == 0:
