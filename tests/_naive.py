@@ -289,8 +289,9 @@ def _cluster_distance(D, A, B, alpha, family):
 
 def alpha_linkage(X, k, alpha, family="minmax"):
     """Agglomerative α-linkage from the definition: every step recomputes every cluster
-    distance from the point sets; ties to the lexicographically smallest pair of
-    (smallest point index) ids. Labels numbered by smallest point index."""
+    distance from the point sets; ties ("minmax") to the pair that is lowest just right of
+    α (just left of it at α = 1), then to the lexicographically smallest pair of (smallest
+    point index) ids. Labels numbered by smallest point index."""
     X = np.asarray(X, float)
     n = X.shape[0]
     D = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=2))
@@ -298,7 +299,11 @@ def alpha_linkage(X, k, alpha, family="minmax"):
     while len(clusters) > k:
         best = None
         for i, j in itertools.combinations(range(len(clusters)), 2):
-            key = (_cluster_distance(D, clusters[i], clusters[j], alpha, family),
+            tie = 0.0
+            if family == "minmax":  # equal distances: the pair that wins just right of α
+                d = [D[a, b] for a in clusters[i] for b in clusters[j]]
+                tie = (min(d) - max(d)) * (1.0 if alpha < 1 else -1.0)
+            key = (_cluster_distance(D, clusters[i], clusters[j], alpha, family), tie,
                    min(clusters[i][0], clusters[j][0]), max(clusters[i][0], clusters[j][0]))
             if best is None or key < best[0]:
                 best = (key, i, j)

@@ -123,12 +123,17 @@ def test_tree_equals_direct_runs_at_random_alpha(seed, n, k, alphas):
 
 @given(points=arrays(np.float64, (5, 2), elements=st.integers(-3, 3).map(float)),
        k=st.integers(1, 4))
-def test_tree_with_ties_equals_direct_runs_inside_pieces(points, k):
+def test_tree_with_ties_equals_direct_runs_inside_pieces_and_at_the_ends(points, k):
     tree = execution_tree(points, k)
     for p in tree.pieces:
         for u in (0.25, 0.5, 0.75):
             alpha = p.lo + u * (p.hi - p.lo)
             assert np.array_equal(_naive.alpha_linkage(points, k, alpha), p.labels)
+    # complete and single linkage themselves, ties and duplicates included
+    for alpha in (0.0, 1.0):
+        assert np.array_equal(agglomerate(points, k, alpha), _piece_at(tree, alpha).labels)
+        assert np.array_equal(_naive.alpha_linkage(points, k, alpha),
+                              _piece_at(tree, alpha).labels)
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -260,18 +265,22 @@ def test_tune_linkage_family_report_json_and_figure(tmp_path):
 
 
 def test_linkage_instance_results_equal_direct_runs():
+    from dalgo.protocols import protocol_distribution
     from dalgo.tuning import TuneConfig, evaluate_instance
 
     config = TuneConfig(family="linkage-minmax")
-    for inst in _grid_instances(3, 2):
+    # digits: integer pixels, many tied distances
+    digits = protocol_distribution("digits", n_per_class=8).sample(2, random_state=0)
+    for inst in list(_grid_instances(3, 2)) + list(digits):
         res = evaluate_instance(inst, config)
         curve = res.curve(2.0)
-        for alpha in (0.0, 0.13, 0.5, 0.77):
-            assert curve(alpha) == hamming_loss(inst.y, agglomerate(inst.X, 3, alpha))
+        k = inst.n_clusters
+        for alpha in (0.0, 0.13, 0.5, 0.77, 1.0):
+            assert curve(alpha) == hamming_loss(inst.y, agglomerate(inst.X, k, alpha))
         assert res.baseline("complete", 2.0) == curve(0.0)
-        assert res.baseline("single", 2.0) == hamming_loss(inst.y, agglomerate(inst.X, 3, 1.0))
+        assert res.baseline("single", 2.0) == curve(1.0)
         assert res.baseline("average", 2.0) == hamming_loss(
-            inst.y, agglomerate(inst.X, 3, 1.0, family="power"))
+            inst.y, agglomerate(inst.X, k, 1.0, family="power"))
 
 
 def test_family_configuration_is_validated_and_lloyd_keys_unchanged():

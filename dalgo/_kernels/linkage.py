@@ -12,10 +12,13 @@ A cluster's *id* is the smallest point index it holds; ``labels[p]`` is the id o
 cluster.  When slots ``a`` and ``b`` merge, the merged cluster stays in ``a`` and the last
 slot moves into ``b``, so the active block is always ``[:m, :m]`` (memory O(n²)).
 
-Tie-breaking (every kernel here, the one rule): the pair with the smallest linkage distance
-merges; among equal distances the pair whose ids ``(min id, max id)`` are lexicographically
-smallest.  In the execution tree, a tie at the left end of an α-interval is broken by the
-smaller slope in α first (the line that is lower just to the right), then by the ids.
+Tie-breaking, the one rule: the pair with the smallest linkage distance merges. For "minmax",
+among equal distances at α the pair that is also lowest just right of α wins (the smaller
+slope ``min − max`` in α; at α = 1 the pair lowest just left of 1, the larger slope), so the
+k-cut is right-continuous in α on [0, 1) and left-continuous at 1 — exactly the convention
+of :class:`dalgo.PiecewiseConstant`, which is why the execution tree and direct runs agree at
+every α, breakpoints included. Remaining ties (identical distances and slopes; for "power"
+all ties) go to the pair whose ids ``(min id, max id)`` are lexicographically smallest.
 """
 
 import numpy as np
@@ -76,7 +79,8 @@ def merge_minmax(MN, MX, ids, labels, m, a, b):
 
 @njit(cache=True, nogil=True)
 def agglomerate_minmax(D, n_clusters, alpha, labels):
-    """Merge until ``n_clusters`` clusters remain under α·min + (1 − α)·max.
+    """Merge until ``n_clusters`` clusters remain under α·min + (1 − α)·max (ties: the
+    module's rule).
 
     Input ``D`` (n, n) point distances (symmetric, zero diagonal); output ``labels`` (n,):
     the id (smallest point index) of each point's cluster.
@@ -89,8 +93,11 @@ def agglomerate_minmax(D, n_clusters, alpha, labels):
         labels[p] = p
     m = n
     beta = 1.0 - alpha
+    # the tie rule's direction: the pair that also wins just right of α (left of α = 1)
+    sign = 1.0 if alpha < 1.0 else -1.0
     while m > n_clusters:
         best = np.inf
+        bs = np.inf
         ba = -1
         bb = -1
         bp = n
@@ -99,13 +106,20 @@ def agglomerate_minmax(D, n_clusters, alpha, labels):
             for j in range(i + 1, m):
                 v = alpha * MN[i, j] + beta * MX[i, j]
                 if v <= best:
-                    p, q = _pair_ids(ids, i, j)
-                    if v < best or p < bp or (p == bp and q < bq):
+                    s = sign * (MN[i, j] - MX[i, j])
+                    if v < best or s < bs:
+                        take = True
+                    elif s == bs:
+                        p, q = _pair_ids(ids, i, j)
+                        take = p < bp or (p == bp and q < bq)
+                    else:
+                        take = False
+                    if take:
                         best = v
+                        bs = s
                         ba = i
                         bb = j
-                        bp = p
-                        bq = q
+                        bp, bq = _pair_ids(ids, i, j)
         merge_minmax(MN, MX, ids, labels, m, ba, bb)
         m -= 1
 

@@ -108,10 +108,14 @@ def agglomerate(X, n_clusters, alpha=0.5, *, family="minmax", metric="euclidean"
 
     Notes
     -----
-    Each step merges the pair of clusters with the smallest linkage distance; **ties** go
-    to the pair whose ids — a cluster's id is its smallest point index — are
-    lexicographically smallest as (smaller id, larger id). Duplicate points are at distance
-    0 and merge first, in that order. The same k-cut as scikit-learn's
+    Each step merges the pair of clusters with the smallest linkage distance. **Ties**:
+    for ``"minmax"``, among pairs at equal distance the one that is also lowest just right
+    of α wins (the smaller min − max; at α = 1, just left of 1: the larger min − max), so
+    the k-cut is right-continuous in α on [0, 1) and left-continuous at 1, the convention of
+    :class:`dalgo.PiecewiseConstant` and of :func:`dalgo.linkage.loss_curve`. Then, and for
+    ``"power"`` at once, the pair whose ids — a cluster's id is its smallest point index —
+    are lexicographically smallest as (smaller id, larger id) wins. Duplicate points are at
+    distance 0 and merge first, in that order. The same k-cut as scikit-learn's
     ``AgglomerativeClustering(n_clusters=k, linkage=...)`` for single (minmax α = 1, power
     α = −∞), complete (minmax α = 0, power α = ∞) and average (power α = 1) linkage on data
     without ties. The power mean is computed on d / max d (it is homogeneous, so the

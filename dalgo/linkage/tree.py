@@ -178,12 +178,16 @@ def execution_tree(X, n_clusters, *, family="minmax", alpha_range=(0.0, 1.0),
 
     Notes
     -----
-    A piece ``[lo, hi)`` holds its left end; the last piece also holds ``hi`` (its value
-    there is the limit from the left). At a breakpoint itself a direct run breaks the exact
-    tie by pair ids, so it may return either neighbour's labels; within rounding distance
-    of a breakpoint the direct run's floating-point comparison decides. Ties elsewhere
-    (identical lines, duplicate points) follow the direct run's rule: smallest pair ids.
-    Time O(nodes · n²), memory O(width · n²).
+    A piece ``[lo, hi)`` holds its left end; the last piece also holds ``hi``. With the
+    tie rule of :func:`dalgo.linkage.agglomerate` (equal distances: the pair lowest just
+    right of α, at α = 1 just left of it; then the smallest ids) a direct run is
+    right-continuous in α and left-continuous at 1, so on the full range [0, 1] the pieces
+    are exactly its k-cuts at every α — at 0 and 1 (complete and single linkage) too, ties
+    and duplicate points included. Breakpoints are crossings of two lines computed in
+    floating point: within rounding distance of one, the direct run's floating-point
+    comparison may side with the other neighbour. On a sub-range ``(lo, hi)`` with
+    ``hi < 1`` the value at ``hi`` is the limit from the left. Time O(nodes · n²), memory
+    O(width · n²).
 
     Examples
     --------
