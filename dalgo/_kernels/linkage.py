@@ -250,10 +250,20 @@ def minmax_envelope(MN, MX, ids, m, lo, hi, seg_lo, seg_a, seg_b):
     bb = -1
     bp = n_big
     bq = n_big
+    # the winner just left of hi, in the same pass: if it is the winner at lo, no line
+    # crosses it inside the interval (lines), and the envelope is one segment
+    best_h = np.inf
+    bs_h = -np.inf
+    ha = -1
+    hb = -1
+    hp = n_big
+    hq = n_big
     one_minus = 1.0 - lo
+    one_minus_h = 1.0 - hi
     for i in range(m):
         for j in range(i + 1, m):
             v = lo * MN[i, j] + one_minus * MX[i, j]
+            w = hi * MN[i, j] + one_minus_h * MX[i, j]
             if v <= best:
                 s = MN[i, j] - MX[i, j]
                 p, q = _pair_ids(ids, i, j)
@@ -264,10 +274,22 @@ def minmax_envelope(MN, MX, ids, m, lo, hi, seg_lo, seg_a, seg_b):
                     bb = j
                     bp = p
                     bq = q
+            if w <= best_h:
+                s = MN[i, j] - MX[i, j]
+                p, q = _pair_ids(ids, i, j)
+                if w < best_h or s > bs_h or (s == bs_h and (p < hp or (p == hp and q < hq))):
+                    best_h = w
+                    bs_h = s
+                    ha = i
+                    hb = j
+                    hp = p
+                    hq = q
     seg_lo[0] = lo
     seg_a[0] = ba
     seg_b[0] = bb
     n_seg = 1
+    if ha == ba and hb == bb:
+        return n_seg
     cur = lo
     while True:
         ca = seg_a[n_seg - 1]
