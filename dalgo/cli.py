@@ -50,10 +50,14 @@ def build_parser():
                         "protocol's)")
     t.add_argument("--n-train", type=int, default=60, help="training instances")
     t.add_argument("--n-test", type=int, default=60, help="test instances")
+    t.add_argument("--family", choices=("lloyd", "linkage-minmax"), default="lloyd",
+                   help="lloyd (default): d^alpha seeding + beta-Lloyd's; linkage-minmax: "
+                        "alpha-linkage alpha*min + (1 - alpha)*max, alpha in [0, 1], "
+                        "against single / complete / average linkage")
     t.add_argument("--alpha-min", type=float, default=0.0)
     t.add_argument("--alpha-max", type=exponent, default=np.inf,
                    help="upper end of the alpha range; 'inf' includes farthest-first "
-                        "(default)")
+                        "(default; for linkage-minmax inf means 1, the end of its range)")
     t.add_argument("--betas", type=exponent, nargs="+", default=[2.0],
                    help="beta grid (2 = k-means, 1 = k-median, inf = k-center)")
     t.add_argument("--center", choices=("euclidean", "medoid"), default="euclidean")
@@ -89,6 +93,8 @@ def _run_tune(args):
     from .random_state import spawn_seeds
     from .tuning import tune
 
+    if args.family != "lloyd" and np.isinf(args.alpha_max):
+        args.alpha_max = 1.0
     dist = _distribution(args)
     train_seed, test_seed = spawn_seeds(2, args.seed)
     train = dist.sample(args.n_train, random_state=train_seed)
@@ -99,7 +105,7 @@ def _run_tune(args):
           flush=True)
     result = tune(train, test, alpha_range=(args.alpha_min, args.alpha_max),
                   betas=args.betas, loss=args.loss, center=args.center, n_jobs=args.jobs,
-                  selection=args.selection,
+                  selection=args.selection, family=args.family,
                   cache_dir=args.cache, progress=not args.no_progress)
     result.config.update({"dataset": args.dataset, "seed": args.seed,
                           "distribution": repr(dist)})
@@ -115,7 +121,8 @@ def _run_tune(args):
     plt.close(fig)
     print()
     print(result.table())
-    print(f"relative improvement over k-means++: {100 * result.improvement_over('2'):.1f} %")
+    default = "k-means++" if args.family == "lloyd" else "complete linkage"
+    print(f"relative improvement over {default}: {100 * result.improvement_over():.1f} %")
     print(f"wrote {out / 'tune_result.json'} and {out / 'tune_curves.png'}")
     return 0
 
