@@ -75,6 +75,8 @@ def compare(name, args, log):
 def tree_sizes(args, log):
     """Pieces, nodes, width and seconds of the exact MNIST tree against n."""
     rows = []
+    warm = protocol_distribution("mnist", args.data_dir, n_per_class=2).sample(1, random_state=0)
+    execution_tree(warm[0].X, warm[0].n_clusters)  # compile the kernels before timing
     for n in args.tree_n:
         dist = protocol_distribution("mnist", args.data_dir, n_per_class=n // 5)
         stats = []
