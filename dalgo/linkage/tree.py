@@ -187,7 +187,8 @@ def execution_tree(X, n_clusters, *, family="minmax", alpha_range=(0.0, 1.0),
     floating point: within rounding distance of one, the direct run's floating-point
     comparison may side with the other neighbour. On a sub-range ``(lo, hi)`` with
     ``hi < 1`` the value at ``hi`` is the limit from the left. Time O(nodes · n²), memory
-    O(width · n²).
+    O(width · n²) (``width``: nodes alive at one merge step; each holds its min and max
+    matrices) — on MNIST with n = 500 about 0.4 GB.
 
     Examples
     --------
