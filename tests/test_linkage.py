@@ -300,3 +300,27 @@ def test_family_configuration_is_validated_and_lloyd_keys_unchanged():
         TuneConfig(family="linkage-minmax", alpha_range=(0.0, 2.0))
     with pytest.raises(InvalidParameterError, match="n_draws"):
         TuneConfig(family="linkage-minmax", n_draws=3)
+
+
+@given(seed=st.integers(0, 2**31 - 1), n=st.integers(2, 12), k=st.integers(1, 4),
+       alpha=st.one_of(st.floats(-4.0, 4.0), st.sampled_from([0.0, 1.0, -np.inf, np.inf])))
+def test_power_family_equals_definition(seed, n, k, alpha):
+    assume(k <= n)
+    X = _points(np.random.default_rng(seed), n, 2)
+    got = agglomerate(X, k, alpha, family="power")
+    if np.isinf(alpha):  # the limits are minmax's ends (with its tie rule)
+        want = _naive.alpha_linkage(X, k, 1.0 if alpha < 0 else 0.0, "minmax")
+    else:
+        want = _naive.alpha_linkage(X, k, alpha, "power")
+    assert adjusted_rand_score(want, got) == 1.0
+
+
+def test_all_points_equal_and_k_equal_n():
+    X = np.ones((6, 3))
+    tree = execution_tree(X, 2)
+    assert len(tree.pieces) == 1
+    assert tree.pieces[0].labels.tolist() == [0, 0, 0, 0, 0, 1]  # ids merge in order
+    assert np.array_equal(agglomerate(X, 2, 0.3), tree.pieces[0].labels)
+    assert np.array_equal(agglomerate(X, 2, 0.3, family="power"), tree.pieces[0].labels)
+    Y = _points(np.random.default_rng(0), 5)
+    assert execution_tree(Y, 5).pieces[0].labels.tolist() == [0, 1, 2, 3, 4]
