@@ -324,3 +324,39 @@ def test_all_points_equal_and_k_equal_n():
     assert np.array_equal(agglomerate(X, 2, 0.3, family="power"), tree.pieces[0].labels)
     Y = _points(np.random.default_rng(0), 5)
     assert execution_tree(Y, 5).pieces[0].labels.tolist() == [0, 1, 2, 3, 4]
+
+
+_THREADS_SCRIPT = """
+import hashlib
+import numpy as np
+import numba
+from dalgo.linkage import agglomerate, execution_tree
+rng = np.random.default_rng(0)
+X = rng.normal(size=(150, 800))  # n * n * d above PARALLEL_MIN_WORK: parallel distances
+h = hashlib.sha256()
+for alpha in (0.0, 0.4, 1.0):
+    h.update(agglomerate(X, 4, alpha).tobytes())
+h.update(agglomerate(X, 4, 1.0, family="power").tobytes())
+for p in execution_tree(X, 4).pieces:
+    h.update(np.array([p.lo, p.hi]).tobytes() + p.labels.tobytes())
+print(numba.get_num_threads(), h.hexdigest())
+"""
+
+
+def test_one_vs_two_threads_identical_bytes():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    outs = []
+    for threads in (1, 2):
+        env = dict(os.environ, NUMBA_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
+                   PYTHONPATH=str(repo) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        proc = subprocess.run([sys.executable, "-c", _THREADS_SCRIPT], env=env, cwd=repo,
+                              capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        outs.append(proc.stdout.split())
+    assert [o[0] for o in outs] == ["1", "2"]
+    assert outs[0][1] == outs[1][1]
