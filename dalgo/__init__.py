@@ -30,6 +30,7 @@ from .instances import (
     instances_from_benchmark_battery,
     make_instance,
 )
+from .linkage import AlphaLinkage
 from .local_search import LocalSearchResult, SharedLocalSearch, local_search
 from .losses import (
     beta_cost,
@@ -45,6 +46,7 @@ from .tuning import TuneResult, tune
 
 __all__ = [
     "AlphaBetaKMeans",
+    "AlphaLinkage",
     "ClassSubsampling",
     "DataDrivenKMeans",
     "Dataset",

@@ -114,10 +114,14 @@ def add_tune_parser(sub):
                           f"(default: {DEFAULT_N_INSTANCES})")
     src.add_argument("--n-test", type=int, default=None,
                      help=f"test instances drawn from a data set (default: {DEFAULT_N_INSTANCES})")
+    t.add_argument("--family", choices=("lloyd", "linkage-minmax"), default="lloyd",
+                   help="lloyd (default): d^alpha seeding + beta-Lloyd's; linkage-minmax: "
+                        "alpha-linkage alpha*min + (1 - alpha)*max, alpha in [0, 1], "
+                        "against single / complete / average linkage")
     t.add_argument("--alpha-min", type=float, default=0.0, help="lower end of the alpha range")
     t.add_argument("--alpha-max", type=exponent, default=np.inf,
                    help="upper end of the alpha range; 'inf' includes farthest-first "
-                        "(default)")
+                        "(default; for linkage-minmax inf means 1, the end of its range)")
     t.add_argument("--betas", type=exponent, nargs="+", default=[2.0],
                    help="beta grid (2 = k-means, 1 = k-median, inf = k-center)")
     t.add_argument("--center", choices=("euclidean", "medoid"), default="euclidean",
@@ -324,6 +328,8 @@ def _check_out_folder(out):
 def _run_tune(args):
     from .random_state import spawn_seeds
 
+    if args.family != "lloyd" and np.isinf(args.alpha_max):
+        args.alpha_max = 1.0
     _check_tune_arguments(args)
     out = Path(args.out)
     _check_out_folder(out)
@@ -337,7 +343,7 @@ def _run_tune(args):
 
     # every parameter checked before any work (tune checks them again, cheaply)
     TuneConfig(alpha_range=(args.alpha_min, args.alpha_max), betas=args.betas,
-               center=args.center, loss=args.loss)
+               center=args.center, loss=args.loss, family=args.family)
     with _executor(args) as (n_jobs, where):
         sizes = sorted({inst.n_samples for inst in train + test})
         n_text = f"n={sizes[0]}" if len(sizes) == 1 else f"n={sizes[0]}..{sizes[-1]}"
@@ -348,13 +354,14 @@ def _run_tune(args):
               f"loss {args.loss}{where}", flush=True)
         result = tune(train, test, alpha_range=(args.alpha_min, args.alpha_max),
                       betas=args.betas, loss=args.loss, center=args.center, n_jobs=n_jobs,
-                      selection=args.selection, cache_dir=args.cache,
+                      selection=args.selection, family=args.family, cache_dir=args.cache,
                       progress=not args.no_progress)
     result.config.update({**extra, "seed": args.seed})
     _write_tune_outputs(result, out, label)
     print()
     print(result.table())
-    print(f"relative improvement over k-means++: {100 * result.improvement_over('2'):.1f} %")
+    default = "k-means++" if args.family == "lloyd" else "complete linkage"
+    print(f"relative improvement over {default}: {100 * result.improvement_over():.1f} %")
     print(f"wrote {out / 'tune_result.json'} (curves in {out / 'tune_result.curves.npz'}) and "
           f"{out / 'tune_curves.png'}")
     return 0

@@ -217,6 +217,9 @@ class AlphaBetaKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, Transformer
             result = TuneResult.from_dict(result)
         elif not isinstance(result, TuneResult):
             result = TuneResult.from_json(Path(result))
+        if result.family != "lloyd":
+            raise ValueError(f"the tuning result is of the {result.family!r} family, not "
+                             "Lloyd's; apply it with result.make_estimator().")
         alpha = float(result.alpha)
         if np.isnan(alpha):  # a result that records only its interval
             alpha = representative_alpha(*result.alpha_interval)

@@ -102,6 +102,10 @@ def _smoothed_xy(curve, axis, half_width, n_points=400):
     return u, uc.window_mean(u, half_width, upper=axis.cap)
 
 
+def _beta_part(family, beta):
+    return f", β={beta:g}" if family == "lloyd" else ""
+
+
 def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
     """The figure of a :class:`dalgo.TuneResult`: loss against α, readable.
 
@@ -127,6 +131,7 @@ def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
     plateau_lo, plateau_hi = getattr(result, "plateau", (np.nan, np.nan))
     axis = _LogAlphaAxis(curves, show_upto=(result.alpha, plateau_hi))
     h = _smoothing_width(result)
+    family = result.config.get("family", "lloyd")
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, b in enumerate(betas):
         color = colors[(2 * i) % len(colors)]
@@ -144,7 +149,8 @@ def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
         ax.plot(axis.x(x[keep]), y[keep], color=train_color, lw=0.3, alpha=0.12)
         u, ys = _smoothed_xy(train, axis, h)
         ax.plot(u, ys, color=train_color, lw=1.4, ls="--",
-                label=f"train, smoothed (h={h:g}), β={b:g}, {result.n_train} inst.")
+                label=f"train, smoothed (h={h:g}){_beta_part(family, b)}, "
+                      f"{result.n_train} inst.")
         if b in result.test_curves:
             test, se = result.test_curves[b], result.test_se_curves[b]
             x, y = step_xy(test, axis.x_inf)
@@ -153,7 +159,8 @@ def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
             u, yt = _smoothed_xy(test, axis, h)
             _, st = _smoothed_xy(se, axis, h)
             ax.plot(u, yt, color=color, lw=1.8,
-                    label=f"test, smoothed ± s.e., β={b:g}, {result.n_test} inst.")
+                    label=f"test, smoothed ± s.e.{_beta_part(family, b)}, "
+                          f"{result.n_test} inst.")
             ax.fill_between(u, yt - st, yt + st, color=color, alpha=0.18, lw=0)
             if axis.unbounded:
                 v, e = test.values[-1], se.values[-1]
@@ -162,21 +169,47 @@ def plot_tune_result(result, ax=None, *, betas=None, inf_at=None):
         ax.axvspan(float(axis.x(plateau_lo)), float(axis.x(plateau_hi)), color="0.6",
                    alpha=0.18, lw=0,
                    label=f"near-optimal plateau α ∈ [{plateau_lo:.3g}, {plateau_hi:.3g}]")
+    at_beta = f", β={result.beta:g}" if family == "lloyd" else ""
     ax.axvline(float(axis.x(result.alpha)), color="k", lw=1.2,
-               label=f"selected: α={result.alpha:.3g}, β={result.beta:g} "
+               label=f"selected: α={result.alpha:.3g}{at_beta} "
                      f"[{getattr(result, 'selected_rule', 'exact')}]")
-    for key, (name, marker) in _BASELINE_STYLE.items():
-        if key in result.baselines:
+    if family == "lloyd":
+        for key, (name, marker) in _BASELINE_STYLE.items():
+            if key in result.baselines:
+                v = result.baselines[key]
+                xb = axis.x_inf if key == "inf" else float(axis.x(float(key)))
+                ax.errorbar([xb], [v["test_loss"]], yerr=[v["test_se"]], fmt=marker,
+                            color="k", ms=5, capsize=3, label=f"{name}, test ± s.e.")
+    else:  # members on the α axis as points, the others as horizontal lines
+        from .tuning.families import get_family
+
+        fam = get_family(family)
+        markers = iter("v^os")
+        for key, name in fam.baseline_names.items():
+            if key not in result.baselines:
+                continue
             v = result.baselines[key]
-            xb = axis.x_inf if key == "inf" else float(axis.x(float(key)))
-            ax.errorbar([xb], [v["test_loss"]], yerr=[v["test_se"]], fmt=marker, color="k",
-                        ms=5, capsize=3, label=f"{name}, test ± s.e.")
+            if key in fam.members:
+                ax.errorbar([float(axis.x(fam.members[key]))], [v["test_loss"]],
+                            yerr=[v["test_se"]], fmt=next(markers), color="k", ms=5,
+                            capsize=3, label=f"{name}, test ± s.e.")
+            else:
+                ax.axhline(v["test_loss"], color="k", lw=0.9, ls=":",
+                           label=f"{name}, test {v['test_loss']:.3f} ± {v['test_se']:.3f}")
     axis.decorate(ax)
+    if family != "lloyd":
+        ax.set_xlabel("α (log(1 + α) axis)")
     loss = result.config.get("loss", "loss")
     ax.set_ylabel(f"mean {loss} loss" + (" (fraction misclustered)" if loss == "hamming" else ""))
     cv = getattr(result, "cv_loss", np.nan)
     estimate = "" if np.isnan(cv) else f"; cv estimate {cv:.3f} ± {result.cv_se:.3f}"
-    ax.set_title(f"d^α seeding + β-Lloyd's: loss against α{estimate}", fontsize=10)
+    if family == "lloyd":
+        title = "d^α seeding + β-Lloyd's"
+    else:
+        from .tuning.families import get_family
+
+        title = get_family(family).title
+    ax.set_title(f"{title}: loss against α{estimate}", fontsize=10)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.grid(alpha=0.3)
     return ax

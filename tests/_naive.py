@@ -268,3 +268,74 @@ def hamming_loss(y_true, y_pred):
         agree = sum(1 for a, b in zip(y_true, y_pred) if mapping[b] == a)
         best = max(best, agree)
     return (n - best) / n
+
+
+# ---------------------------------------------------------------------------
+# α-linkage (dalgo.linkage)
+# ---------------------------------------------------------------------------
+
+
+def _cluster_distance(D, A, B, alpha, family):
+    d = np.array([D[a, b] for a in A for b in B], dtype=float)
+    if family == "minmax":
+        return alpha * d.min() + (1 - alpha) * d.max()
+    if np.isinf(alpha):
+        return d.max() if alpha > 0 else d.min()
+    if alpha <= 0 and np.any(d == 0):
+        return 0.0
+    if alpha == 0:
+        return float(np.exp(np.mean(np.log(d))))
+    return float(np.mean(d ** alpha) ** (1 / alpha))
+
+
+def alpha_linkage(X, k, alpha, family="minmax"):
+    """Agglomerative α-linkage from the definition: every step recomputes every cluster
+    distance from the point sets; ties ("minmax") to the pair that is lowest just right of
+    α (just left of it at α = 1), then to the lexicographically smallest pair of (smallest
+    point index) ids. Labels numbered by smallest point index."""
+    X = np.asarray(X, float)
+    n = X.shape[0]
+    D = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=2))
+    clusters = [[i] for i in range(n)]
+    while len(clusters) > k:
+        best = None
+        for i, j in itertools.combinations(range(len(clusters)), 2):
+            tie = 0.0
+            if family == "minmax":  # equal distances: the pair that wins just right of α
+                d = [D[a, b] for a in clusters[i] for b in clusters[j]]
+                tie = (min(d) - max(d)) * (1.0 if alpha < 1 else -1.0)
+            key = (_cluster_distance(D, clusters[i], clusters[j], alpha, family), tie,
+                   min(clusters[i][0], clusters[j][0]), max(clusters[i][0], clusters[j][0]))
+            if best is None or key < best[0]:
+                best = (key, i, j)
+        _, i, j = best
+        clusters[i] = sorted(clusters[i] + clusters[j])
+        del clusters[j]
+    labels = np.empty(n, dtype=int)
+    for c, members in enumerate(sorted(clusters, key=lambda m: m[0])):
+        labels[members] = c
+    return labels
+
+
+def minmax_candidate_breakpoints(X):
+    """Every α in (0, 1) where the minmax distances of two pairs of disjoint clusters
+    cross — a superset of the breakpoints of any execution tree on ``X`` (tiny n only)."""
+    X = np.asarray(X, float)
+    n = X.shape[0]
+    D = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=2))
+    lines = set()
+    for assign in itertools.product(range(3), repeat=n):  # 0: A, 1: B, 2: neither
+        A = [i for i in range(n) if assign[i] == 0]
+        B = [i for i in range(n) if assign[i] == 1]
+        if A and B and A[0] < B[0]:
+            d = [D[a, b] for a in A for b in B]
+            lines.add((min(d), max(d)))
+    lines = sorted(lines)
+    out = set()
+    for (mn1, mx1), (mn2, mx2) in itertools.combinations(lines, 2):
+        s1, s2 = mn1 - mx1, mn2 - mx2
+        if s1 != s2:
+            x = (mx2 - mx1) / (s1 - s2)
+            if 0 < x < 1:
+                out.add(x)
+    return np.array(sorted(out))

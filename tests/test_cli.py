@@ -69,6 +69,21 @@ def test_bad_arguments_exit_code_2(tmp_path, capsys):
     assert exc.value.code == 2
 
 
+def test_tune_linkage_family(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["tune", "--family", "linkage-minmax", "--n-train", "3", "--n-test", "3",
+                 "--per-class", "10", "--k", "3", "--jobs", "1", "--no-progress",
+                 "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "single linkage" in printed and "complete linkage" in printed
+    d = json.loads((out / "tune_result.json").read_text())
+    assert d["config"]["family"] == "linkage-minmax"
+    assert d["config"]["alpha_range"] == [0.0, 1.0]
+    assert set(d["baselines"]) == {"single", "complete", "average"}
+    assert (out / "tune_curves.png").stat().st_size > 1000
+
+
 def test_parser_defaults():
     args = build_parser().parse_args(["tune"])
     # not given: the digits protocol with DEFAULT_N_INSTANCES train and test instances

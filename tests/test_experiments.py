@@ -59,7 +59,7 @@ def scripts():
     try:
         yield {name: importlib.import_module(name) for name in (
             "clustering_loss_vs_alpha", "clustering_benchmark_suite", "generalization",
-            "tree_size", "beta", "selection")}
+            "tree_size", "beta", "selection", "linkage")}
     finally:
         sys.path.remove(str(EXP))
 
@@ -166,9 +166,23 @@ def test_benchmark_suite_smoke(scripts, tmp_path, data_dir):
     assert (tmp_path / "out" / "suite_batteries.png").exists()
 
 
+def test_linkage_smoke(scripts, tmp_path, data_dir):
+    scripts["linkage"].main(_common_args(tmp_path, data_dir)
+                            + ["--datasets", "gaussian_grid", "digits"])
+    doc = read_output(tmp_path / "out" / "linkage.json")
+    assert [r["dataset"] for r in doc["datasets"]] == ["gaussian_grid", "digits"]
+    for r in doc["datasets"]:
+        assert set(r["linkage"]["baselines"]) == {"single", "complete", "average"}
+        assert set(r["lloyd"]["baselines"]) == {"0", "1", "2", "inf"}
+        assert 0.0 <= decode_float(r["linkage"]["alpha"]) <= 1.0
+        assert set(r["lloyd_minus_linkage"]) == {"mean_diff", "se"}
+    assert [t["n"] for t in doc["tree_sizes"]] == [20, 40]
+    assert (tmp_path / "out" / "linkage.md").read_text().startswith("| data set")
+
+
 # the clustering experiments (not the nas_* scripts) and the names they may use
 SCRIPTS = ("common", "beta", "clustering_benchmark_suite", "clustering_loss_vs_alpha",
-           "generalization", "tree_size", "selection")
+           "generalization", "tree_size", "selection", "linkage")
 
 
 @pytest.mark.parametrize("name", SCRIPTS)

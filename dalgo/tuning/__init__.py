@@ -9,7 +9,8 @@ and the benchmarks all use the same code:
 2. :func:`as_instances` — user input (Instances or ``(X, y[, k])`` tuples) as validated
    :class:`~dalgo.Instance` objects, z drawn for tuples.
 3. :func:`evaluate_instances` — per instance, exact loss curves for every β and the baseline
-   runs α ∈ {0, 1, 2, ∞} with the same z (:class:`InstanceResult`), cached and in parallel.
+   runs α ∈ {0, 1, 2, ∞} with the same z (:class:`InstanceResult`), cached and in parallel;
+   the work is the family's (:mod:`dalgo.tuning.families`: Lloyd's, or α-linkage).
 4. :func:`summarize` — the exact ERM over the training curves, assessed on the test
    instances, as a :class:`TuneResult` (report, figure, JSON that round-trips).
 
@@ -21,7 +22,6 @@ import time
 import numpy as np
 
 from .._validation import check_enough_distinct, check_positive_int, n_clusters_from_labels
-from ..execution_tree import DEFAULT_ALPHA_RANGE
 from ..instances import Instance
 from ..random_state import spawn_seeds
 from ..seeding import draw_z
@@ -33,6 +33,7 @@ from .evaluation import (
     evaluate_instances,
     seeding_draws,
 )
+from .families import FAMILIES, Family, get_family
 from .model_selection import representative_alpha
 from .result import TuneResult, baseline_label
 from .selection import mean_curve, summarize, test_curve_stats
@@ -40,6 +41,8 @@ from .selection import mean_curve, summarize, test_curve_stats
 __all__ = [
     "BASELINE_ALPHAS",
     "CACHE_FORMAT",
+    "FAMILIES",
+    "Family",
     "InstanceCache",
     "InstanceResult",
     "TuneConfig",
@@ -49,6 +52,7 @@ __all__ = [
     "beta_key",
     "evaluate_instance",
     "evaluate_instances",
+    "get_family",
     "loss_id",
     "mean_curve",
     "representative_alpha",
@@ -132,11 +136,16 @@ def as_instances(items, *, n_clusters=None, random_state=None, what="instances",
     return out
 
 
-def tune(train, test=None, *, n_clusters=None, alpha_range=DEFAULT_ALPHA_RANGE, betas=(2.0,),
+def tune(train, test=None, *, n_clusters=None, alpha_range=None, betas=(2.0,),
          loss="hamming", center="euclidean", n_jobs=1, cache_dir=None, progress=True,
          max_iter=300, n_draws=1, selection="cv", n_folds=None, n_se=None,
-         random_state=None):
+         random_state=None, family="lloyd"):
     """Learn α (exactly) and β (over a grid) from sampled clustering instances.
+
+    The algorithm family is a parameter: ``family="lloyd"`` (default) tunes d^α seeding +
+    β-Lloyd's; ``family="linkage-minmax"`` tunes α-linkage α·min + (1 − α)·max
+    (:mod:`dalgo.linkage`) and compares it with single, complete and average linkage —
+    the same curves, selection, report, figure and JSON.
 
     Parameters
     ----------
@@ -149,10 +158,11 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=DEFAULT_ALPHA_RANGE, 
     n_clusters : int, default=None
         k for tuples without one (default: their number of distinct labels >= 0);
         Instances must agree with it if given.
-    alpha_range : (float, float), default=(0.0, inf)
-        ``hi`` may be ``np.inf`` to include farthest-first.
+    alpha_range : (float, float), default=None
+        The family's range by default: ``(0.0, inf)`` for Lloyd's (farthest-first
+        included), ``(0.0, 1.0)`` for linkage.
     betas : sequence of float, default=(2.0,)
-        β grid; the execution tree is shared, the local search rerun per β.
+        β grid; the execution tree is shared, the local search rerun per β (Lloyd's only).
     loss : {"hamming", "kmeans", "kmedian", "kcenter"} or callable, default="hamming"
     center : {"euclidean", "medoid"}, default="euclidean"
     n_jobs : int, default=1
@@ -183,6 +193,8 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=DEFAULT_ALPHA_RANGE, 
         best and still be chosen (default 1: the one-standard-error rule).
     random_state : None, int, SeedSequence or Generator, default=None
         Seeds the z of tuple instances (:mod:`dalgo.random_state`).
+    family : str, default="lloyd"
+        A key of :data:`dalgo.tuning.FAMILIES`: ``"lloyd"`` or ``"linkage-minmax"``.
 
     Returns
     -------
@@ -209,10 +221,14 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=DEFAULT_ALPHA_RANGE, 
     ...            alpha_range=(0, 10), progress=False)
     >>> res.n_train, res.n_test, res.beta, res.selection
     (4, 4, 2.0, 'cv')
+    >>> res = tune(dist.sample(4, random_state=0), dist.sample(4, random_state=1),
+    ...            family="linkage-minmax", progress=False)
+    >>> sorted(res.baselines), res.config["family"]
+    (['average', 'complete', 'single'], 'linkage-minmax')
     """
     started = time.perf_counter()
     config = TuneConfig(alpha_range=alpha_range, betas=betas, center=center, loss=loss,
-                        max_iter=max_iter, n_draws=n_draws)
+                        max_iter=max_iter, n_draws=n_draws, family=family)
     seed_train, seed_test = spawn_seeds(2, random_state)
     train_set = as_instances(train, n_clusters=n_clusters, random_state=seed_train,
                              what="train", needs_labels=config.needs_labels)

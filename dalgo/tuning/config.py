@@ -8,14 +8,12 @@ import numpy as np
 
 from .. import __version__
 from .._validation import InvalidParameterError, check_beta, check_center, check_positive_int
-from ..execution_tree import DEFAULT_ALPHA_RANGE, check_alpha_range
 from ..jsonio import decode_float, encode_float, to_jsonable
 from ..losses import get_loss
+from .families import get_family
+from .lloyd import BASELINE_ALPHAS
 
 __all__ = ["BASELINE_ALPHAS", "CACHE_FORMAT", "TuneConfig", "beta_key", "loss_id"]
-
-#: The fixed members of the family every tuning result is compared with, by label.
-BASELINE_ALPHAS = {"0": 0.0, "1": 1.0, "2": 2.0, "inf": np.inf}
 
 #: Part of every cache key together with ``dalgo.__version__``: raise it when a change can
 #: change a cached result or its file layout, so that no file written by older code is read.
@@ -64,11 +62,14 @@ class TuneConfig:
 
     Parameters
     ----------
-    alpha_range : (float, float), default=(0.0, inf)
-        The α range of the execution tree; ``hi`` may be ``np.inf`` (farthest-first).
+    alpha_range : (float, float), default=None
+        The α range of the execution tree; for Lloyd's ``hi`` may be ``np.inf``
+        (farthest-first). Default: the family's (``(0.0, inf)`` for Lloyd's, ``(0.0, 1.0)``
+        for linkage).
     betas : sequence of float, default=(2.0,)
-        The β grid; the tree is shared, the local search rerun per β.
+        The β grid; the tree is shared, the local search rerun per β. Lloyd's only.
     center : {"euclidean", "medoid"}, default="euclidean"
+        Lloyd's only.
     loss : {"hamming", "kmeans", "kmedian", "kcenter"} or callable, default="hamming"
         See :func:`dalgo.losses.get_loss`.
     max_iter : int, default=300
@@ -77,6 +78,12 @@ class TuneConfig:
         Seeding draws ``z`` per instance. Draw 0 is the instance's own ``z``; draw ``j``
         is derived from the instance's content hash and ``j``, so it is the same in every
         process. An instance's curve and baseline losses are the means over its draws.
+        Lloyd's only (α-linkage is deterministic).
+    family : str, default="lloyd"
+        The algorithm family (:data:`dalgo.tuning.families.FAMILIES`): ``"lloyd"`` — d^α
+        seeding + β-Lloyd's, baselines α ∈ {0, 1, 2, ∞}; ``"linkage-minmax"`` — α-linkage
+        α·min + (1 − α)·max, baselines single, complete and average linkage. The cache key
+        of ``"lloyd"`` does not include the family (files of earlier versions stay valid).
 
     Examples
     --------
@@ -90,18 +97,29 @@ class TuneConfig:
     dalgo._validation.InvalidParameterError: beta must be >= 1 (np.inf allowed); got 0.5.
     """
 
-    alpha_range: tuple = DEFAULT_ALPHA_RANGE
+    alpha_range: tuple = None
     betas: tuple = (2.0,)
     center: str = "euclidean"
     loss: object = "hamming"
     max_iter: int = 300
     n_draws: int = 1
+    family: str = "lloyd"
 
     def __post_init__(self):
         set_ = object.__setattr__  # frozen: normalise the fields once, here
-        set_(self, "alpha_range", check_alpha_range(self.alpha_range))
+        fam = get_family(self.family)
+        set_(self, "alpha_range", fam.check_alpha_range(
+            fam.default_alpha_range if self.alpha_range is None else self.alpha_range))
         set_(self, "betas", _check_betas(self.betas))
+        if not fam.uses_beta and self.betas != (2.0,):
+            raise InvalidParameterError(
+                f"betas applies to family='lloyd' only; family={self.family!r} has no β "
+                f"(got betas={list(self.betas)}).")
         set_(self, "center", check_center(self.center))
+        if not fam.accepts_draws and (self.center != "euclidean" or self.n_draws != 1):
+            raise InvalidParameterError(
+                f"center and n_draws apply to family='lloyd' only; family={self.family!r} "
+                f"is deterministic (got center={self.center!r}, n_draws={self.n_draws!r}).")
         if not (callable(self.loss) or isinstance(self.loss, str)):
             raise InvalidParameterError(
                 f"loss must be a loss name or a callable; got {self.loss!r}.")
@@ -111,6 +129,11 @@ class TuneConfig:
             raise InvalidParameterError(str(exc)) from None
         set_(self, "max_iter", check_positive_int(self.max_iter, "max_iter"))
         set_(self, "n_draws", check_positive_int(self.n_draws, "n_draws"))
+
+    @property
+    def family_spec(self):
+        """The :class:`~dalgo.tuning.families.Family` of :attr:`family`."""
+        return get_family(self.family)
 
     @property
     def loss_fn(self):
@@ -125,10 +148,13 @@ class TuneConfig:
     def to_dict(self):
         """A JSON-ready description (a callable loss is named by :func:`loss_id`)."""
         lo, hi = self.alpha_range
-        return {"alpha_range": [encode_float(lo), encode_float(hi)],
-                "betas": [encode_float(b) for b in self.betas],
-                "center": self.center, "loss": loss_id(self.loss),
-                "max_iter": self.max_iter, "n_draws": self.n_draws}
+        out = {"alpha_range": [encode_float(lo), encode_float(hi)],
+               "betas": [encode_float(b) for b in self.betas],
+               "center": self.center, "loss": loss_id(self.loss),
+               "max_iter": self.max_iter, "n_draws": self.n_draws}
+        if self.family != "lloyd":  # Lloyd's keys (and cache files) as before families
+            out["family"] = self.family
+        return out
 
     @classmethod
     def from_dict(cls, d):
@@ -136,7 +162,7 @@ class TuneConfig:
         return cls(alpha_range=tuple(decode_float(a) for a in d["alpha_range"]),
                    betas=tuple(decode_float(b) for b in d["betas"]), center=d["center"],
                    loss=d["loss"], max_iter=int(d["max_iter"]),
-                   n_draws=int(d.get("n_draws", 1)))
+                   n_draws=int(d.get("n_draws", 1)), family=d.get("family", "lloyd"))
 
     def cache_key(self, instance_hash, role="test"):
         """SHA-256 naming the cached result of one instance under this configuration.

@@ -17,12 +17,10 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from .. import __version__
-from ..execution_tree import instance_loss_curves
 from ..jsonio import decode_float, encode_float, write_json
-from ..local_search import local_search
 from ..piecewise import PiecewiseConstant
-from ..seeding import dalpha_seeding, draw_z
-from .config import BASELINE_ALPHAS, TuneConfig, beta_key
+from .config import TuneConfig, beta_key
+from .lloyd import seeding_draws
 
 __all__ = ["InstanceCache", "InstanceResult", "evaluate_instance", "evaluate_instances",
            "seeding_draws"]
@@ -38,10 +36,11 @@ class InstanceResult:
         β → exact loss curve in α (:class:`~dalgo.PiecewiseConstant`); the mean over the
         seeding draws when there are several.
     baselines : dict
-        α label (``"0"``, ``"1"``, ``"2"``, ``"inf"``) → β → loss of the direct run with the
-        same z (mean over draws); empty when the baselines were not asked for.
+        Label of a classical member (Lloyd's: α ``"0"``, ``"1"``, ``"2"``, ``"inf"``;
+        linkage: ``"complete"``, ``"single"``, ``"average"``) → β → loss of the direct run
+        (Lloyd's: with the same z, mean over draws); empty when not asked for.
     n_leaves : int
-        Leaves of the execution tree(s), summed over draws.
+        Leaves of the execution tree(s), summed over draws (linkage: k-cut pieces).
     tree_seconds, search_seconds : float
         Time spent building trees and in leaf local searches.
     name : str
@@ -63,7 +62,7 @@ class InstanceResult:
         return self.curves[float(beta)]
 
     def baseline(self, label, beta):
-        """The loss of baseline α ``label`` (``"0"``, ``"1"``, ``"2"``, ``"inf"``) at ``beta``."""
+        """The loss of baseline ``label`` (e.g. ``"2"`` or ``"single"``) at ``beta``."""
         return self.baselines[str(label)][float(beta)]
 
     def to_dict(self):
@@ -88,43 +87,18 @@ class InstanceResult:
             n_clusters=int(d.get("n_clusters", 0)))
 
 
-def seeding_draws(instance, n_draws):
-    """The ``n_draws`` seeding draws z of ``instance``.
-
-    Draw 0 is ``instance.z``; draw ``j >= 1`` comes from a seed sequence keyed by the
-    instance's content hash and ``j``, so every process derives the same draws.
-    """
-    draws = [instance.z]
-    if n_draws > 1:
-        entropy = int(instance.content_hash()[:32], 16)
-        for j in range(1, n_draws):
-            rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(j,)))
-            draws.append(draw_z(instance.n_clusters, rng))
-    return draws
-
-
-def _baseline_losses(instance, config, loss_fn):
-    """α label → β → loss of the direct run of the family member with the instance's z."""
-    out = {}
-    for label, alpha in BASELINE_ALPHAS.items():
-        seeds = dalpha_seeding(instance.X, instance.n_clusters, alpha, instance.z)
-        out[label] = {}
-        for beta in config.betas:
-            res = local_search(instance.X, seeds, beta=beta, center=config.center,
-                               max_iter=config.max_iter, tol=0.0)
-            out[label][beta] = float(loss_fn(res.labels, instance, res))
-    return out
-
-
 def evaluate_instance(instance, config, *, baselines=True):
     """Exact loss curves of one instance for every β of ``config``, plus the baselines.
+
+    The work is the family's (``config.family``, :mod:`dalgo.tuning.families`).
 
     Parameters
     ----------
     instance : Instance
     config : TuneConfig
     baselines : bool, default=True
-        Also run α ∈ {0, 1, 2, ∞} directly with the same z (what test instances need).
+        Also run the family's classical members directly (Lloyd's: α ∈ {0, 1, 2, ∞} with
+        the same z; linkage: single, complete, average) — what test instances need.
 
     Returns
     -------
@@ -140,29 +114,8 @@ def evaluate_instance(instance, config, *, baselines=True):
     >>> sorted(res.curves), sorted(res.baselines)
     ([2.0], ['0', '1', '2', 'inf'])
     """
-    loss_fn = config.loss_fn
-    per_draw_curves = {b: [] for b in config.betas}
-    per_draw_base = []
-    n_leaves, t_tree, t_search = 0, 0.0, 0.0
-    for z in seeding_draws(instance, config.n_draws):
-        inst = instance if z is instance.z else instance.with_z(z)
-        curves, pieces, timing = instance_loss_curves(
-            inst, loss_fn=loss_fn, betas=config.betas, center=config.center,
-            alpha_range=config.alpha_range, max_iter=config.max_iter)
-        for b in config.betas:
-            per_draw_curves[b].append(curves[b])
-        n_leaves += len(pieces)
-        t_tree += timing["tree_seconds"]
-        t_search += timing["search_seconds"]
-        if baselines:
-            per_draw_base.append(_baseline_losses(inst, config, loss_fn))
-    curves = {b: (cs[0] if len(cs) == 1 else PiecewiseConstant.mean(cs).simplify())
-              for b, cs in per_draw_curves.items()}
-    base = {}
-    if per_draw_base:
-        base = {label: {b: float(np.mean([d[label][b] for d in per_draw_base]))
-                        for b in config.betas}
-                for label in BASELINE_ALPHAS}
+    curves, base, n_leaves, t_tree, t_search = config.family_spec.evaluate(
+        instance, config, baselines)
     return InstanceResult(curves=curves, baselines=base, n_leaves=n_leaves,
                           tree_seconds=t_tree, search_seconds=t_search, name=instance.name,
                           n_clusters=instance.n_clusters)

@@ -22,7 +22,6 @@ import numpy as np
 
 from ..piecewise import PiecewiseConstant
 from ..stats import mean_se
-from .config import BASELINE_ALPHAS
 
 __all__ = ["DEFAULT_BANDWIDTHS", "DEFAULT_N_FOLDS", "DEFAULT_N_SE", "SELECTIONS", "CVReport",
            "Candidate", "candidates", "cross_validate", "log1p_curve", "plateau",
@@ -140,6 +139,7 @@ class Candidate:
     beta: float
     fixed_alpha: float = None
     half_width: float = None
+    show_beta: bool = True
 
     def fit_alpha(self, curve):
         """The α this rule picks on the (mean training) ``curve``."""
@@ -151,26 +151,30 @@ class Candidate:
 
     @property
     def label(self):
-        return f"{self.rule}, beta={self.beta:g}"
+        return f"{self.rule}, beta={self.beta:g}" if self.show_beta else self.rule
 
 
 def candidates(config, bandwidths=DEFAULT_BANDWIDTHS):
-    """The candidates for ``config``, simplest first: k-means++ (α = 2) at β = 2 (or the
-    first β), the other classical α in the range, then per β the smoothed ERMs from the
-    widest window to the narrowest, then the exact ERM."""
+    """The candidates for ``config``, simplest first: the family's default member (Lloyd's:
+    k-means++, α = 2, at β = 2 or the first β; linkage: complete linkage), the other
+    classical members in the range, then per β the smoothed ERMs from the widest window to
+    the narrowest, then the exact ERM."""
+    family = config.family_spec
     lo, hi = config.alpha_range
     betas = list(config.betas)
     if DEFAULT_BETA in betas:
         betas.remove(DEFAULT_BETA)
         betas.insert(0, DEFAULT_BETA)
-    classical = [a for a in BASELINE_ALPHAS.values() if lo <= a <= hi]
-    classical.sort(key=lambda a: (a != DEFAULT_ALPHA, a))
-    out = [Candidate(f"alpha={a:g}", b, fixed_alpha=float(a)) for b in betas
+    default = family.members[family.default_label]
+    classical = [a for a in family.members.values() if lo <= a <= hi]
+    classical.sort(key=lambda a: (a != default, a))
+    show = family.uses_beta
+    out = [Candidate(f"alpha={a:g}", b, fixed_alpha=float(a), show_beta=show) for b in betas
            for a in classical]
     for b in betas:
-        out += [Candidate(f"smooth(h={h:g})", b, half_width=float(h))
+        out += [Candidate(f"smooth(h={h:g})", b, half_width=float(h), show_beta=show)
                 for h in sorted(bandwidths, reverse=True)]
-        out.append(Candidate("exact", b))
+        out.append(Candidate("exact", b, show_beta=show))
     return out
 
 
@@ -279,14 +283,15 @@ def cross_validate(train_results, config, *, n_folds=DEFAULT_N_FOLDS,
         if d <= (0.0 if np.isnan(se) else n_se * se):
             selected = i
             break
-    reason = _reason(cands, losses, selected, best, n_folds)
+    default = config.family_spec.members[config.family_spec.default_label]
+    reason = _reason(cands, losses, selected, best, n_folds, default)
     return CVReport(cands, losses, selected, best, reason, n_folds)
 
 
-def _reason(cands, losses, selected, best, n_folds):
+def _reason(cands, losses, selected, best, n_folds, default_alpha):
     sel, b = cands[selected], cands[best]
     m_sel, s_sel = mean_se(losses[selected])
-    if selected == 0 and sel.fixed_alpha == DEFAULT_ALPHA:
+    if selected == 0 and sel.fixed_alpha == default_alpha:
         if best == 0:
             return (f"{sel.label} kept: it has the lowest {n_folds}-fold cross-validated "
                     f"loss ({m_sel:.4f} ± {s_sel:.4f}).")

@@ -7,34 +7,36 @@ import numpy as np
 
 from ..jsonio import decode_float, dumps, encode_float, read_json
 from ..piecewise import PiecewiseConstant
-from .config import BASELINE_ALPHAS, beta_key
+from .config import beta_key
+from .families import get_family
 
 __all__ = ["TuneResult", "baseline_label"]
 
-_BASELINE_NAMES = {"0": "alpha=0 (uniform)", "1": "alpha=1 (d^1)", "2": "alpha=2 (k-means++)",
-                   "inf": "alpha=inf (farthest-first)"}
 
-
-def baseline_label(alpha):
-    """The label of a baseline α: ``"0"``, ``"1"``, ``"2"`` or ``"inf"``; accepts the label
-    itself or the number (``2``, ``2.0``, ``np.inf``).
+def baseline_label(alpha, family="lloyd"):
+    """The label of a baseline of ``family``: the label itself (Lloyd's ``"0"``, ``"1"``,
+    ``"2"``, ``"inf"``; linkage ``"complete"``, ``"single"``, ``"average"``) or the α of a
+    member on the family's axis (``2``, ``2.0``, ``np.inf``; linkage ``0``, ``1``).
 
     Examples
     --------
     >>> baseline_label(2), baseline_label("inf"), baseline_label(float("inf"))
     ('2', 'inf', 'inf')
+    >>> baseline_label(1, family="linkage-minmax")
+    'single'
     """
-    if isinstance(alpha, str) and alpha in BASELINE_ALPHAS:
+    fam = get_family(family)
+    if isinstance(alpha, str) and alpha in fam.baseline_names:
         return alpha
     try:
         value = decode_float(alpha)
     except (TypeError, ValueError):
         value = None
-    for label, a in BASELINE_ALPHAS.items():
+    for label, a in fam.members.items():
         if value == a:
             return label
-    raise KeyError(f"{alpha!r} is not a baseline α; choose from "
-                   f"{sorted(BASELINE_ALPHAS)} (or the numbers 0, 1, 2, inf).")
+    raise KeyError(f"{alpha!r} is not a baseline of family={family!r}; choose from "
+                   f"{sorted(fam.baseline_names)} (or the α of {sorted(fam.members)}).")
 
 
 _CURVE_FIELDS = ("train_curves", "test_curves", "test_se_curves")
@@ -104,8 +106,10 @@ class TuneResult:
         Mean and standard error over the test instances at ``(alpha, beta)``;
         NaN without test instances.
     baselines : dict
-        ``{"0"|"1"|"2"|"inf": {"test_loss": mean, "test_se": se}}`` for the chosen
-        β, the same test instances and the same z.
+        ``{label: {"test_loss": mean, "test_se": se}}`` for the chosen β and the same test
+        instances, one per classical member of the family (Lloyd's: ``"0"``, ``"1"``,
+        ``"2"``, ``"inf"`` with the same z; linkage: ``"complete"``, ``"single"``,
+        ``"average"``).
     argmin_intervals : list of (float, float)
         All minimising intervals of the training curve for ``beta``.
     train_curves, test_curves : dict
@@ -205,13 +209,20 @@ class TuneResult:
     def n_test(self):
         return len(self.n_leaves["test"])
 
-    def improvement_over(self, baseline="2"):
-        """Relative test-loss improvement over a baseline α: ``(b - t) / b``.
+    @property
+    def family(self):
+        """The algorithm family's name (``"lloyd"`` unless the config says otherwise)."""
+        return self.config.get("family", "lloyd")
 
-        ``baseline`` is a label (``"2"``) or the α itself (``2``, ``np.inf``). Needs test
-        instances (the baselines are measured on them).
+    def improvement_over(self, baseline=None):
+        """Relative test-loss improvement over a baseline: ``(b - t) / b``.
+
+        ``baseline`` is a label (``"2"``, ``"average"``) or the α itself (``2``,
+        ``np.inf``); default: the family's default member (k-means++ for Lloyd's). Needs
+        test instances (the baselines are measured on them).
         """
-        label = baseline_label(baseline)
+        fam = get_family(self.family)
+        label = fam.default_label if baseline is None else baseline_label(baseline, fam.name)
         if label not in self.baselines:
             raise ValueError("no baseline losses: this result has no test instances "
                              "(pass test instances to tune).")
@@ -219,11 +230,13 @@ class TuneResult:
         return float("nan") if b == 0 else float((b - self.test_loss) / b)
 
     def make_estimator(self, **params):
-        """An unfitted :class:`dalgo.AlphaBetaKMeans` running the tuned configuration.
+        """An unfitted estimator running the tuned configuration.
 
-        α, β, the kind of centres and ``max_iter`` of the run, ``tol=0`` (the tuned runs
-        stop only when the assignment settles) and ``n_clusters`` = the training instances'
-        common k; ``params`` override any of them (``random_state=0``, ``n_clusters=4``).
+        Lloyd's family: :meth:`dalgo.AlphaBetaKMeans.from_tune_result` — α, β, the kind of
+        centres and ``max_iter`` of the run, ``tol=0`` (the tuned runs stop only when the
+        assignment settles) and ``n_clusters`` = the tuned instances' common k. Linkage:
+        :class:`dalgo.AlphaLinkage` with the tuned α. ``params`` override any of them
+        (``random_state=0``, ``n_clusters=4``).
 
         Examples
         --------
@@ -235,16 +248,19 @@ class TuneResult:
         >>> est.n_clusters, est.center, est.alpha == res.alpha
         (3, 'medoid', True)
         """
-        from ..estimators import AlphaBetaKMeans
+        if self.family == "lloyd":
+            from ..estimators import AlphaBetaKMeans
 
-        ks = set(self.n_clusters.get("train", []))
-        defaults = {"n_clusters": ks.pop() if len(ks) == 1 else None, "alpha": self.alpha,
-                    "beta": self.beta, "center": self.config.get("center", "euclidean"),
-                    "max_iter": int(self.config.get("max_iter", 300)), "tol": 0.0}
+            return AlphaBetaKMeans.from_tune_result(self, **params)
+        from ..linkage import AlphaLinkage
+
+        ks = sorted(set(self.n_clusters.get("train", [])) | set(self.n_clusters.get("test", [])))
+        defaults = {"n_clusters": ks[0] if len(ks) == 1 else None, "alpha": self.alpha,
+                    "family": get_family(self.family).name.split("-", 1)[1]}
         defaults.update(params)
         if defaults["n_clusters"] is None:
-            raise ValueError("the training instances have different k; pass n_clusters=.")
-        return AlphaBetaKMeans(**defaults)
+            raise ValueError(f"the tuned instances had k in {ks}; pass n_clusters=.")
+        return AlphaLinkage(**defaults)
 
     # -- JSON -------------------------------------------------------------------------
     def to_dict(self):
@@ -388,17 +404,18 @@ class TuneResult:
     def table(self):
         """A plain-text report: the selection and why, held-out losses with paired
         comparisons, the cross-validated estimate, and one sentence of verdict."""
-        tuned = (f"tuned: alpha={self.alpha:.4g}, beta={self.beta:g} "
-                 f"[{self.selected_rule}]")
+        fam = get_family(self.family)
+        at_beta = f", beta={self.beta:g}" if fam.uses_beta else ""
+        tuned = f"tuned: alpha={self.alpha:.4g}{at_beta} [{self.selected_rule}]"
         rows = [("configuration", "test loss", "s.e.", "baseline - tuned", "p")]
         rows.append((tuned, f"{self.test_loss:.4f}", f"{self.test_se:.4f}", "", ""))
-        for key, name in _BASELINE_NAMES.items():
+        for key, name in fam.baseline_names.items():
             if key in self.baselines:
                 b = self.baselines[key]
                 c = self.comparisons.get(key)
                 diff = "" if c is None else f"{c['mean_diff']:+.4f} ± {c['se']:.4f}"
                 p = "" if c is None else f"{c['p_value']:.3g}"
-                rows.append((f"{name}, beta={self.beta:g}", f"{b['test_loss']:.4f}",
+                rows.append((f"{name}{at_beta}", f"{b['test_loss']:.4f}",
                              f"{b['test_se']:.4f}", diff, p))
         widths = [max(len(r[i]) for r in rows) for i in range(5)]
         lines = [f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  "
@@ -419,10 +436,11 @@ class TuneResult:
             "(a fixed member of the family, not fitted to these instances)"))
         if self.uniform_bound:
             b = self.uniform_bound
+            every = "alpha, beta and window average" if fam.uses_beta else (
+                "alpha and window average")
             lines.append(f"uniform bound (probability {1 - b['delta']:g}): training and "
-                         f"expected loss differ by at most {b['epsilon']:.3f} for every alpha, "
-                         "beta and window average" + (" (vacuous: > 1)" if b["epsilon"] > 1
-                                                      else "")
+                         f"expected loss differ by at most {b['epsilon']:.3f} for every {every}"
+                         + (" (vacuous: > 1)" if b["epsilon"] > 1 else "")
                          + f"; piece counting (Massart) gives {b['massart_epsilon']:.3f}")
             if "upper_epsilon" in b:
                 lines.append(f"certified (probability {1 - b['delta']:g}): expected loss at the "
@@ -437,14 +455,18 @@ class TuneResult:
             lines.append(verdict)
         return "\n".join(lines)
 
-    def verdict(self, baseline="2", level=0.05):
+    def verdict(self, baseline=None, level=0.05):
         """One sentence: is the tuned configuration significantly better than ``baseline``
-        (default k-means++) on the held-out instances (paired t-test at ``level``)?"""
-        label = baseline_label(baseline)
+        (default: the family's default member, k-means++ for Lloyd's) on the held-out
+        instances (paired t-test at ``level``)?"""
+        fam = get_family(self.family)
+        label = fam.default_label if baseline is None else baseline_label(baseline, fam.name)
         c = self.comparisons.get(label)
         if c is None or self.n_test == 0:
             return ""
-        name = _BASELINE_NAMES[label].split(" ", 1)[1].strip("()")
+        full = fam.baseline_names[label]
+        name = (full.split(" ", 1)[1].strip("()") if fam.name == "lloyd"
+                else full.split(" (")[0])
         stats = (f"difference {c['mean_diff']:+.4f} ± {c['se']:.4f}, p = {c['p_value']:.3g}, "
                  f"{self.n_test} held-out instances")
         if c["mean_diff"] == 0 and c["se"] == 0:

@@ -8,7 +8,7 @@ import numpy as np
 from .._validation import InvalidParameterError, check_positive_int
 from ..piecewise import PiecewiseConstant
 from ..stats import mean_se
-from .config import BASELINE_ALPHAS, TuneConfig
+from .config import TuneConfig
 from .model_selection import (
     DEFAULT_BANDWIDTHS,
     DEFAULT_N_FOLDS,
@@ -41,21 +41,27 @@ def test_curve_stats(results, beta):
     return PiecewiseConstant(bp, mean), PiecewiseConstant(bp, se)
 
 
+def _baseline_labels(results):
+    """The labels of the classical members the results hold (the family's, in its order)."""
+    return list(results[0].baselines)
+
+
 def _baseline_stats(results, beta):
     return {label: dict(zip(("test_loss", "test_se"),
                             mean_se([r.baseline(label, beta) for r in results])))
-            for label in BASELINE_ALPHAS}
+            for label in _baseline_labels(results)}
 
 
 def paired_comparisons(test_results, alpha, beta):
-    """For each baseline α, the paired difference ``baseline − tuned`` of the test losses
-    (same instances, same z): mean, standard error and the two-sided p-value of a paired
-    t-test (positive means the tuned configuration is better)."""
+    """For each baseline (each classical member of the results' family), the paired
+    difference ``baseline − tuned`` of the test losses (same instances; Lloyd's: same z):
+    mean, standard error and the two-sided p-value of a paired t-test (positive means the
+    tuned configuration is better)."""
     from scipy.stats import ttest_rel
 
     tuned = np.array([r.curve(beta)(alpha) for r in test_results])
     out = {}
-    for label in BASELINE_ALPHAS:
+    for label in _baseline_labels(test_results):
         base = np.array([r.baseline(label, beta) for r in test_results])
         d, se = mean_se(base - tuned)
         if tuned.size < 2 or not np.any(base != tuned):
