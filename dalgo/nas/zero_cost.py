@@ -235,9 +235,13 @@ def _p_fisher(net, x, y):
     def fwd(m, inp, out):
         if not out.requires_grad:
             return
+        # The hook must not hold ``out`` itself: a closure over the tensor it is registered
+        # on is a reference cycle through autograd's C++ side that the garbage collector
+        # cannot break (the activation, its graph and the network copy would stay alive).
+        act = out.detach()
 
-        def bwd(grad, out=out):
-            prod = out.detach() * grad
+        def bwd(grad, act=act):
+            prod = act * grad
             g_nk = prod.sum(dim=(2, 3)) if prod.dim() == 4 else prod
             acc.append(0.5 * g_nk.pow(2).mean(0).sum().item())
 
