@@ -2,7 +2,7 @@
 
 For NB201 architectures drawn (seeded) from the NAS-Bench-Suite-Zero file
 ``nas/naslib_zc/zc_nasbench201.json`` (cifar10 split), compute the 13 proxies with
-:func:`dalgo.nas.zero_cost` on one 64-image CIFAR-10 minibatch at initialisation, then
+:func:`dalgo.nas.zero_cost` on one 32-image CIFAR-10 minibatch at initialisation, then
 report per proxy:
 
 * Spearman rho with the precomputed NAS-Bench-Suite-Zero value of the same architecture;
@@ -94,7 +94,7 @@ def summarise(records, meta):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n-archs", type=int, default=500)
-    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--threads", type=int, default=1, help="torch threads (one process)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--max-minutes", type=float, default=None,
