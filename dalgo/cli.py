@@ -70,6 +70,9 @@ def build_parser():
                    help="output folder for tune_result.json and tune_curves.png")
     t.add_argument("--seed", type=int, default=0, help="seed of the instance sampling")
     t.add_argument("--no-progress", action="store_true", help="no progress bar")
+    from .nas.cli import add_nas_parser
+
+    add_nas_parser(sub)
     return parser
 
 
@@ -126,6 +129,10 @@ def main(argv=None):
     try:
         if args.command == "tune":
             return _run_tune(args)
+        if args.command == "nas":
+            from .nas.cli import run_nas
+
+            return run_nas(args)
     except (FileNotFoundError, ValueError) as exc:
         print(f"dalgo: error: {exc}", file=sys.stderr)
         return 2
