@@ -80,6 +80,14 @@ class Trajectory:
     def __len__(self):
         return len(self.archs)
 
+    def __repr__(self):
+        final = ", ".join(f"final_regret_{m}={self.final_regret(m):.4g}"
+                          for m in ("valid", "test") if len(self) and
+                          not np.isnan(self.final_regret(m)))
+        return (f"Trajectory(task={self.task!r}, algorithm={self.algorithm!r}, "
+                f"seed={self.seed}, n_queries={len(self)}" + (f", {final}" if final else "")
+                + ")")
+
     def regret(self, metric="valid"):
         """Normalised regret curve for ``metric`` in {"valid", "test"}."""
         if metric not in ("valid", "test"):

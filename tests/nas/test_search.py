@@ -302,3 +302,10 @@ def test_bananas_former_defaults_are_options(nb201_task):
         nas.search(nb201_task, "bananas", budget=20, mutation="bogus")
     with pytest.raises(ValueError, match="ei_calibration"):
         nas.search(nb201_task, "bananas", budget=20, ei_calibration=0)
+
+
+def test_trajectory_repr_is_short(nb201_task):
+    tr = nas.search(nb201_task, "re", budget=150, random_state=0)
+    r = repr(tr)
+    assert len(r) < 200 and r.startswith("Trajectory(task='nb201-cifar10', algorithm='re'")
+    assert "n_queries=150" in r and "final_regret_test" in r
