@@ -155,6 +155,9 @@ def main(argv=None):
         })
         elapsed = (time.perf_counter() - t_start) / 60
         if count % 10 == 0 or count == len(order):
+            rss = _rss_mb()
+            if rss is not None:  # one process, no restarts: memory must stay flat
+                meta.setdefault("rss_mb", []).append([count, round(rss, 1)])
             meta["elapsed_minutes"] = elapsed
             out_path.write_text(json.dumps(summarise(records, meta), indent=1))
             print(f"{count}/{len(order)} archs, {elapsed:.1f} min", flush=True)
@@ -165,6 +168,15 @@ def main(argv=None):
     out_path.write_text(json.dumps(summarise(records, meta), indent=1))
     print(f"wrote {out_path} ({len(records)} archs)")
     return 0
+
+
+def _rss_mb():
+    """Resident set size of this process in MB (None without psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    return psutil.Process().memory_info().rss / 1e6
 
 
 if __name__ == "__main__":
