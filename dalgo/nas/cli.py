@@ -232,6 +232,7 @@ def _plot(R, task, args, budget, path):
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     q = np.arange(1, budget + 1)
+    positive = True
     for m, colour in (("valid", "C0"), ("test", "C1")):
         if m == "test" and not task.has_test:
             continue
@@ -239,12 +240,14 @@ def _plot(R, task, args, budget, path):
             mean, se = mean_se(R[m], axis=0)
         else:
             mean, se = R[m][0], np.zeros(budget)
+        positive &= bool(np.all(mean > 0))
         ax.plot(q, mean, color=colour, label=f"{m} regret")
-        ax.fill_between(q, mean - se, mean + se, color=colour, alpha=0.25, linewidth=0)
+        ax.fill_between(q, np.maximum(mean - se, mean / 10), mean + se, color=colour,
+                        alpha=0.25, linewidth=0)
     ax.set_xlabel("queries")
     ax.set_ylabel("normalised regret (mean ± s.e.)")
     ax.set_title(f"{args.algorithm} on {task.name}, {len(R['valid'])} seeds", fontsize=10)
-    if np.all(R["valid"] > 0):
+    if positive:  # mean regrets: a log axis shows the late queries
         ax.set_yscale("log")
     ax.legend()
     fig.tight_layout()
