@@ -1,6 +1,6 @@
 """Benchmark: the 13 zero-cost proxies of one NB201 architecture, per proxy.
 
-Runs :func:`dalgo.nas.zero_cost` (64 CIFAR-10 images, C=16, N=5) on a few NB201
+Runs :func:`dalgo.nas.zero_cost` (32 CIFAR-10 images, the default batch, C=16, N=5) on a few NB201
 architectures with ``--threads`` torch threads (default 2, the machine's cores), repeats
 each ``--repeats`` times, and compares the median time per proxy with the median
 ``time`` field of NAS-Bench-Suite-Zero's ``zc_nasbench201.json`` (cifar10; their hardware,
@@ -51,7 +51,7 @@ def main(argv=None):
     ref = json.loads(find_nas_file("naslib_zc/zc_nasbench201.json").read_text())["cifar10"]
     ref_t = {p: float(np.median([v[p]["time"] for v in ref.values()]))
              for p in PROXIES if p in next(iter(ref.values()))}
-    data = load_cifar10_batch(64, random_state=0)
+    data = load_cifar10_batch(32, random_state=0)
     zero_cost(ARCHS["small (pool/skip)"], data=data, n_threads=args.threads)  # warm-up
     load0 = os.getloadavg()
     times = {name: {p: [] for p in PROXIES} for name in ARCHS}
@@ -68,7 +68,7 @@ def main(argv=None):
         "# Zero-cost proxies: time per proxy per architecture",
         "",
         f"`python benchmarks/bench_zero_cost.py --threads {args.threads} --repeats {args.repeats}`"
-        f" — {platform.machine()}, torch threads = {args.threads}, batch of 64 CIFAR-10 images,"
+        f" — {platform.machine()}, torch threads = {args.threads}, batch of 32 CIFAR-10 images,"
         f" NB201 C=16, N=5; median of {args.repeats} repeats; total {wall:.1f} s."
         f" Load average before/after: {load0[0]:.1f} / {load1[0]:.1f} (shared 2-core machine:"
         " other jobs inflate these times).",

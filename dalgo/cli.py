@@ -192,6 +192,9 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True)
     add_tune_parser(sub)
     add_cluster_parser(sub)
+    from .nas.cli import add_nas_parser, run_nas
+
+    add_nas_parser(sub).set_defaults(run=run_nas)
     return parser
 
 

@@ -2,7 +2,7 @@
 
 For NB201 architectures drawn (seeded) from the NAS-Bench-Suite-Zero file
 ``nas/naslib_zc/zc_nasbench201.json`` (cifar10 split), compute the 13 proxies with
-:func:`dalgo.nas.zero_cost` on one 64-image CIFAR-10 minibatch at initialisation, then
+:func:`dalgo.nas.zero_cost` on one 32-image CIFAR-10 minibatch at initialisation, then
 report per proxy:
 
 * Spearman rho with the precomputed NAS-Bench-Suite-Zero value of the same architecture;
@@ -94,7 +94,7 @@ def summarise(records, meta):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n-archs", type=int, default=500)
-    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--threads", type=int, default=1, help="torch threads (one process)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--max-minutes", type=float, default=None,
@@ -155,6 +155,9 @@ def main(argv=None):
         })
         elapsed = (time.perf_counter() - t_start) / 60
         if count % 10 == 0 or count == len(order):
+            rss = _rss_mb()
+            if rss is not None:  # one process, no restarts: memory must stay flat
+                meta.setdefault("rss_mb", []).append([count, round(rss, 1)])
             meta["elapsed_minutes"] = elapsed
             out_path.write_text(json.dumps(summarise(records, meta), indent=1))
             print(f"{count}/{len(order)} archs, {elapsed:.1f} min", flush=True)
@@ -165,6 +168,15 @@ def main(argv=None):
     out_path.write_text(json.dumps(summarise(records, meta), indent=1))
     print(f"wrote {out_path} ({len(records)} archs)")
     return 0
+
+
+def _rss_mb():
+    """Resident set size of this process in MB (None without psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    return psutil.Process().memory_info().rss / 1e6
 
 
 if __name__ == "__main__":

@@ -287,7 +287,7 @@ def test_family_configuration_is_validated_and_lloyd_keys_unchanged():
     from dalgo.tuning import TuneConfig
 
     lloyd = TuneConfig()
-    assert "family" not in lloyd.to_dict() and lloyd.alpha_range == (0.0, 20.0)
+    assert "family" not in lloyd.to_dict() and lloyd.alpha_range == (0.0, np.inf)
     link = TuneConfig(family="linkage-minmax")
     assert link.alpha_range == (0.0, 1.0) and link.to_dict()["family"] == "linkage-minmax"
     assert TuneConfig.from_dict(link.to_dict()) == link

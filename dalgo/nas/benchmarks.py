@@ -385,7 +385,15 @@ def load_task(name, data_dir=None, *, latency_limit=None, latency_quantile=0.5):
         return _load_nbgraph(name[8:])
     if name.startswith("tnb101micro-") and name[12:] in TNB101_MICRO_TASKS:
         return _load_tnb(name[12:], data_dir)
-    raise ValueError(f"unknown NAS task {name!r}; available names: {', '.join(_all_names())}")
+    from .suite_zero import SUITE_ZERO_TASKS
+
+    hint = ""
+    if name in SUITE_ZERO_TASKS or name.upper() in SUITE_ZERO_TASKS:
+        hint = (f"; {name!r} is a zero-cost table of NAS-Bench-Suite-Zero: load it with "
+                f"dalgo.nas.load_suite_zero_task")
+    raise ValueError(f"unknown NAS task {name!r}{hint}; search task names: "
+                     f"{', '.join(_all_names())} (zero-cost tables: "
+                     f"dalgo.nas.load_suite_zero_task, SUITE_ZERO_TASKS)")
 
 
 def list_tasks(data_dir=None):

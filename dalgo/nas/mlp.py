@@ -44,6 +44,9 @@ def _check_params(est):
         raise InvalidParameterError(f"learning_rate must be a positive float, got {lr!r}")
     if est.loss not in ("mae", "mse"):
         raise InvalidParameterError(f"loss must be 'mae' or 'mse', got {est.loss!r}")
+    b2 = est.beta2
+    if isinstance(b2, bool) or not isinstance(b2, numbers.Real) or not 0 <= b2 < 1:
+        raise InvalidParameterError(f"beta2 must be a float in [0, 1), got {b2!r}")
 
 
 def _check_X(X, n_features=None):
@@ -78,6 +81,8 @@ class MLPEnsemble:
         Units per hidden layer.
     learning_rate : float, default=0.01
         Adam step size.
+    beta2 : float, default=0.999
+        Adam's second-moment decay (torch's default; BANANAS' reference uses 0.99).
     n_epochs : int, default=150
         Passes over the training data.
     batch_size : int or None, default=None
@@ -136,8 +141,10 @@ class MLPEnsemble:
         loss="mae",
         random_state=None,
         n_threads=1,
+        beta2=0.999,
     ):
         self.n_estimators = n_estimators
+        self.beta2 = beta2
         self.n_layers = n_layers
         self.n_units = n_units
         self.learning_rate = learning_rate
@@ -150,7 +157,7 @@ class MLPEnsemble:
     def get_params(self, deep=True):
         return {k: getattr(self, k) for k in (
             "n_estimators", "n_layers", "n_units", "learning_rate", "n_epochs",
-            "batch_size", "loss", "random_state", "n_threads")}
+            "batch_size", "loss", "random_state", "n_threads", "beta2")}
 
     def set_params(self, **params):
         valid = self.get_params()
@@ -201,7 +208,8 @@ class MLPEnsemble:
                 params += [W.requires_grad_(), b.requires_grad_()]
             Xt = torch.as_tensor(X, dtype=torch.float32)
             yt = torch.as_tensor(ys, dtype=torch.float32)
-            opt = torch.optim.Adam(params, lr=float(self.learning_rate))
+            opt = torch.optim.Adam(params, lr=float(self.learning_rate),
+                                   betas=(0.9, float(self.beta2)))
             bs = n if self.batch_size is None else min(int(self.batch_size), n)
             losses = np.empty(self.n_epochs)
             Xfull = Xt.expand(E, n, X.shape[1])

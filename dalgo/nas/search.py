@@ -27,6 +27,7 @@ from dalgo._validation import check_positive_int
 from dalgo.random_state import check_random_state, int_seed
 
 from ._deprecation import random_state_or_seed
+from .spaces import CellSpace
 
 __all__ = ["search", "Trajectory", "ALGORITHMS", "random_search", "regularized_evolution",
            "local_search", "bananas"]
@@ -78,6 +79,14 @@ class Trajectory:
 
     def __len__(self):
         return len(self.archs)
+
+    def __repr__(self):
+        final = ", ".join(f"final_regret_{m}={self.final_regret(m):.4g}"
+                          for m in ("valid", "test") if len(self) and
+                          not np.isnan(self.final_regret(m)))
+        return (f"Trajectory(task={self.task!r}, algorithm={self.algorithm!r}, "
+                f"seed={self.seed}, n_queries={len(self)}" + (f", {final}" if final else "")
+                + ")")
 
     def regret(self, metric="valid"):
         """Normalised regret curve for ``metric`` in {"valid", "test"}."""
@@ -261,7 +270,7 @@ def local_search(rec, *, n_init=10, strategy="best"):
             current, cur_val = best_nb, best_val
 
 
-def _acquisition(mean, std, kind, rng, best, ucb_kappa):
+def _acquisition(mean, std, kind, rng, best, ucb_kappa, ei_calibration):
     if kind == "its":  # independent Thompson sampling
         return mean + std * rng.standard_normal(mean.shape)
     if kind == "ucb":
@@ -269,10 +278,66 @@ def _acquisition(mean, std, kind, rng, best, ucb_kappa):
     if kind == "ei":
         from scipy.stats import norm
 
-        s = np.maximum(std, 1e-12)
+        s = np.maximum(std / ei_calibration, 1e-12)
         z = (mean - best) / s
         return (mean - best) * norm.cdf(z) + s * norm.pdf(z)
     raise ValueError(f"acquisition must be 'its', 'ucb' or 'ei', got {kind!r}")
+
+
+def _mutate_edgewise(space, arch, rng, prob):
+    """BANANAS' reference mutation: each edge independently, with probability ``prob``,
+    gets a different op drawn uniformly (it may leave the cell unchanged)."""
+    t = list(space.validate(arch))
+    for e in range(len(t)):
+        if rng.random() < prob:
+            a = int(rng.integers(space.n_ops - 1))
+            t[e] = a + (a >= t[e])
+    return tuple(t)
+
+
+def _candidates_edgewise(rec, space, n_candidates, n_parents, max_mutations):
+    """BANANAS' reference candidate set (naszilla ``get_candidates``, ``acq_opt_type=
+    "mutation"``): the ``n_parents`` best queried architectures in turn, each mutated
+    ``n_candidates // max_mutations`` times at every rate 1..``max_mutations`` (edge
+    probability ``rate / (n_edges - 2)``), keeping unseen distinct cells, until at least
+    ``n_candidates`` are collected."""
+    cands, cset = [], set()
+    edgewise = isinstance(space, CellSpace)
+    for parent in rec.best(n_parents):
+        if len(cands) >= n_candidates:
+            break
+        for _ in range(max(1, n_candidates // max_mutations)):
+            for rate in range(1, max_mutations + 1):
+                if edgewise:
+                    a = _mutate_edgewise(space, parent, rec.rng, rate / (space.n_edges - 2))
+                else:  # no edges (NAS-Bench-Graph): the space's own mutation, `rate` times
+                    a = parent
+                    for _ in range(rate):
+                        a = space.mutate(a, rec.rng)
+                if a not in rec.seen and a not in cset:
+                    cands.append(a)
+                    cset.add(a)
+    return cands
+
+
+def _candidates_one_edge(rec, space, n_candidates, n_parents, max_mutations):
+    """dalgo's former rule: the ``n_parents`` best in turn (round robin), each candidate
+    1..``max_mutations`` one-edge mutations of its parent."""
+    parents = rec.best(n_parents)
+    cands, cset = [], set()
+    attempts = 0
+    while len(cands) < n_candidates and attempts < 20 * n_candidates:
+        a = parents[attempts % len(parents)]
+        for _ in range(1 + int(rec.rng.integers(max_mutations))):
+            a = space.mutate(a, rec.rng)
+        attempts += 1
+        if a not in rec.seen and a not in cset:
+            cands.append(a)
+            cset.add(a)
+    return cands
+
+
+_MUTATIONS = {"edgewise": _candidates_edgewise, "one_edge": _candidates_one_edge}
 
 
 def bananas(
@@ -281,65 +346,79 @@ def bananas(
     n_init=10,
     n_candidates=100,
     batch_size=10,
-    n_parents=10,
+    n_parents=5,
     max_mutations=1,
+    mutation="edgewise",
     acquisition="its",
-    ucb_kappa=1.0,
+    ucb_kappa=0.5,
+    ei_calibration=5.0,
     encoding=None,
     n_estimators=5,
     n_layers=10,
     n_units=20,
     learning_rate=0.01,
     n_epochs=150,
+    mlp_batch_size=32,
+    adam_beta2=0.99,
     n_threads=1,
 ):
-    """BANANAS (White, Neiswanger & Savani, AAAI 2021).
+    """BANANAS (White, Neiswanger & Savani, AAAI 2021), with the defaults of its reference
+    implementation (``naszilla/nas_algorithms.py::bananas``, github.com/naszilla/naszilla).
 
     Query ``n_init`` random architectures; then, until the budget is spent: fit an ensemble
-    of ``n_estimators`` MLPs (``n_layers`` x ``n_units``, Adam ``learning_rate``, ``n_epochs``,
-    MAE) on (encoding, validation metric); generate ``n_candidates`` distinct unseen
-    candidates by applying 1..``max_mutations`` one-op mutations to the ``n_parents`` best
-    queried architectures (round robin; random unseen architectures fill up if the
-    neighbourhoods run out); score them with the acquisition (``"its"``: one normal draw per
-    candidate from the ensemble's mean and standard deviation; ``"ucb"``:
-    mean + ``ucb_kappa`` * std; ``"ei"``: expected improvement over the best queried value)
-    and query the ``batch_size`` best. ``encoding=None`` uses the space's default (path
-    encoding for cells, one-hot for NAS-Bench-Graph).
+    of ``n_estimators`` MLPs (``n_layers`` x ``n_units``, MAE, Adam ``learning_rate`` with
+    beta2 ``adam_beta2``, ``n_epochs`` over mini-batches of ``mlp_batch_size``; None: full
+    batch) on (encoding, validation metric); generate candidates (``mutation``, below);
+    score them with the acquisition (``"its"``: one normal draw per candidate from the
+    ensemble's mean and standard deviation; ``"ucb"``: mean + ``ucb_kappa`` * std; ``"ei"``:
+    expected improvement over the best queried value with the std divided by
+    ``ei_calibration``) and query the ``batch_size`` best.  Random unseen architectures fill
+    up when fewer than ``batch_size`` candidates exist.
+
+    ``mutation="edgewise"`` (the reference's): the ``n_parents`` best queried architectures
+    in turn, each mutated ``n_candidates // max_mutations`` times per rate 1..
+    ``max_mutations``, every edge changing with probability ``rate / 4`` (``rate / (n_edges
+    - 2)``), distinct unseen results kept until ``n_candidates`` are collected.
+    ``mutation="one_edge"`` (dalgo's former rule, with ``n_parents=10``): the parents in
+    turn, each candidate 1..``max_mutations`` one-edge mutations.
+
+    ``encoding=None``: the reference's ``"trunc_path"`` (paths of length <= 2) where the
+    space has it, else the space's default (one-hot for NAS-Bench-Graph).
+
+    dalgo's former defaults are ``n_parents=10, mutation="one_edge", ucb_kappa=1.0,
+    ei_calibration=1.0, encoding="path", mlp_batch_size=None, adam_beta2=0.999``.
     """
     for name, v in (("n_init", n_init), ("n_candidates", n_candidates),
                     ("batch_size", batch_size), ("n_parents", n_parents),
                     ("max_mutations", max_mutations)):
         check_positive_int(v, name)
+    check_positive_int(mlp_batch_size, "mlp_batch_size", allow_none=True)
     if acquisition not in ("its", "ucb", "ei"):
         raise ValueError(f"acquisition must be 'its', 'ucb' or 'ei', got {acquisition!r}")
+    if mutation not in _MUTATIONS:
+        raise ValueError(f"mutation must be 'edgewise' or 'one_edge', got {mutation!r}")
+    if not (isinstance(ei_calibration, (int, float)) and ei_calibration > 0):
+        raise ValueError(f"ei_calibration must be a positive number, got {ei_calibration!r}")
     from .mlp import MLPEnsemble
 
     space = rec.task.space
-    encoding = encoding or space.default_encoding
+    if encoding is None:
+        encoding = "trunc_path" if "trunc_path" in space.encodings else space.default_encoding
     space.encoding_size(encoding)  # validates the name for this space
     for _ in range(n_init):
         if rec.done:
             return
         rec.query(rec.random_unseen())
     model = MLPEnsemble(n_estimators, n_layers=n_layers, n_units=n_units,
-                        learning_rate=learning_rate,
-                        n_epochs=n_epochs, n_threads=n_threads)
+                        learning_rate=learning_rate, n_epochs=n_epochs,
+                        batch_size=mlp_batch_size, beta2=adam_beta2, n_threads=n_threads)
     while not rec.done:
         archs = [rec.task.archs[r] for r in rec.rows]
         X = space.encode_many(archs, encoding)
         y = rec.task.valid[np.array(rec.rows)]
         model.set_params(random_state=int(rec.rng.integers(2**62))).fit(X, y)
-        parents = rec.best(n_parents)
-        cands, cset = [], set()
-        attempts = 0
-        while len(cands) < n_candidates and attempts < 20 * n_candidates:
-            a = parents[attempts % len(parents)]
-            for _ in range(1 + int(rec.rng.integers(max_mutations))):
-                a = space.mutate(a, rec.rng)
-            attempts += 1
-            if a not in rec.seen and a not in cset:
-                cands.append(a)
-                cset.add(a)
+        cands = _MUTATIONS[mutation](rec, space, n_candidates, n_parents, max_mutations)
+        cset = set(cands)
         n_unseen = len(rec.task.archs) - len(rec.rows)
         while len(cands) < min(batch_size, n_unseen):
             a = rec.random_unseen()
@@ -347,7 +426,8 @@ def bananas(
                 cands.append(a)
                 cset.add(a)
         mean, std = model.predict(space.encode_many(cands, encoding), return_std=True)
-        score = _acquisition(mean, std, acquisition, rec.rng, float(y.max()), ucb_kappa)
+        score = _acquisition(mean, std, acquisition, rec.rng, float(y.max()), ucb_kappa,
+                             ei_calibration)
         for i in np.argsort(-score, kind="stable")[:batch_size]:
             if rec.done:
                 return
@@ -365,9 +445,10 @@ _DEFAULTS = {
     "rs": {},
     "re": dict(population_size=30, sample_size=10),
     "ls": dict(n_init=10, strategy="best"),
-    "bananas": dict(n_init=10, n_candidates=100, batch_size=10, n_parents=10, max_mutations=1,
-                    acquisition="its", ucb_kappa=1.0, encoding=None, n_estimators=5, n_layers=10,
-                    n_units=20, learning_rate=0.01, n_epochs=150, n_threads=1),
+    "bananas": dict(n_init=10, n_candidates=100, batch_size=10, n_parents=5, max_mutations=1,
+                    mutation="edgewise", acquisition="its", ucb_kappa=0.5, ei_calibration=5.0,
+                    encoding=None, n_estimators=5, n_layers=10, n_units=20, learning_rate=0.01,
+                    n_epochs=150, mlp_batch_size=32, adam_beta2=0.99, n_threads=1),
 }
 
 

@@ -59,7 +59,7 @@ STRING_ORDER = (0, 1, 3, 2, 4, 5)
 #: the four input->output paths, as tuple positions of their edges (input side first)
 CELL_PATHS = ((2,), (0, 4), (1, 5), (0, 3, 5))
 
-_ENCODINGS = ("adjacency", "path", "trunc_path")
+_ENCODINGS = ("adjacency", "path", "trunc_path", "path_no_none")
 
 
 class CellSpace:
@@ -86,9 +86,15 @@ class CellSpace:
       0->2->3, 0->1->2->3), so 4 bits are set, except when the two length-2 paths carry the same
       op sequence (625 of the 15,625 NB201 cells): they share a bit and 3 are set. Use
       :meth:`path_counts` for the multiplicity version (always sums to 4).
-    * ``"trunc_path"``: the path encoding restricted to sequences without ``none`` (a path
+    * ``"trunc_path"`` (BANANAS' truncated path encoding): the first ``n + n**2`` bits of the
+      path encoding, i.e. the sequences of length 1 and 2 (30 for NB201, BANANAS' cutoff, 20
+      for TNB-101-micro); the length-3 path 0->1->2->3 is dropped.  BANANAS' reference
+      (``Cell201.encode_freq_paths``, github.com/naszilla/naszilla) numbers the ops
+      alphabetically; the bits here are the same up to that renaming of the ops.
+    * ``"path_no_none"``: the path encoding restricted to sequences without ``none`` (a path
       through ``none`` carries no signal): ``m + m**2 + m**3`` bits, ``m = n_ops - 1``
       (84 for NB201, 39 for TNB-101-micro), same digit convention over the ops without ``none``.
+      (dalgo called this ``trunc_path`` before; it is not BANANAS' encoding.)
     """
 
     n_edges = 6
@@ -258,7 +264,7 @@ class CellSpace:
         """Length of an encoding vector."""
         n, m = self.n_ops, self.n_ops - 1
         sizes = {"adjacency": self.n_edges * n, "path": n + n**2 + n**3,
-                 "trunc_path": m + m**2 + m**3}
+                 "trunc_path": n + n**2, "path_no_none": m + m**2 + m**3}
         if encoding not in sizes:
             raise ValueError(f"unknown encoding {encoding!r}; choose from {self.encodings}")
         return sizes[encoding]
@@ -308,9 +314,9 @@ class CellSpace:
             for e in range(self.n_edges):
                 X[rows, e * self.n_ops + A[:, e]] = 1.0
             return X
-        idx = self._path_indices(A, truncated=(encoding == "trunc_path"))
+        idx = self._path_indices(A, truncated=(encoding == "path_no_none"))
         for k in range(idx.shape[1]):
-            ok = idx[:, k] >= 0
+            ok = (idx[:, k] >= 0) & (idx[:, k] < size)  # trunc_path: no length-3 bits
             X[rows[ok], idx[ok, k]] = 1.0
         return X
 

@@ -182,6 +182,10 @@ class ZCTask:
     def n_archs(self):
         return len(self.keys)
 
+    def __repr__(self):
+        return (f"ZCTask(name={self.name!r}, space={self.space!r}, n_archs={self.n_archs}, "
+                f"proxies={self.proxies!r})")
+
     def proxy(self, name):
         """Scores of one proxy, shape (n_archs,)."""
         if name not in self.proxies:

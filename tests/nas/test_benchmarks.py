@@ -219,3 +219,11 @@ def test_naslib_tuples_match_nb201_rows(nb201_task, shared_data):
                                     for p in perm)).valid_accuracy
              for r in recs]
     assert np.corrcoef(wrong, theirs)[0, 1] < 0.95
+
+
+def test_unknown_task_names_the_other_namespace():
+    with pytest.raises(ValueError, match="load_suite_zero_task") as e:
+        nas.load_task("NB201-CF10")
+    assert "zero-cost table" in str(e.value)
+    with pytest.raises(ValueError, match="load_suite_zero_task"):
+        nas.load_task("no-such-task")

@@ -167,3 +167,18 @@ def test_every_predictor_takes_random_state(name):
     assert repr(r) == "RidgePredictor(alpha=1.0, random_state=0)"
     with pytest.raises(ValueError, match="random_state"):
         make_predictor(name, random_state="zero").fit(X[:60], y[:60])
+
+
+def test_mlp_ensemble_beta2():
+    from dalgo._validation import InvalidParameterError
+    from dalgo.nas import MLPEnsemble
+
+    rng = np.random.default_rng(0)
+    X, y = rng.random((40, 3)), rng.random(40)
+    a = MLPEnsemble(n_epochs=20, random_state=0).fit(X, y).predict(X)
+    b = MLPEnsemble(n_epochs=20, random_state=0, beta2=0.99).fit(X, y).predict(X)
+    c = MLPEnsemble(n_epochs=20, random_state=0, beta2=0.99, batch_size=32).fit(X, y).predict(X)
+    assert not np.array_equal(a, b) and not np.array_equal(b, c)
+    assert MLPEnsemble(beta2=0.99).get_params()["beta2"] == 0.99
+    with pytest.raises(InvalidParameterError, match="beta2"):
+        MLPEnsemble(beta2=1.0).fit(X, y)

@@ -1,5 +1,6 @@
 """Search algorithms: determinism, monotone trajectories, budgets, BANANAS vs random search."""
 
+import copy
 import json
 import os
 import subprocess
@@ -220,3 +221,91 @@ def test_positive_int_checks_name_the_value(nb201_task):
         nas.search(nb201_task, "re", budget=10, population_size=2.0)
     with pytest.raises(nas_errors.InvalidParameterError, match="n_candidates"):
         nas.search(nb201_task, "bananas", budget=10, n_candidates=0)
+
+
+def test_bananas_defaults_are_the_reference_implementations():
+    """naszilla's bananas(): 10 initial, 10 per batch, 5 parents (1 x patience 5), 100
+    mutations each at rate 1, trunc_path encoding, MLP batch 32, Adam beta2 0.99, UCB 0.5,
+    EI calibration 5."""
+    from dalgo.nas.search import default_hyperparameters
+
+    h = default_hyperparameters("bananas")
+    assert h == dict(n_init=10, n_candidates=100, batch_size=10, n_parents=5, max_mutations=1,
+                     mutation="edgewise", acquisition="its", ucb_kappa=0.5, ei_calibration=5.0,
+                     encoding=None, n_estimators=5, n_layers=10, n_units=20,
+                     learning_rate=0.01, n_epochs=150, mlp_batch_size=32, adam_beta2=0.99,
+                     n_threads=1)
+    tr = nas.search("nb201-cifar10", "bananas", budget=20, random_state=0)
+    assert len(tr) == 20
+
+
+def test_edgewise_mutation_changes_each_edge_with_probability_a_quarter():
+    from dalgo.nas.search import _mutate_edgewise
+
+    space = NB201()
+    rng = np.random.default_rng(0)
+    parent = (0, 1, 2, 3, 4, 0)
+    n_changed = []
+    for _ in range(4000):
+        child = _mutate_edgewise(space, parent, rng, 0.25)
+        n_changed.append(sum(a != b for a, b in zip(child, parent)))
+    n_changed = np.array(n_changed)
+    # Binomial(6, 1/4): mean 1.5, P(no change) = 0.75**6 = 0.178
+    assert abs(n_changed.mean() - 1.5) < 0.06
+    assert abs((n_changed == 0).mean() - 0.75**6) < 0.02
+
+
+def test_edgewise_candidates_come_from_the_best_parents_in_turn(nb201_task):
+    from dalgo.nas.search import _candidates_edgewise, _mutate_edgewise, _Recorder
+
+    rec = _Recorder(nb201_task, 50, np.random.default_rng(0))
+    for r in np.random.default_rng(1).choice(len(nb201_task.archs), 20, replace=False):
+        rec.query(nb201_task.archs[int(r)])
+    rng_copy = copy.deepcopy(rec.rng)
+    cands = _candidates_edgewise(rec, nb201_task.space, 100, 5, 1)
+    assert len(cands) == len(set(cands)) and not set(cands) & set(rec.seen)
+    # the reference rule, replayed: the best parent mutated 100 times, then the next ...
+    expect, seen = [], set(rec.seen)
+    for parent in rec.best(5):
+        if len(expect) >= 100:
+            break
+        for _ in range(100):
+            c = _mutate_edgewise(nb201_task.space, parent, rng_copy, 0.25)
+            if c not in seen:
+                seen.add(c)
+                expect.append(c)
+    assert cands == expect
+    assert 100 <= len(cands) < 200  # the best parent alone gives fewer than 100 new cells
+
+
+def test_acquisition_constants():
+    from dalgo.nas.search import _acquisition
+
+    mean, std = np.array([1.0, 2.0]), np.array([2.0, 0.0])
+    rng = np.random.default_rng(0)
+    assert np.allclose(_acquisition(mean, std, "ucb", rng, 0.0, 0.5, 5.0), [2.0, 2.0])
+    from scipy.stats import norm
+
+    s = 2.0 / 5.0
+    z = (1.0 - 1.5) / s
+    ei = _acquisition(mean, std, "ei", rng, 1.5, 0.5, 5.0)
+    assert ei[0] == pytest.approx((1.0 - 1.5) * norm.cdf(z) + s * norm.pdf(z))
+
+
+def test_bananas_former_defaults_are_options(nb201_task):
+    former = dict(n_parents=10, mutation="one_edge", ucb_kappa=1.0, ei_calibration=1.0,
+                  encoding="path", mlp_batch_size=None, adam_beta2=0.999)
+    a = nas.search(nb201_task, "bananas", budget=25, random_state=0, **former)
+    b = nas.search(nb201_task, "bananas", budget=25, random_state=0)
+    assert len(a) == len(b) == 25 and a.archs[:10] == b.archs[:10] and a.archs != b.archs
+    with pytest.raises(ValueError, match="mutation"):
+        nas.search(nb201_task, "bananas", budget=20, mutation="bogus")
+    with pytest.raises(ValueError, match="ei_calibration"):
+        nas.search(nb201_task, "bananas", budget=20, ei_calibration=0)
+
+
+def test_trajectory_repr_is_short(nb201_task):
+    tr = nas.search(nb201_task, "re", budget=150, random_state=0)
+    r = repr(tr)
+    assert len(r) < 200 and r.startswith("Trajectory(task='nb201-cifar10', algorithm='re'")
+    assert "n_queries=150" in r and "final_regret_test" in r

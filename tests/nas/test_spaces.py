@@ -114,10 +114,11 @@ def test_sampling_deterministic(nb201):
 def test_encoding_sizes(nb201):
     assert nb201.encoding_size("adjacency") == 30
     assert nb201.encoding_size("path") == 155
-    assert nb201.encoding_size("trunc_path") == 84
+    assert nb201.encoding_size("trunc_path") == 30  # BANANAS' cutoff
+    assert nb201.encoding_size("path_no_none") == 84
     t = TNB101Micro()
-    sizes = (t.encoding_size("adjacency"), t.encoding_size("path"), t.encoding_size("trunc_path"))
-    assert sizes == (24, 84, 39)
+    sizes = tuple(t.encoding_size(e) for e in ("adjacency", "path", "trunc_path", "path_no_none"))
+    assert sizes == (24, 84, 20, 39)
     with pytest.raises(ValueError):
         nb201.encode((0,) * 6, encoding="onehot")
 
@@ -164,11 +165,11 @@ def test_path_encoding_all_cells(nb201):
     assert len({x.tobytes() for x in X}) == 15625
 
 
-def test_adjacency_and_trunc_path(nb201):
+def test_adjacency_and_path_no_none(nb201):
     archs = nb201.all_archs()
     A = nb201.encode_many(archs, "adjacency")
     assert (A.sum(axis=1) == 6).all() and len({x.tobytes() for x in A}) == 15625
-    T = nb201.encode_many(archs, "trunc_path")
+    T = nb201.encode_many(archs, "path_no_none")
     P = nb201.encode_many(archs, "path")
     none = NB201_OPS.index("none")
     for a, t, p in list(zip(archs, T, P))[::131]:
@@ -176,7 +177,50 @@ def test_adjacency_and_trunc_path(nb201):
         assert t.sum() == len(set(alive))
         assert t.sum() <= p.sum()
     all_none = (none,) * 6
-    assert nb201.encode(all_none, "trunc_path").sum() == 0
+    assert nb201.encode(all_none, "path_no_none").sum() == 0
+
+
+# BANANAS' reference (naszilla, Cell201) numbers the NB201 ops alphabetically
+_REF_OPS = ("avg_pool_3x3", "nor_conv_1x1", "nor_conv_3x3", "none", "skip_connect")
+
+
+def _ref_bit(seq):
+    """Bit of an op-name sequence in the reference's path encoding."""
+    offset = {1: 0, 2: 5, 3: 30}[len(seq)]
+    return offset + sum(_REF_OPS.index(op) * 5**j for j, op in enumerate(seq))
+
+
+def _our_seq(bit, n=5):
+    """Op-name sequence of one of our path bits."""
+    if bit < n:
+        length, rest = 1, bit
+    elif bit < n + n * n:
+        length, rest = 2, bit - n
+    else:
+        length, rest = 3, bit - n - n * n
+    return tuple(NB201_OPS[(rest // n**j) % n] for j in range(length))
+
+
+@pytest.mark.parametrize("arch, expect", [
+    # 0->3 avg; 0->1->3 (conv3, none); 0->2->3 (none, conv1): bits 0, 5+2+3*5, 5+3+1*5
+    ("|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|",
+     {0, 22, 13}),
+    # all skip: 0->3 skip = 4; both length-2 paths (skip, skip) = 5+4+20 = 29 (one bit)
+    ("|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|"
+     "skip_connect~2|", {4, 29}),
+    # all none: 3; (none, none) = 5+3+15 = 23
+    ("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", {3, 23}),
+    # 0->3 conv1 = 1; (avg, conv3) = 5+0+10 = 15; (conv3, avg) = 5+2+0 = 7
+    ("|avg_pool_3x3~0|+|nor_conv_3x3~0|none~1|+|nor_conv_1x1~0|nor_conv_3x3~1|"
+     "avg_pool_3x3~2|", {1, 15, 7}),
+])
+def test_trunc_path_is_bananas_first_30_bits(nb201, arch, expect):
+    t = nb201.encode(nb201.from_string(arch), "trunc_path")
+    assert t.shape == (30,)
+    assert {_ref_bit(_our_seq(b)) for b in np.flatnonzero(t)} == expect
+    p = nb201.encode(nb201.from_string(arch), "path")
+    assert np.array_equal(t, p[:30])
+    assert all(_ref_bit(_our_seq(b)) >= 30 for b in np.flatnonzero(p[30:]) + 30)
 
 
 def test_tnb101_micro_space():

@@ -103,3 +103,11 @@ def test_encode_archs_by_hand():
 def test_missing_data_dir_names_places(tmp_path):
     with pytest.raises(FileNotFoundError, match="DALGO_DATA"):
         load_suite_zero_task("NB201-CF10", data_dir=tmp_path)
+
+
+def test_zctask_repr_is_short(shared_data):
+    from dalgo.nas import load_suite_zero_task
+
+    t = load_suite_zero_task("NB201-CF10", data_dir=shared_data)
+    r = repr(t)
+    assert len(r) < 300 and "n_archs=724" in r and "'synflow'" in r
