@@ -178,3 +178,20 @@ def test_groups_stay_in_one_fold_and_are_the_units():
     out = summarize(res, [], cfg, groups=["one"] * 21, uniform_bound=False)
     assert out.selected_rule == "exact" and "group" in out.selection_reason
     assert out.uniform_bound == {}
+
+
+def test_one_se_rule_ranks_classical_members_by_loss_not_by_order():
+    """k-means++ clearly beaten, α = 0 and α = ∞ both within one s.e. of the best: the rule
+    takes the better of the two (∞), not the one listed first (0)."""
+    rng = np.random.default_rng(4)
+    bp = [0.0, 1.0, 2.5, 6.0, np.inf]        # pieces: α=0 | α=1,2 | … | α=∞
+    vals = np.array([0.18, 0.4, 0.3, 0.12]) + rng.normal(0, 0.08, size=(30, 4))
+    res = _results(np.clip(vals, 0, 1), bp)
+    report = cross_validate(res, TuneConfig(alpha_range=(0, np.inf)))
+    chosen = report.candidates[report.selected]
+    means = report.losses.mean(axis=1)
+    by_alpha = {c.fixed_alpha: i for i, c in enumerate(report.candidates)
+                if c.fixed_alpha is not None}
+    assert means[by_alpha[np.inf]] < means[by_alpha[0.0]]
+    assert chosen.fixed_alpha == np.inf, report.reason
+    assert "simplest kind" in report.reason

@@ -182,8 +182,9 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=None, betas=(2.0,),
     selection : {"cv", "exact"}, default="cv"
         ``"cv"``: model selection by K-fold cross-validation over the training instances
         among the classical members α ∈ {0, 1, 2, ∞}, the exact ERM and ERMs of the
-        window-smoothed risk, for every β; the simplest candidate within one paired s.e.
-        of the best wins, so k-means++ is kept unless something beats it clearly.
+        window-smoothed risk, for every β; k-means++ is kept unless something beats it by
+        more than one paired s.e., else the best of the simplest kind of candidate within
+        one paired s.e. of the best wins.
         ``"exact"``: the exact ERM of the paper (minimiser of the mean training curve).
         See :func:`summarize`.
     n_folds : int, default=None

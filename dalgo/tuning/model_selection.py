@@ -4,9 +4,11 @@ The exact ERM minimises a noisy empirical risk; on real data its minimiser is of
 few 1e-6 wide that future instances never see. :func:`cross_validate` compares candidate rules
 — the classical members α ∈ {0, 1, 2, ∞}, the exact ERM, and ERMs of the window-smoothed risk
 — for every β of the grid, each fitted on K − 1 folds of the training *instances* and scored on
-the held-out fold (exact: every fold's curve is exact), and keeps the simplest candidate whose
-cross-validated loss is within one paired standard error of the best. k-means++ (α = 2,
-β = 2) is the simplest, so it is kept unless a candidate beats it by more than one paired s.e.
+the held-out fold (exact: every fold's curve is exact). The one-standard-error rule keeps
+k-means++ (α = 2, β = 2) unless a candidate beats it by more than one paired s.e.; otherwise,
+among the candidates within one paired s.e. of the best, it takes the simplest kind (a
+classical member, then a smoothed ERM, then the exact ERM) and, within that kind, the lowest
+cross-validated loss.
 
 Smoothing is done on the scale u = log(1 + α): the breakpoints of the loss curves crowd at
 small α, and a window of fixed width in u is narrow there and wide at large α. The window
@@ -150,6 +152,14 @@ class Candidate:
         return smoothed_argmin(curve, self.half_width)[0]
 
     @property
+    def complexity(self):
+        """0 for a classical member (fixed α), 1 for a smoothed ERM, 2 for the exact ERM:
+        the order in which the one-s.e. rule prefers them."""
+        if self.fixed_alpha is not None:
+            return 0
+        return 1 if self.half_width is not None else 2
+
+    @property
     def label(self):
         return f"{self.rule}, beta={self.beta:g}" if self.show_beta else self.rule
 
@@ -239,8 +249,9 @@ def cross_validate(train_results, config, *, n_folds=DEFAULT_N_FOLDS,
     Instance ``i`` is in fold ``i mod K`` (instances are exchangeable draws, so a fixed
     assignment is as good as a random one and needs no seed). Each candidate's rule is
     fitted on the mean curve of the other folds and scored on each held-out instance's exact
-    curve; the selected candidate is the simplest whose paired mean difference from the best
-    is at most ``n_se`` paired standard errors.
+    curve; the selected candidate follows the one-s.e. rule: the default member if its paired
+    mean difference from the best is at most ``n_se`` paired standard errors, else the best
+    candidate of the simplest kind (classical, smoothed, exact) among those that are.
 
     ``groups`` (one label per instance, e.g. the data set each instance was drawn from, or
     one label for several z draws of the same data) keeps each group in one fold — group
@@ -277,15 +288,29 @@ def cross_validate(train_results, config, *, n_folds=DEFAULT_N_FOLDS,
                            for row in losses])
     cv_means = losses.mean(axis=1)
     best = int(np.argmin(cv_means))
-    selected = best
-    for i in range(len(cands)):
-        d, se = mean_se(losses[i] - losses[best])
-        if d <= (0.0 if np.isnan(se) else n_se * se):
-            selected = i
-            break
+    selected = _one_se_choice(cands, losses, cv_means, best, n_se)
     default = config.family_spec.members[config.family_spec.default_label]
     reason = _reason(cands, losses, selected, best, n_folds, default)
     return CVReport(cands, losses, selected, best, reason, n_folds)
+
+
+def _one_se_choice(cands, losses, cv_means, best, n_se):
+    """The one-standard-error rule: the family's default member (candidate 0) if it trails
+    the best by at most ``n_se`` paired s.e.; otherwise, among the candidates that do, the
+    simplest kind (a classical member, then a smoothed ERM, then the exact ERM) and within
+    that kind the lowest cross-validated loss. Ranking the classical members by loss, not
+    by their order, matters: the rule must not prefer α = 0 (uniform seeding) to α = ∞
+    merely because it is listed first."""
+    def near_best(i):
+        d, se = mean_se(losses[i] - losses[best])
+        return d <= (0.0 if np.isnan(se) else n_se * se)
+
+    if near_best(0):
+        return 0
+    eligible = [i for i in range(len(cands)) if near_best(i)]  # holds best itself
+    kind = min(cands[i].complexity for i in eligible)
+    return min((i for i in eligible if cands[i].complexity == kind),
+               key=lambda i: (cv_means[i], i))
 
 
 def _reason(cands, losses, selected, best, n_folds, default_alpha):
@@ -300,8 +325,8 @@ def _reason(cands, losses, selected, best, n_folds, default_alpha):
                 f"(best: {b.label}, {n_folds}-fold cv loss lower by {d:.4f} ± {se:.4f}).")
     d0, se0 = mean_se(losses[0] - losses[selected])
     return (f"{sel.label} selected: {n_folds}-fold cv loss {m_sel:.4f} ± {s_sel:.4f}, better "
-            f"than {cands[0].label} by {d0:.4f} ± {se0:.4f} (paired), the simplest candidate "
-            f"within one s.e. of the best ({b.label}).")
+            f"than {cands[0].label} by {d0:.4f} ± {se0:.4f} (paired); among the candidates "
+            f"within one s.e. of the best ({b.label}), the best of the simplest kind.")
 
 
 def plateau(curve, half_width, tolerance):

@@ -90,7 +90,7 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
     selection : {"cv", "exact"}, default="cv"
         ``"cv"``: model selection by K-fold cross-validation over the training instances
         among the classical members, the exact ERM and smoothed ERMs, for every β, keeping
-        the simplest candidate within one paired s.e. of the best
+        the best of the simplest kind of candidate within one paired s.e. of the best
         (:func:`dalgo.tuning.model_selection.cross_validate`); k-means++ is kept unless a
         candidate beats it by more than one paired s.e. ``"exact"``: the exact ERM of the
         paper — the minimiser of the mean training curve per β, the β with the lowest
