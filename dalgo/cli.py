@@ -57,15 +57,25 @@ def fraction(text):
     return value
 
 
-def positive_int(text):
-    """A command-line count >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1; got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1; got {text!r}")
-    return value
+def int_at_least(minimum, what=None):
+    """A command-line type: an integer ``>= minimum`` (``what`` names it in the message)."""
+    what = what or f"an integer >= {minimum}"
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}; got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected {what}; got {text!r}")
+        return value
+
+    parse.__name__ = what  # argparse names the type in its own messages
+    return parse
+
+
+#: A command-line count >= 1.
+positive_int = int_at_least(1, "a positive integer")
 
 
 def add_tune_parser(sub):

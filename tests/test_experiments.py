@@ -75,7 +75,13 @@ def test_loss_vs_alpha_smoke(scripts, tmp_path, data_dir, capsys):
     out = tmp_path / "out"
     for name in ("gaussian_grid", "cnae9"):
         doc = read_output(out / f"clustering_{name}.json")
-        assert set(doc) == {"dataset", "n_train", "n_test", "k", "erm", "baselines"}
+        assert set(doc) == {"dataset", "n_train", "n_test", "k", "erm", "baselines",
+                            "selection"}
+        # dalgo's default selection beside the exact ERM, with its honest estimates
+        sel = doc["selection"]
+        assert sel["center"] == "euclidean" and sel["rule"] and sel["reason"]
+        assert 0.0 <= sel["test_loss"] <= 1.0 and 0.0 <= sel["cv_loss"] <= 1.0
+        assert "epsilon" in sel["uniform_bound"] and "upper_epsilon" in sel["uniform_bound"]
         assert doc["dataset"] == name and doc["n_train"] == 3 and doc["n_test"] == 3
         assert {"alpha_lo", "alpha_hi", "beta", "train_loss", "test_loss",
                 "test_se"} <= set(doc["erm"])

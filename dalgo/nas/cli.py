@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..cli import int_at_least
+
 __all__ = ["add_nas_parser", "run_nas"]
 
 _PROG = "dalgo nas"
@@ -40,24 +42,8 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{_PROG}: error: {message}\n")
 
 
-def _positive_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return v
-
-
-def _nonneg_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return v
+_positive_int = int_at_least(1, "a positive integer")
+_nonneg_int = int_at_least(0)
 
 
 def _hyperparameter(text):
