@@ -90,8 +90,13 @@ def test_one_default_alpha_range_everywhere_and_it_includes_infinity():
     from dalgo.execution_tree import DEFAULT_ALPHA_RANGE
 
     assert DEFAULT_ALPHA_RANGE == (0.0, np.inf)
-    for fn in (dalgo.tune, dalgo.alpha_pieces, dalgo.loss_curve):
+    for fn in (dalgo.alpha_pieces, dalgo.loss_curve):
         assert inspect.signature(fn).parameters["alpha_range"].default == DEFAULT_ALPHA_RANGE
+    # tune's default is the family's range, which for Lloyd's is the same one
+    from dalgo.tuning.families import get_family
+
+    assert inspect.signature(dalgo.tune).parameters["alpha_range"].default is None
+    assert get_family("lloyd").default_alpha_range == DEFAULT_ALPHA_RANGE
     assert TuneConfig().alpha_range == DEFAULT_ALPHA_RANGE
     assert dalgo.DataDrivenKMeans().alpha_range == DEFAULT_ALPHA_RANGE
     args = build_parser().parse_args(["tune"])
