@@ -18,25 +18,39 @@ linkage against the tuned Lloyd's — paired differences over the same test inst
 Then the size and time of the exact linkage tree against n on MNIST
 (:func:`dalgo.linkage.execution_tree`, k = 5, n = 5 × per class).
 
+And the benchmark suite's batteries, leave one data set out (``--suite``): every data set
+of the suite (noise points of the reference partition dropped) with more than
+``--suite-max-n`` points is subsampled to that many (a fixed random subset, seeded by its
+name; k = the classes left), one instance per data set (Lloyd's with z seeded by its name).
+For each data set D of a battery, both families are tuned with the default selection on
+the other data sets of the battery and judged on D: the tuned linkage against single,
+complete and average linkage on D, and against the tuned Lloyd's on D, paired over the
+battery's data sets.
+
 Usage::
 
     python experiments/linkage.py                     # five data sets, 5 × 40 points, 40 + 40
     python experiments/linkage.py --datasets mnist --tree-n 100 200 300 500
+    python experiments/linkage.py --datasets --tree-n --suite       # the suite batteries only
     python experiments/linkage.py --smoke --out-dir /tmp/x --cache /tmp/xc
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import time
 from pathlib import Path
 
 import common as C
 import numpy as np
 
+from dalgo.datasets import list_clustering_benchmarks, load_clustering_benchmark
+from dalgo.instances import Instance
 from dalgo.jsonio import write_json
 from dalgo.linkage import execution_tree
 from dalgo.protocols import protocol_distribution
+from dalgo.seeding import draw_z
 from dalgo.stats import mean_se, paired_mean_se
 from dalgo.tuning import TuneConfig, evaluate_instances, summarize
 
@@ -94,6 +108,85 @@ def tree_sizes(args, log):
     return rows
 
 
+def _name_seed(text):
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+
+
+def suite_instances(args, log):
+    """One instance per suite data set, subsampled to ``--suite-max-n`` points."""
+    by_battery = {}
+    for battery, name in list_clustering_benchmarks(args.data_dir):
+        try:
+            ds = load_clustering_benchmark(battery, name, args.data_dir, labels=0,
+                                           drop_noise=True)
+        except (FileNotFoundError, ValueError) as exc:
+            log(f"skipped {battery}/{name}: {exc}")
+            continue
+        X, y = ds.X, ds.y
+        if X.shape[0] > args.suite_max_n:
+            rng = np.random.default_rng(_name_seed(f"{battery}/{name}/subset"))
+            keep = np.sort(rng.choice(X.shape[0], args.suite_max_n, replace=False))
+            X, y = X[keep], y[keep]
+        k = int(np.unique(y).size)
+        if k < 2 or np.unique(X, axis=0).shape[0] < k:
+            log(f"skipped {battery}/{name}: fewer than 2 classes or distinct points")
+            continue
+        z = draw_z(k, _name_seed(f"{battery}/{name}/z"))
+        by_battery.setdefault(battery, []).append(Instance(X, y, k, z, f"{battery}/{name}"))
+    return by_battery
+
+
+def suite(args, log):
+    """Leave one data set out per battery: tuned linkage vs its baselines and tuned Lloyd's."""
+    out = {}
+    for battery, insts in suite_instances(args, log).items():
+        if len(insts) < 3:
+            continue
+        results = {label: evaluate_instances(insts, config, baselines=True,
+                                             cache_dir=args.cache, n_jobs=args.n_jobs,
+                                             progress=False)
+                   for label, config in (("linkage", LINKAGE), ("lloyd", LLOYD))}
+        rows = []
+        for j, inst in enumerate(insts):
+            row = {"dataset": inst.name, "n": int(inst.n_samples), "k": int(inst.n_clusters)}
+            for label, config in (("linkage", LINKAGE), ("lloyd", LLOYD)):
+                train = [r for i, r in enumerate(results[label]) if i != j]
+                res = summarize(train, [], config, uniform_bound=False)
+                held = results[label][j]
+                row[label] = {"alpha": res.alpha, "rule": res.selected_rule,
+                              "loss": float(held.curve(res.beta)(res.alpha))}
+            for b in ("single", "complete", "average"):
+                row[b] = float(results["linkage"][j].baseline(b, 2.0))
+            rows.append(row)
+        tuned = [r["linkage"]["loss"] for r in rows]
+        summary = {"datasets": rows, "tuned_linkage": mean_se(tuned),
+                   "lloyd_minus_linkage": paired_mean_se([r["lloyd"]["loss"] for r in rows],
+                                                         tuned)}
+        for b in ("single", "complete", "average"):
+            summary[b] = mean_se([r[b] for r in rows])
+            summary[f"{b}_minus_linkage"] = paired_mean_se([r[b] for r in rows], tuned)
+        summary["tuned_lloyd"] = mean_se([r["lloyd"]["loss"] for r in rows])
+        out[battery] = summary
+        log(f"suite {battery}: {len(rows)} sets, tuned linkage {summary['tuned_linkage'][0]:.4f}"
+            f", complete {summary['complete'][0]:.4f}, tuned Lloyd's "
+            f"{summary['tuned_lloyd'][0]:.4f}")
+    return out
+
+
+def suite_markdown(doc):
+    lines = ["| battery | data sets | tuned linkage (LODO) | single | complete | average | "
+             "tuned Lloyd's (LODO) | complete − linkage | average − linkage | "
+             "Lloyd's − linkage |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for battery, s in doc.items():
+        f = "{0:.3f} ± {1:.3f}".format
+        d = "{0:+.3f} ± {1:.3f}".format
+        lines.append(f"| {battery} | {len(s['datasets'])} | {f(*s['tuned_linkage'])} | "
+                     f"{f(*s['single'])} | {f(*s['complete'])} | {f(*s['average'])} | "
+                     f"{f(*s['tuned_lloyd'])} | {d(*s['complete_minus_linkage'])} | "
+                     f"{d(*s['average_minus_linkage'])} | {d(*s['lloyd_minus_linkage'])} |")
+    return "\n".join(lines)
+
+
 def markdown(doc):
     """The tables of docs/results.md."""
     lines = ["| data set | n, k | tuned linkage α [rule] | tuned linkage | single | complete | "
@@ -125,16 +218,21 @@ def markdown(doc):
 
 def main(argv=None):
     parser = C.common_args(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
-    parser.add_argument("--datasets", nargs="+", default=list(C.DATASETS))
+    parser.add_argument("--datasets", nargs="*", default=list(C.DATASETS))
     parser.add_argument("--per-class", type=int, default=40)
     parser.add_argument("--n-train", type=int, default=40)
     parser.add_argument("--n-test", type=int, default=40)
     parser.add_argument("--tree-n", type=int, nargs="*", default=[100, 200, 300, 500])
     parser.add_argument("--tree-reps", type=int, default=3)
+    parser.add_argument("--suite", action="store_true",
+                        help="also the benchmark suite's batteries, leave one data set out")
+    parser.add_argument("--suite-max-n", type=int, default=300,
+                        help="larger suite data sets are subsampled to this many points")
     args = parser.parse_args(argv)
     if args.smoke:
         args.per_class, args.n_train, args.n_test = 8, 4, 4
-        args.tree_n, args.tree_reps = [20, 40], 1
+        args.tree_n, args.tree_reps = ([20, 40] if args.tree_n else []), 1
+        args.suite_max_n = min(args.suite_max_n, 30)
     log = C.logger("linkage")
     t0 = time.perf_counter()
     doc = {"per_class": args.per_class, "datasets": [compare(name, args, log)
@@ -143,11 +241,20 @@ def main(argv=None):
     doc["total_seconds"] = time.perf_counter() - t0
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    write_json(out / "linkage.json", doc)
-    table = markdown(doc)
-    (out / "linkage.md").write_text(table + "\n")
-    print(table)
-    log(f"done in {doc['total_seconds']:.0f} s; wrote {out / 'linkage.json'}")
+    if args.datasets or args.tree_n:
+        write_json(out / "linkage.json", doc)
+        table = markdown(doc)
+        (out / "linkage.md").write_text(table + "\n")
+        print(table)
+    if args.suite:
+        t1 = time.perf_counter()
+        suite_doc = {"suite_max_n": args.suite_max_n, "batteries": suite(args, log)}
+        suite_doc["seconds"] = time.perf_counter() - t1
+        write_json(out / "linkage_suite.json", suite_doc)
+        suite_table = suite_markdown(suite_doc["batteries"])
+        (out / "linkage_suite.md").write_text(suite_table + "\n")
+        print(suite_table)
+    log(f"done in {time.perf_counter() - t0:.0f} s")
     return doc
 
 

@@ -186,6 +186,23 @@ def test_linkage_smoke(scripts, tmp_path, data_dir):
     assert (tmp_path / "out" / "linkage.md").read_text().startswith("| data set")
 
 
+def test_linkage_suite_smoke(scripts, tmp_path, data_dir):
+    """The suite batteries, leave one data set out (smoke: data sets cut to 30 points); the
+    protocol results of linkage.json are not touched by a suite-only run."""
+    scripts["linkage"].main(_common_args(tmp_path, data_dir)
+                            + ["--datasets", "--tree-n", "--suite"])
+    assert not (tmp_path / "out" / "linkage.json").exists()
+    doc = read_output(tmp_path / "out" / "linkage_suite.json")
+    assert doc["suite_max_n"] == 30 and set(doc["batteries"]) >= {"fcps", "uci", "wut"}
+    for s in doc["batteries"].values():
+        for row in s["datasets"]:
+            assert row["n"] <= 30 and 0.0 <= decode_float(row["linkage"]["alpha"]) <= 1.0
+            for key in ("single", "complete", "average"):
+                assert 0.0 <= row[key] <= 1.0
+        assert len(s["lloyd_minus_linkage"]) == 2
+    assert (tmp_path / "out" / "linkage_suite.md").read_text().startswith("| battery")
+
+
 # the clustering experiments (not the nas_* scripts) and the names they may use
 SCRIPTS = ("common", "beta", "clustering_benchmark_suite", "clustering_loss_vs_alpha",
            "generalization", "tree_size", "selection", "linkage")
