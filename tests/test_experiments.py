@@ -59,7 +59,7 @@ def scripts():
     try:
         yield {name: importlib.import_module(name) for name in (
             "clustering_loss_vs_alpha", "clustering_benchmark_suite", "generalization",
-            "tree_size", "beta", "selection", "linkage")}
+            "tree_size", "beta", "selection", "linkage", "seeding_draws")}
     finally:
         sys.path.remove(str(EXP))
 
@@ -186,6 +186,18 @@ def test_linkage_smoke(scripts, tmp_path, data_dir):
     assert (tmp_path / "out" / "linkage.md").read_text().startswith("| data set")
 
 
+def test_seeding_draws_smoke(scripts, tmp_path, data_dir):
+    """Variance components are non-negative and one draw is the reference of the budget."""
+    scripts["seeding_draws"].main(_common_args(tmp_path, data_dir)
+                                  + ["--datasets", "gaussian_grid"])
+    doc = read_output(tmp_path / "out" / "seeding_draws.json")["gaussian_grid"]
+    assert doc["within_variance_mean"] >= 0 and doc["between_variance_mean"] >= 0
+    rows = {r["n_draws"]: r for r in doc["rows"]}
+    assert set(rows) == {1, 2, 4}
+    assert rows[1]["relative_variance_per_budget_mean_over_grid"] == pytest.approx(1.0)
+    assert all(r["cpu_seconds_per_instance"] > 0 for r in rows.values())
+
+
 def test_linkage_suite_smoke(scripts, tmp_path, data_dir):
     """The suite batteries, leave one data set out (smoke: data sets cut to 30 points); the
     protocol results of linkage.json are not touched by a suite-only run."""
@@ -205,7 +217,7 @@ def test_linkage_suite_smoke(scripts, tmp_path, data_dir):
 
 # the clustering experiments (not the nas_* scripts) and the names they may use
 SCRIPTS = ("common", "beta", "clustering_benchmark_suite", "clustering_loss_vs_alpha",
-           "generalization", "tree_size", "selection", "linkage")
+           "generalization", "tree_size", "selection", "linkage", "seeding_draws")
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
