@@ -35,6 +35,21 @@ def _pair_ids(ids, i, j):
 
 
 @njit(cache=True, nogil=True)
+def _precedes(v, s, p, q, best_v, best_s, best_p, best_q):
+    """The tie rule, defined once: a candidate pair beats the best so far if its
+    (distance, slope key, smaller cluster id, larger cluster id) is lexicographically
+    smaller. Callers pass the slope key that points the way the rule looks (0 where no
+    slope applies)."""
+    if v != best_v:
+        return v < best_v
+    if s != best_s:
+        return s < best_s
+    if p != best_p:
+        return p < best_p
+    return q < best_q
+
+
+@njit(cache=True, nogil=True)
 def _relabel(labels, old, new):
     for p in range(labels.shape[0]):
         if labels[p] == old:
@@ -107,19 +122,14 @@ def agglomerate_minmax(D, n_clusters, alpha, labels):
                 v = alpha * MN[i, j] + beta * MX[i, j]
                 if v <= best:
                     s = sign * (MN[i, j] - MX[i, j])
-                    if v < best or s < bs:
-                        take = True
-                    elif s == bs:
-                        p, q = _pair_ids(ids, i, j)
-                        take = p < bp or (p == bp and q < bq)
-                    else:
-                        take = False
-                    if take:
+                    p, q = _pair_ids(ids, i, j)
+                    if _precedes(v, s, p, q, best, bs, bp, bq):
                         best = v
                         bs = s
                         ba = i
                         bb = j
-                        bp, bq = _pair_ids(ids, i, j)
+                        bp = p
+                        bq = q
         merge_minmax(MN, MX, ids, labels, m, ba, bb)
         m -= 1
 
@@ -196,7 +206,7 @@ def agglomerate_power(D, n_clusters, alpha, labels):
                 v = V[i, j]
                 if v <= best:
                     p, q = _pair_ids(ids, i, j)
-                    if v < best or p < bp or (p == bp and q < bq):
+                    if _precedes(v, 0.0, p, q, best, 0.0, bp, bq):
                         best = v
                         ba = i
                         bb = j
@@ -267,7 +277,7 @@ def minmax_envelope(MN, MX, ids, m, lo, hi, seg_lo, seg_a, seg_b):
             if v <= best:
                 s = MN[i, j] - MX[i, j]
                 p, q = _pair_ids(ids, i, j)
-                if v < best or s < bs or (s == bs and (p < bp or (p == bp and q < bq))):
+                if _precedes(v, s, p, q, best, bs, bp, bq):
                     best = v
                     bs = s
                     ba = i
@@ -277,7 +287,7 @@ def minmax_envelope(MN, MX, ids, m, lo, hi, seg_lo, seg_a, seg_b):
             if w <= best_h:
                 s = MN[i, j] - MX[i, j]
                 p, q = _pair_ids(ids, i, j)
-                if w < best_h or s > bs_h or (s == bs_h and (p < hp or (p == hp and q < hq))):
+                if _precedes(w, -s, p, q, best_h, -bs_h, hp, hq):  # just left of hi
                     best_h = w
                     bs_h = s
                     ha = i
@@ -308,21 +318,14 @@ def minmax_envelope(MN, MX, ids, m, lo, hi, seg_lo, seg_a, seg_b):
                 if s < sp:
                     x = (MX[i, j] - ip) / (sp - s)
                     if x > cur and x < hi:
-                        if na < 0 or x < bx:
-                            take = True
-                        elif x == bx and s < bs:
-                            take = True
-                        elif x == bx and s == bs:
-                            p, q = _pair_ids(ids, i, j)
-                            take = p < bp or (p == bp and q < bq)
-                        else:
-                            take = False
-                        if take:
+                        p, q = _pair_ids(ids, i, j)
+                        if _precedes(x, s, p, q, bx, bs, bp, bq):  # bx starts at hi > x
                             bx = x
                             bs = s
                             na = i
                             nb = j
-                            bp, bq = _pair_ids(ids, i, j)
+                            bp = p
+                            bq = q
         if na < 0:
             return n_seg
         seg_lo[n_seg] = bx
