@@ -57,6 +57,15 @@ def _relabel(labels, old, new):
 
 
 @njit(cache=True, nogil=True)
+def _merge_ids(labels, ids, a, b):
+    """Clusters in slots a and b merge into slot a, under the smaller of their ids (a
+    cluster's id is its smallest point index); the points' labels follow."""
+    new = min(ids[a], ids[b])
+    _relabel(labels, max(ids[a], ids[b]), new)
+    ids[a] = new
+
+
+@njit(cache=True, nogil=True)
 def _move_slot(A, src, dst, m):
     """Copy row and column ``src`` of the symmetric ``A[:m, :m]`` into ``dst``."""
     for c in range(m):
@@ -81,10 +90,7 @@ def merge_minmax(MN, MX, ids, labels, m, a, b):
         MN[c, a] = lo
         MX[a, c] = hi
         MX[c, a] = hi
-    new = min(ids[a], ids[b])
-    old = max(ids[a], ids[b])
-    _relabel(labels, old, new)
-    ids[a] = new
+    _merge_ids(labels, ids, a, b)
     last = m - 1
     if b != last:
         _move_slot(MN, last, b, m)
@@ -223,10 +229,7 @@ def agglomerate_power(D, n_clusters, alpha, labels):
         for c in range(m):
             V[a, c] = power_value(S[a, c], Z[a, c], size[a] * size[c], alpha)
             V[c, a] = V[a, c]
-        new = min(ids[a], ids[b])
-        old = max(ids[a], ids[b])
-        _relabel(labels, old, new)
-        ids[a] = new
+        _merge_ids(labels, ids, a, b)
         last = m - 1
         if b != last:
             _move_slot(S, last, b, m)
