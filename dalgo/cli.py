@@ -11,7 +11,6 @@ work and before anything is written.
 import argparse
 import contextlib
 import csv
-import os
 import sys
 from pathlib import Path
 
@@ -400,18 +399,16 @@ def _write_tune_outputs(result, out, label):
 # -- dalgo cluster ---------------------------------------------------------------------------
 
 def _write_csv(path, header, rows):
-    """Write a CSV atomically (a temporary file renamed into place)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    try:
+    """Write a CSV atomically (:func:`dalgo.jsonio.write_atomic`)."""
+    from .jsonio import write_atomic
+
+    def write(tmp):
         with open(tmp, "w", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(header)
             writer.writerows(rows)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    write_atomic(path, write)
 
 
 def _objective_name(beta):

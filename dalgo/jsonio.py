@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["decode_float", "dumps", "encode_float", "read_arrays", "read_json", "to_jsonable",
-           "write_arrays", "write_json"]
+           "write_arrays", "write_atomic", "write_json"]
 
 
 def encode_float(x):
@@ -102,11 +102,32 @@ def write_json(path, obj, *, indent=1, sort_keys=False):
 
     Returns the path.
     """
+    text = dumps(obj, indent=indent, sort_keys=sort_keys)
+    return write_atomic(path, lambda tmp: tmp.write_text(text))
+
+
+def write_atomic(path, write):
+    """Write ``path`` all at once: ``write(tmp)`` fills a temporary file beside it, which is
+    then renamed into place (parent folders are created). If ``write`` fails, ``path`` is
+    untouched and no temporary file is left. The one atomic-write rule of dalgo's outputs.
+
+    Returns the path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "a" / "note.txt"
+    >>> write_atomic(out, lambda tmp: tmp.write_text("done")).read_text()
+    'done'
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    tmp.write_text(dumps(obj, indent=indent, sort_keys=sort_keys))
-    os.replace(tmp, path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -132,8 +153,6 @@ def write_arrays(path, arrays):
     so equal arrays give equal files. ``np.load(path)`` reads it (no pickles). Returns the
     file's SHA-256 (hex).
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, arr in arrays.items():
@@ -142,9 +161,7 @@ def write_arrays(path, arrays):
             with zf.open(info, "w", force_zip64=True) as fh:
                 np.lib.format.write_array(fh, np.ascontiguousarray(arr), allow_pickle=False)
     data = buf.getvalue()
-    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    write_atomic(path, lambda tmp: tmp.write_bytes(data))
     return hashlib.sha256(data).hexdigest()
 
 

@@ -19,7 +19,7 @@ from ._validation import (
 )
 
 __all__ = ["LocalSearchPlan", "LocalSearchResult", "SharedLocalSearch", "local_search",
-           "plan_local_search"]
+           "partition_centers", "plan_local_search"]
 
 #: Largest instance for which the β = 2 ``"gram"`` path precomputes the n×n Gram
 #: matrix: 4096² doubles = 128 MiB.
@@ -428,6 +428,32 @@ def _inner_limits(beta):
     if np.isinf(beta):
         return MEB_MAX_ITER, MEB_RTOL
     return BETA_CENTER_MAX_ITER, BETA_CENTER_RTOL
+
+
+def partition_centers(X, labels, beta):
+    """The β-centre of every cluster of a partition ``labels`` (0 .. k − 1), by the solver
+    the local search uses: the mean for β = 2, the geometric median for β = 1, the
+    minimum-enclosing-ball centre for β = ∞ (unit weights).
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [2.0, 0.0], [10.0, 0.0]])
+    >>> partition_centers(X, np.array([0, 0, 1]), 2.0)
+    array([[ 1.,  0.],
+           [10.,  0.]])
+    """
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    labels = np.asarray(labels)
+    k = int(labels.max()) + 1
+    centers = np.empty((k, X.shape[1]))
+    w = np.ones(X.shape[0])
+    buf = np.empty(X.shape)
+    wbuf = np.empty(X.shape[0])
+    for c in range(k):
+        members = np.flatnonzero(labels == c).astype(np.int64)
+        _kc.cluster_beta_center(X, w, members, float(beta), *_inner_limits(beta), buf, wbuf,
+                                centers[c])
+    return centers
 
 
 def _beta_lloyd(X, w, init_centers, beta, max_iter, tol):

@@ -20,6 +20,7 @@ from .._kernels import linkage as _kl
 from .._validation import InvalidParameterError, check_n_clusters
 from ..execution_tree import check_alpha_range
 from ..instances import Instance
+from ..local_search import partition_centers
 from ..losses import get_loss
 from ..piecewise import PiecewiseConstant
 from .agglomerative import canonical_labels, check_family, distance_matrix
@@ -206,27 +207,6 @@ def execution_tree(X, n_clusters, *, family="minmax", alpha_range=(0.0, 1.0),
     leaves, n_nodes, width = _minmax_tree(D, n_clusters, lo, hi)
     pieces = [LinkagePiece(a, b, canonical_labels(ids)) for a, b, ids in leaves]
     return ExecutionTree(pieces, n_nodes, width, time.perf_counter() - t0)
-
-
-def partition_centers(X, labels, beta):
-    """The β-centre of every cluster of ``labels`` (0 .. k − 1): the mean for β = 2, the
-    geometric median for β = 1, the minimum-enclosing-ball centre for β = ∞ (dalgo's
-    β-centre solver, as in the local search)."""
-    from .._kernels.centers import cluster_beta_center
-    from ..local_search import BETA_CENTER_MAX_ITER, BETA_CENTER_RTOL, MEB_MAX_ITER, MEB_RTOL
-
-    X = np.ascontiguousarray(X, dtype=np.float64)
-    k = int(labels.max()) + 1
-    centers = np.empty((k, X.shape[1]))
-    w = np.ones(X.shape[0])
-    buf = np.empty(X.shape)
-    wbuf = np.empty(X.shape[0])
-    it, rtol = ((MEB_MAX_ITER, MEB_RTOL) if np.isinf(beta)
-                else (BETA_CENTER_MAX_ITER, BETA_CENTER_RTOL))
-    for c in range(k):
-        members = np.flatnonzero(labels == c).astype(np.int64)
-        cluster_beta_center(X, w, members, float(beta), it, rtol, buf, wbuf, centers[c])
-    return centers
 
 
 class _Partition:

@@ -22,13 +22,13 @@ import argparse
 import ast
 import csv
 import io
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
 from ..cli import int_at_least
+from ..jsonio import write_atomic, write_json
 
 __all__ = ["add_nas_parser", "run_nas"]
 
@@ -125,18 +125,6 @@ def add_nas_parser(subparsers):
 # --------------------------------------------------------------------------- helpers
 
 
-def _write_atomic(path, write):
-    """Call ``write(tmp_path)`` and rename the result to ``path``."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def _checkpoints(budget):
     marks = [q for q in (1, 10, 20, 50, 100, 150, 200, 300, 500, 1000, 2000, 5000) if q < budget]
     return marks + [budget]
@@ -152,7 +140,6 @@ def _fmt(mean, se):
 
 
 def _run_search(args):
-    from dalgo.jsonio import write_json
     from dalgo.stats import mean_se
 
     from .benchmarks import load_task
@@ -199,10 +186,10 @@ def _run_search(args):
     result = {"task": task.name, "algorithm": args.algorithm, "budget": budget, "seeds": seeds,
               "hyperparameters": trajs[0].hyperparameters, "summary": rows,
               "trajectories": [t.to_dict() for t in trajs]}
-    _write_atomic(out / "nas_search.json", lambda p: write_json(p, result))
+    write_json(out / "nas_search.json", result)
     written = [out / "nas_search.json"]
     if not args.no_figure:
-        _write_atomic(out / "nas_search.png", lambda p: _plot(R, task, args, budget, p))
+        write_atomic(out / "nas_search.png", lambda p: _plot(R, task, args, budget, p))
         written.append(out / "nas_search.png")
     print(f"wrote {' and '.join(str(w) for w in written)}")
     return 0
@@ -279,7 +266,7 @@ def _run_zero_cost(args):
         for p, v in zip(proxies, r[1:]):
             print(f"  {p:<{width}}  {v:.6g}")
     if args.out is not None:
-        _write_atomic(args.out, lambda p: Path(p).write_text(buf.getvalue()))
+        write_atomic(args.out, lambda p: Path(p).write_text(buf.getvalue()))
         print(f"wrote {args.out}")
     return 0
 
