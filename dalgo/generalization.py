@@ -297,13 +297,19 @@ def rademacher_draws(curves, n_draws=1000, random_state=None):
     >>> rademacher_draws(f, 4, random_state=0).shape
     (4,)
     """
+
+    curves = list(curves)
+    return rademacher_sup(curves, _sign_draws(len(curves), n_draws, random_state),
+                          absolute=False, centered=True)
+
+
+def _sign_draws(m, n_draws, random_state):
+    """``n_draws`` independent uniform ±1 vectors of length m."""
     from .random_state import check_random_state
 
     n_draws = check_positive_int(n_draws, "n_draws")
-    curves = list(curves)
     rng = check_random_state(random_state)
-    signs = rng.integers(0, 2, size=(n_draws, len(curves))).astype(np.float64) * 2.0 - 1.0
-    return rademacher_sup(curves, signs, absolute=False, centered=True)
+    return rng.integers(0, 2, size=(n_draws, m)).astype(np.float64) * 2.0 - 1.0
 
 
 def empirical_rademacher(curves, n_draws=1000, random_state=None, *, absolute=False):
@@ -321,16 +327,13 @@ def empirical_rademacher(curves, n_draws=1000, random_state=None, *, absolute=Fa
     mean, se : float
         The average over ``n_draws`` sign vectors and its standard error.
     """
-    from .random_state import check_random_state
     from .stats import mean_se
 
     curves = list(curves)
     if not absolute:
         return mean_se(rademacher_draws(curves, n_draws, random_state))
-    n_draws = check_positive_int(n_draws, "n_draws")
-    rng = check_random_state(random_state)
-    signs = rng.integers(0, 2, size=(n_draws, len(curves))).astype(np.float64) * 2.0 - 1.0
-    return mean_se(rademacher_sup(curves, signs, absolute=True))
+    return mean_se(rademacher_sup(curves, _sign_draws(len(curves), n_draws, random_state),
+                                  absolute=True))
 
 
 #: How ``delta`` is shared among the events of :func:`rademacher_complexity_bound`
