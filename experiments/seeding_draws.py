@@ -18,8 +18,8 @@ draws each — draw j of an instance is exactly the z that ``n_draws > j`` would
 two variance components are estimated on a grid of α (0, 0.25, …, 20 and ∞; unbiased:
 σ_b² = Var(instance means) − σ_w² / d). The cost c(d) is the CPU time of
 :func:`dalgo.tuning.evaluate_instance` with ``TuneConfig(n_draws=d)`` on ``--timing``
-instances (process time, so the ratio does not depend on the machine's load; the wall time
-of a one-process run is the same when the machine is idle).
+instances: CPU time (process time, so the ratio depends little on the machine's load) for
+the budget, and beside it the wall time of the same one-process run, its default threads.
 
 Outputs ``docs/results/seeding_draws.json``; prints a Markdown table.
 
@@ -54,14 +54,16 @@ def variance_components(losses):
     return within, np.maximum(between, 0.0)
 
 
-def cpu_cost(instances, n_draws):
-    """Mean CPU seconds of one instance's evaluation with ``n_draws`` draws (no cache)."""
+def cost(instances, n_draws):
+    """Mean CPU and wall seconds of one instance's evaluation with ``n_draws`` draws (no
+    cache; one process, its default threads — as ``tune(n_jobs=1)`` runs it)."""
     config = C.tune_config()
     config = type(config).from_dict({**config.to_dict(), "n_draws": n_draws})
-    t0 = time.process_time()
+    cpu0, wall0 = time.process_time(), time.perf_counter()
     for inst in instances:
         evaluate_instance(inst, config, baselines=False)
-    return (time.process_time() - t0) / len(instances)
+    n = len(instances)
+    return (time.process_time() - cpu0) / n, (time.perf_counter() - wall0) / n
 
 
 def study(name, args, log):
@@ -73,19 +75,21 @@ def study(name, args, log):
         len(insts), args.draws, GRID.size)
     within, between = variance_components(losses)
     at2 = int(np.flatnonzero(GRID == 2.0)[0])
-    cpu_cost(insts[:1], 1)  # compile and warm up before timing
-    cost = {d: cpu_cost(insts[:args.timing], d) for d in COSTED_DRAWS}
+    cost(insts[:1], 1)  # compile and warm up before timing
+    costs = {d: cost(insts[:args.timing], d) for d in COSTED_DRAWS}
     rows = []
     for d in COSTED_DRAWS:
         # variance of the mean training curve per unit of CPU budget, relative to d = 1
-        per_budget = (between + within / d) * cost[d]
-        ref = (between + within) * cost[1]
-        rows.append({"n_draws": d, "cpu_seconds_per_instance": cost[d],
+        per_budget = (between + within / d) * costs[d][0]
+        ref = (between + within) * costs[1][0]
+        rows.append({"n_draws": d, "cpu_seconds_per_instance": costs[d][0],
+                     "wall_seconds_per_instance": costs[d][1],
                      "relative_variance_per_budget_mean_over_grid":
                          float(np.mean(per_budget / np.where(ref > 0, ref, np.nan))),
                      "relative_variance_per_budget_at_alpha_2":
                          float(per_budget[at2] / ref[at2]) if ref[at2] > 0 else float("nan")})
-        log(f"n_draws = {d}: {cost[d]:.2f} CPU s per instance, variance per budget "
+        log(f"n_draws = {d}: {costs[d][0]:.2f} CPU s ({costs[d][1]:.2f} s wall) per instance, "
+            f"variance per budget "
             f"{rows[-1]['relative_variance_per_budget_mean_over_grid']:.2f} × that of 1 draw")
     return {"dataset": name, "n_instances": len(insts), "draws": args.draws,
             "within_variance_mean": float(within.mean()),
@@ -118,14 +122,16 @@ def main(argv=None):
         docs[name] = study(name, args, C.logger(f"draws/{name}"))
         write_json(path, docs)
     print("| data set | σ_w² (within, over z) | σ_b² (between instances) | within share | "
-          "CPU s / instance, d = 1 / 2 / 4 | variance per budget, d = 2 / 4 (× d = 1) |")
-    print("|---|---|---|---|---|---|")
+          "CPU s / instance, d = 1 / 2 / 4 | wall s / instance, d = 1 / 2 / 4 | "
+          "variance per budget, d = 2 / 4 (× d = 1) |")
+    print("|---|---|---|---|---|---|---|")
     for name in args.datasets:
         doc = docs[name]
         r = doc["rows"]
         print(f"| {name} | {doc['within_variance_mean']:.5f} | "
               f"{doc['between_variance_mean']:.5f} | {doc['within_share_mean']:.2f} | "
               + " / ".join(f"{x['cpu_seconds_per_instance']:.2f}" for x in r) + " | "
+              + " / ".join(f"{x['wall_seconds_per_instance']:.2f}" for x in r) + " | "
               + " / ".join(f"{x['relative_variance_per_budget_mean_over_grid']:.2f}"
                            for x in r[1:]) + " |")
 
