@@ -113,10 +113,9 @@ def _dalpha_seeding(X, alpha, z, logw, allow_fewer=False):
     n = X.shape[0]
     k = z.shape[0]
     seeds = np.empty(k, dtype=np.intp)
-    work = [np.empty(n) for _ in range(4)]
+    D, logD, logd, logw_sorted = (np.empty(n) for _ in range(4))
     order = np.empty(n, dtype=np.intp)
-    D, logd, logw_sorted, row = work
-    got = dalpha_seeding_kernel(X, logw, alpha, z, D, order, logd, logw_sorted, row, seeds)
+    got = dalpha_seeding_kernel(X, logw, alpha, z, D, logD, order, logd, logw_sorted, seeds)
     if got < k:
         if allow_fewer:
             return seeds[:got]
