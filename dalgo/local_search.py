@@ -368,15 +368,21 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     """β = 2 on coordinates, no n×n matrix.
 
     Each iteration is one fused pass over row blocks (:func:`_kernels.lloyd.lloyd_step`:
-    a single-threaded BLAS product per block, nearest centre, per-block sums),
-    blocks in parallel, partial sums reduced in block order: bit-identical
-    whatever the numba or BLAS thread counts.  Stops by the rule of
-    :mod:`dalgo._kernels.lloyd` (``settle_assignment``, ``centres_settled``).
+    a single-threaded float32 BLAS product per block screens the nearest centre,
+    rows it cannot decide with certainty are assigned by exact squared distances,
+    then per-block sums), blocks in parallel, partial sums reduced in block order.
+    The labels are the argmin of ``_kernels.distances.sq_dist`` (as on the
+    ``"partition"`` path), the cost uses the same distances: bit-identical
+    whatever the numba or BLAS thread counts, or the BLAS build.  Stops by the
+    rule of :mod:`dalgo._kernels.lloyd` (``settle_assignment``, ``centres_settled``).
     """
     n, d = X.shape
     k = init_centers.shape[0]
     centers = init_centers.copy()
-    x_sq = np.einsum("ij,ij->i", X, X)
+    screen = bool(np.abs(X).max() <= _kl.SCREEN_MAX_ABS)
+    X32 = X.astype(np.float32) if screen else np.empty((0, d), dtype=np.float32)
+    # upper bounds of the row norms (the relative slack covers the rounding of x_sq)
+    x_norm = np.sqrt(np.einsum("ij,ij->i", X, X)) * (1.0 + 1e-9)
     labels = np.full(n, -1, dtype=np.intp)
     prev = labels.copy()
     dist = np.empty(n)
@@ -385,18 +391,24 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     n_blocks = (n + _kl.LLOYD_BLOCK - 1) // _kl.LLOYD_BLOCK
     psums = np.empty((n_blocks, k, d))
     pw = np.empty((n_blocks, k))
+    exact = np.empty(n_blocks, dtype=np.intp)
     converged = False
     n_iter = 0
 
     def step():
-        Ct = np.ascontiguousarray(centers.T)
+        Ct32 = np.ascontiguousarray(centers.T, dtype=np.float32)
         c_sq = np.einsum("ij,ij->i", centers, centers)
-        _kl.lloyd_step(X, x_sq, Ct, c_sq, w, labels, dist, psums, pw)
+        c_norm = float(np.sqrt(c_sq.max())) * (1.0 + 1e-9) if screen else -1.0
+        _kl.lloyd_step(X, X32, x_norm, Ct32, centers, c_sq, c_norm, w, labels, psums, pw,
+                       exact)
 
     with single_threaded_blas():
         for it in range(1, max_iter + 1):
             n_iter = it
             step()
+            if np.bincount(labels, minlength=k).min() == 0:
+                # the empty-cluster rule reads the distances
+                _kl.assigned_sq_distances(X, centers, labels, dist)
             unchanged, moves = _kl.settle_assignment(labels, dist, counts, prev)
             if unchanged:
                 converged = True
@@ -415,7 +427,7 @@ def _lloyd(X, w, init_centers, max_iter, tol):
                 break
         if not converged:
             step()
-    np.maximum(dist, 0.0, out=dist)
+    _kl.assigned_sq_distances(X, centers, labels, dist)
     return LocalSearchResult(labels, centers, n_iter, float(w @ dist), converged)
 
 

@@ -30,7 +30,7 @@ import numpy as np
 from numba import njit, prange
 
 from .centers import cluster_beta_center
-from .distances import PARALLEL_MIN_WORK, assign_to_centers
+from .distances import PARALLEL_MIN_WORK, assign_to_centers, sq_dist
 from .medoids import assign_medoids, assign_medoids_by_coordinates, cluster_medoid, medoid_costs
 
 #: ``mode`` of :func:`partition_lloyd` and its steps: β-centres of the members'
@@ -373,70 +373,157 @@ def gram_lloyd(G, w, seeds, max_iter, labels, dist, mean_labels):
 #: Rows per block of the fused Lloyd step (a constant, so the blocks, their BLAS
 #: calls and the order of the partial sums never depend on the thread count).
 LLOYD_BLOCK = 256
+#: Multiply-adds (n × d) from which :func:`assigned_sq_distances` splits its rows
+#: across threads (about 0.6 ms of serial work).
+ROWS_PARALLEL_MIN_WORK = 1 << 21
+#: Coordinates up to this magnitude can be screened in float32 (products and sums
+#: of d of them stay far from float32 overflow); larger data is assigned exactly.
+SCREEN_MAX_ABS = 1e15
+_U32 = 2.0**-24
+_U64 = 2.0**-53
 
 
 @njit(cache=True, nogil=True)
-def _lloyd_block(X, x_sq, Ct, c_sq, w, labels, dist, sums, wsum, lo, hi):
+def screen_margin(x_norm, c_norm, d):
+    """Gap above which the float32 screen of :func:`lloyd_step` decides a label.
+
+    ``x_norm`` bounds ``||x||``, ``c_norm`` every ``||c||``.  With
+    ``e_c = c_sq[c] - 2 fl32(x . c)`` (computed in float64 from a float32
+    product of the float32-rounded ``x`` and ``c``, any summation order, FMA or
+    not), ``|e_c + ||x||^2 - sq_dist(x, c)| <= A`` where ``A = 2 (d + 3) u32
+    ||x|| ||c||`` (rounding ``x``, ``c`` and their products to float32 and the
+    sum of d products) ``+ (2 d + 5) u64 (||x|| + ||c||)^2`` (``c_sq``, the
+    float64 differences and :func:`dalgo._kernels.distances.sq_dist`'s own
+    rounding) plus a term for underflow.  If the two smallest ``e`` differ by
+    more than ``2 A``, the smallest is the strict argmin of ``sq_dist``.  The
+    margin returned is twice that (a safety factor of 2).
+    """
+    s = x_norm + c_norm
+    a = (2.0 * (d + 3) * _U32 * x_norm * c_norm + (2.0 * d + 5.0) * _U64 * s * s
+         + 2.0**-120 * d * (1.0 + s))
+    return 4.0 * a
+
+
+@njit(cache=True, nogil=True)
+def _lloyd_block(X, X32, x_norm, Ct32, C, c_sq, c_norm, w, labels, sums, wsum, lo, hi):
     """Assign rows ``lo:hi`` and accumulate their weighted sums per cluster.
 
-    ``S = X[lo:hi] @ Ct`` is one BLAS call on the block (the caller keeps BLAS
-    single-threaded), then ``||x - c||^2 = x_sq + c_sq - 2 S`` (ties: lowest
-    index).  Outputs ``labels``/``dist`` rows ``lo:hi``, ``sums`` (k, d) and
-    ``wsum`` (k,) overwritten with this block's partial sums.
+    The label of row ``i`` is the argmin over ``c`` of ``sq_dist(X, i, C, c)``
+    (ties: lowest index), exactly :func:`dalgo._kernels.distances.assign_to_centers`.
+    It is found by a float32 screen: ``S = X32[lo:hi] @ Ct32`` is one float32
+    BLAS call on the block (the caller keeps BLAS single-threaded); where the
+    two smallest ``c_sq - 2 S`` differ by more than :func:`screen_margin` the
+    smallest is provably the label, else the row is assigned with ``sq_dist``
+    (``c_norm < 0``: every row).  Outputs ``labels`` rows ``lo:hi``, ``sums``
+    (k, d) and ``wsum`` (k,) overwritten with this block's partial sums.
+    Returns the number of rows assigned with ``sq_dist``.
     """
-    k = Ct.shape[1]
+    k = C.shape[0]
     d = X.shape[1]
-    S = np.dot(X[lo:hi], Ct)
+    screen = c_norm >= 0.0
+    if screen:
+        S = np.dot(X32[lo:hi], Ct32)
     sums[:, :] = 0.0
     wsum[:] = 0.0
+    exact = 0
     for r in range(hi - lo):
         i = lo + r
-        best = np.inf
+        decided = False
         arg = 0
-        for c in range(k):
-            v = c_sq[c] - 2.0 * S[r, c]
-            if v < best:
-                best = v
-                arg = c
+        if screen:
+            b1 = np.inf
+            b2 = np.inf
+            for c in range(k):
+                v = c_sq[c] - 2.0 * np.float64(S[r, c])
+                if v < b1:
+                    b2 = b1
+                    b1 = v
+                    arg = c
+                elif v < b2:
+                    b2 = v
+            # NaN-safe: a NaN or infinite gap falls through to the exact rule
+            decided = b2 - b1 > screen_margin(x_norm[i], c_norm, d) and b1 > -np.inf
+        if not decided:
+            exact += 1
+            best = np.inf
+            arg = 0
+            for c in range(k):
+                v = sq_dist(X, i, C, c)
+                if v < best:
+                    best = v
+                    arg = c
         labels[i] = arg
-        dist[i] = best + x_sq[i]
         wi = w[i]
         wsum[arg] += wi
         for f in range(d):
             sums[arg, f] += wi * X[i, f]
+    return exact
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def _lloyd_step_par(X, x_sq, Ct, c_sq, w, labels, dist, psums, pw):
+def _lloyd_step_par(X, X32, x_norm, Ct32, C, c_sq, c_norm, w, labels, psums, pw, exact):
     n = X.shape[0]
     n_blocks = psums.shape[0]
     for b in prange(n_blocks):
-        _lloyd_block(X, x_sq, Ct, c_sq, w, labels, dist, psums[b], pw[b],
-                     b * LLOYD_BLOCK, min(n, (b + 1) * LLOYD_BLOCK))
+        exact[b] = _lloyd_block(X, X32, x_norm, Ct32, C, c_sq, c_norm, w, labels, psums[b],
+                                pw[b], b * LLOYD_BLOCK, min(n, (b + 1) * LLOYD_BLOCK))
 
 
 @njit(cache=True, nogil=True)
-def lloyd_step(X, x_sq, Ct, c_sq, w, labels, dist, psums, pw):
+def lloyd_step(X, X32, x_norm, Ct32, C, c_sq, c_norm, w, labels, psums, pw, exact):
     """One fused Lloyd pass: nearest centre for every point and partial sums.
 
-    Inputs ``X`` (n, d), ``x_sq`` (n,) squared row norms, ``Ct`` (d, k) the
-    centres transposed (C-contiguous), ``c_sq`` (k,) their squared norms, ``w``
-    (n,).  Outputs ``labels`` (n,), ``dist`` (n,) squared distances (may be
-    slightly negative from rounding), ``psums`` (n_blocks, k, d) and ``pw``
-    (n_blocks, k) per-block weighted sums, ``n_blocks = ceil(n /
-    LLOYD_BLOCK)``; :func:`reduce_block_sums` adds them in block order.  Like
-    scikit-learn's ``lloyd_iter_chunked_dense``, X is read once per iteration
-    while a block is in cache; unlike it, the reduction order is fixed, so the
-    result does not depend on the thread count.  Call with BLAS limited to one
-    thread.
+    Inputs ``X`` (n, d), ``X32`` (n, d) its float32 copy (may be empty when
+    ``c_norm < 0``), ``x_norm`` (n,) upper bounds of the row norms, ``Ct32``
+    (d, k) the centres transposed in float32 (C-contiguous), ``C`` (k, d) the
+    centres, ``c_sq`` (k,) their squared norms, ``c_norm`` an upper bound of
+    their norms (< 0: no float32 screen), ``w`` (n,).  Outputs ``labels`` (n,)
+    the argmin of :func:`dalgo._kernels.distances.sq_dist` (see
+    :func:`_lloyd_block`), ``psums`` (n_blocks, k, d) and ``pw`` (n_blocks, k)
+    per-block weighted sums, ``n_blocks = ceil(n / LLOYD_BLOCK)``, and
+    ``exact`` (n_blocks,) the rows per block assigned with ``sq_dist``;
+    :func:`reduce_block_sums` adds the sums in block order.  Like scikit-learn's
+    ``lloyd_iter_chunked_dense``, X is read once per iteration while a block is
+    in cache; unlike it, the labels do not depend on BLAS and the reduction
+    order is fixed, so nothing depends on the thread count.  Call with BLAS
+    limited to one thread.
     """
     n, d = X.shape
-    if n * d * Ct.shape[1] < PARALLEL_MIN_WORK:
+    if n * d * C.shape[0] < PARALLEL_MIN_WORK:
         for b in range(psums.shape[0]):
-            _lloyd_block(X, x_sq, Ct, c_sq, w, labels, dist, psums[b], pw[b],
-                         b * LLOYD_BLOCK, min(n, (b + 1) * LLOYD_BLOCK))
+            exact[b] = _lloyd_block(X, X32, x_norm, Ct32, C, c_sq, c_norm, w, labels,
+                                    psums[b], pw[b], b * LLOYD_BLOCK,
+                                    min(n, (b + 1) * LLOYD_BLOCK))
     else:
-        _lloyd_step_par(X, x_sq, Ct, c_sq, w, labels, dist, psums, pw)
+        _lloyd_step_par(X, X32, x_norm, Ct32, C, c_sq, c_norm, w, labels, psums, pw, exact)
+
+
+@njit(cache=True, nogil=True)
+def _assigned_rows(X, C, labels, dist, lo, hi):
+    for i in range(lo, hi):
+        dist[i] = sq_dist(X, i, C, labels[i])
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _assigned_par(X, C, labels, dist):
+    n = X.shape[0]
+    n_blocks = (n + LLOYD_BLOCK - 1) // LLOYD_BLOCK
+    for b in prange(n_blocks):
+        _assigned_rows(X, C, labels, dist, b * LLOYD_BLOCK, min(n, (b + 1) * LLOYD_BLOCK))
+
+
+@njit(cache=True, nogil=True)
+def assigned_sq_distances(X, C, labels, dist):
+    """``dist[i] = sq_dist(X, i, C, labels[i])``, rows split across threads when
+    ``n * d >= ROWS_PARALLEL_MIN_WORK`` (no bit depends on the thread count).
+
+    Inputs ``X`` (n, d), ``C`` (k, d), ``labels`` (n,); output ``dist`` (n,).
+    """
+    n, d = X.shape
+    if n * d < ROWS_PARALLEL_MIN_WORK:
+        _assigned_rows(X, C, labels, dist, 0, n)
+    else:
+        _assigned_par(X, C, labels, dist)
 
 
 @njit(cache=True, nogil=True)
