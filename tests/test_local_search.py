@@ -502,3 +502,100 @@ def test_gram_path_follows_the_common_stop_rule_on_near_duplicates():
     res = local_search(X, np.array([0, 3, 6]), algorithm="gram")
     assert res.converged and res.n_iter < 300
     assert np.all(np.bincount(res.labels, minlength=3) > 0)
+
+
+# ---------------------------------------------------------------------------
+# the "lloyd" path's float32 screen
+# ---------------------------------------------------------------------------
+
+
+def _tie_data(seed):
+    rng = np.random.default_rng(seed)
+    grid = rng.integers(0, 3, size=(500, 6)).astype(float)  # exact distance ties
+    return np.vstack([grid, rng.normal(size=(500, 6))])
+
+
+@pytest.mark.parametrize("max_iter", [1, 3, 300])
+def test_lloyd_screen_changes_nothing(monkeypatch, max_iter):
+    """With the screen off (every row by sq_dist) the run is bitwise the same;
+    labels are the argmin of sq_dist for the final centres, ties to the lowest
+    index, and the cost is the sum of those squared distances."""
+    from dalgo._kernels import distances as dist_kernels
+    from dalgo._kernels import lloyd as kl
+
+    X = _tie_data(max_iter)
+    init = X[[0, 1, 2, 3, 3, 500]]  # a duplicate centre: ties and an empty cluster
+    screened = local_search(X, init, algorithm="lloyd", max_iter=max_iter)
+    monkeypatch.setattr(kl, "SCREEN_MAX_ABS", -1.0)
+    exact = local_search(X, init, algorithm="lloyd", max_iter=max_iter)
+    assert screened.labels.tobytes() == exact.labels.tobytes()
+    assert screened.centers.tobytes() == exact.centers.tobytes()
+    assert screened.cost == exact.cost and screened.n_iter == exact.n_iter
+    labels = np.empty(X.shape[0], dtype=np.intp)
+    sq = np.empty(X.shape[0])
+    dist_kernels.assign_to_centers(X, screened.centers, labels, sq)
+    if not screened.converged or max_iter == 300:
+        np.testing.assert_array_equal(screened.labels, labels)
+    assert screened.cost == float(np.ones(X.shape[0]) @ sq)
+
+
+def test_lloyd_step_screen_defers_only_close_calls():
+    from dalgo._kernels import distances as dist_kernels
+    from dalgo._kernels import lloyd as kl
+
+    X = _tie_data(0)
+    n, d = X.shape
+    C = np.ascontiguousarray(X[[0, 1, 2, 500, 501]])
+    C[1] = C[0]  # every point is tied between centres 0 and 1
+    k = C.shape[0]
+    n_blocks = -(-n // kl.LLOYD_BLOCK)
+    labels = np.empty(n, dtype=np.intp)
+    exact = np.empty(n_blocks, dtype=np.intp)
+    x_norm = np.sqrt((X * X).sum(1)) * (1 + 1e-9)
+    c_sq = (C * C).sum(1)
+    kl.lloyd_step(X, X.astype(np.float32), x_norm, np.ascontiguousarray(C.T, np.float32), C,
+                  c_sq, np.sqrt(c_sq.max()) * (1 + 1e-9), np.ones(n), labels,
+                  np.empty((n_blocks, k, d)), np.empty((n_blocks, k)), exact)
+    want = np.empty(n, dtype=np.intp)
+    dist_kernels.assign_to_centers(X, C, want, np.empty(n))
+    np.testing.assert_array_equal(labels, want)
+    assert not np.any(labels == 1)  # ties go to the lowest index
+    # exactly the rows whose two nearest centres are 0 and 1 need sq_dist (plus
+    # genuine near-ties); the others are decided in float32
+    tied = np.sum(want == 0)
+    assert tied <= exact.sum() < tied + n // 20
+
+
+def test_lloyd_huge_coordinates_skip_the_screen():
+    X = _tie_data(1) * 1e16  # beyond SCREEN_MAX_ABS: every row by sq_dist
+    init = X[[0, 500, 700]]
+    r = local_search(X, init, algorithm="lloyd", max_iter=5)
+    labels = np.empty(X.shape[0], dtype=np.intp)
+    from dalgo._kernels import distances as dist_kernels
+
+    dist_kernels.assign_to_centers(X, r.centers, labels, np.empty(X.shape[0]))
+    np.testing.assert_array_equal(r.labels, labels)
+
+
+def test_lloyd_same_bits_for_one_and_two_threads():
+    """Blocks in parallel (n * d * k above PARALLEL_MIN_WORK), BLAS at one thread."""
+    import numba
+
+    from dalgo._kernels.distances import PARALLEL_MIN_WORK
+
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("numba has one thread here")
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(2200, 960))
+    init = X[:8]
+    assert X.size * 8 >= PARALLEL_MIN_WORK
+    before = numba.get_num_threads()
+    try:
+        out = []
+        for t in (1, 2):
+            numba.set_num_threads(t)
+            r = local_search(X, init, algorithm="lloyd", max_iter=4)
+            out.append(r.labels.tobytes() + r.centers.tobytes() + np.float64(r.cost).tobytes())
+    finally:
+        numba.set_num_threads(before)
+    assert out[0] == out[1]

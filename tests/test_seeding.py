@@ -368,3 +368,76 @@ def test_distance_kernels_agree_bitwise(global_random_seed):
     sq = np.empty((37, 3))
     dist_kernels.sq_distances_to_centers(X, np.ascontiguousarray(X[[0, 5, 36]]), sq)
     assert np.sqrt(sq[:, 1]).tobytes() == P[:, 5].copy().tobytes()
+
+
+# ---------------------------------------------------------------------------
+# the fast seeding loop equals the execution tree's pieces; thread counts
+# ---------------------------------------------------------------------------
+
+
+def _seeding_from_tree_pieces(X, k, alpha, z, logw):
+    """The seeding loop spelled with the pieces the execution tree uses:
+    ``distances_to_point``, ``sort_by_distance``, ``choose_position``."""
+    n = X.shape[0]
+    seeds = [int(seed_kernels.first_seed(logw, z[0]))]
+    D = np.empty(n)
+    dist_kernels.distances_to_point(X, np.ascontiguousarray(X[seeds[0]]), D)
+    order = np.empty(n, dtype=np.intp)
+    logd, lw, row = np.empty(n), np.empty(n), np.empty(n)
+    for t in range(1, k):
+        n_zero = seed_kernels.sort_by_distance(D, logw, order, logd, lw)
+        pos = seed_kernels.choose_position(logd, lw, n_zero, alpha, z[t])
+        seeds.append(int(order[pos]))
+        dist_kernels.distances_to_point(X, np.ascontiguousarray(X[seeds[-1]]), row)
+        np.minimum(D, row, out=D)
+    return np.array(seeds)
+
+
+@pytest.mark.parametrize("n, d", [(1500, 6), (2200, 960)])  # radix sort; + parallel pass
+def test_seeding_equals_tree_pieces_large(n, d):
+    rng = np.random.default_rng(n)
+    X = np.round(rng.normal(size=(n, d)), 1)  # ties in distance
+    X[: n // 10] = X[0]  # duplicates: zero distances
+    assert n >= seed_kernels.RADIX_MIN_POINTS
+    w = np.where(rng.random(n) < 0.9, rng.random(n) + 0.5, 0.0)
+    for alpha, weights in [(2.0, None), (0.0, None), (7.5, w), (np.inf, None)]:
+        z = rng.random(8)
+        logw = np.zeros(n) if weights is None else np.log(np.maximum(weights, 1e-300))
+        if weights is not None:
+            logw[weights == 0] = -np.inf
+        got = dalpha_seeding(X, 8, alpha, z, sample_weight=weights)
+        np.testing.assert_array_equal(got, _seeding_from_tree_pieces(X, 8, alpha, z, logw))
+
+
+@pytest.mark.parametrize("n", [1024, 3001])
+def test_radix_argsort_is_the_stable_sort(n):
+    rng = np.random.default_rng(n)
+    for D in [rng.random(n) * 10, np.round(rng.random(n) * 5, 1),
+              np.r_[np.zeros(n // 3), rng.exponential(size=n - n // 3)],
+              np.where(rng.random(n) < 0.1, np.inf, rng.random(n) * 1e-300),
+              np.full(n, 2.0), rng.random(n) * 10.0 ** rng.integers(-300, 300, n)]:
+        D = rng.permutation(D)
+        order = np.empty(n, dtype=np.intp)
+        seed_kernels.argsort_distances(D, order)
+        np.testing.assert_array_equal(order, np.argsort(D, kind="stable"))
+
+
+def test_seeding_same_bits_for_one_and_two_threads():
+    """Rows split across threads (n * d above SEEDING_PARALLEL_MIN_WORK)."""
+    import numba
+
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("numba has one thread here")
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(2200, 960))
+    assert X.size >= seed_kernels.SEEDING_PARALLEL_MIN_WORK
+    z = rng.random(6)
+    before = numba.get_num_threads()
+    try:
+        out = []
+        for t in (1, 2):
+            numba.set_num_threads(t)
+            out.append(dalpha_seeding(X, 6, 2.0, z).tobytes())
+    finally:
+        numba.set_num_threads(before)
+    assert out[0] == out[1]
