@@ -6,10 +6,17 @@ Run from the repository root::
     python benchmarks/bench_core.py            # full run, writes docs/results/bench_core.md
     python benchmarks/bench_core.py --quick    # tiny run (n = 2,000), prints only
 
-Pixels are read in place from ``../shared/data/mnist/t10k-images-idx3-ubyte.gz``
+Pixels are read in place from ``$DALGO_DATA/mnist/t10k-images-idx3-ubyte.gz``
+(default ``../shared/data``)
 and scaled to [0, 1] (uint8 / 255) as float64. Competitors run in the same
-process, interleaved with ours, after a warm-up (numba compilation); each time is
-the best of several repetitions.
+process, interleaved with ours, after a warm-up (numba compilation).
+
+The headline comparisons (local search, seeding) report what a user waits for:
+the median wall time over interleaved repetitions with each side's default
+threads, the median CPU time (all threads of the process), the thread counts of
+both sides (numba, BLAS and OpenMP via threadpoolctl), the ratio both ways, the
+same figures with both sides held at one thread, and ``os.getloadavg()`` before
+and after. ``--headline`` runs only those two comparisons.
 """
 
 import argparse
@@ -23,6 +30,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -36,7 +44,8 @@ import dalgo  # noqa: E402
 from dalgo import SharedLocalSearch, dalpha_seeding, draw_z, local_search  # noqa: E402
 from dalgo.local_search import GRAM_MAX_SAMPLES, gram_matrix, plan_local_search  # noqa: E402
 
-DEFAULT_DATA = REPO.parent / "shared" / "data" / "mnist" / "t10k-images-idx3-ubyte.gz"
+DEFAULT_DATA = (Path(os.environ["DALGO_DATA"]) if os.environ.get("DALGO_DATA")
+                else REPO.parent / "shared" / "data") / "mnist" / "t10k-images-idx3-ubyte.gz"
 K = 10
 
 
@@ -49,7 +58,7 @@ def load_mnist(path):
 
 
 def best_of(fns, reps):
-    """Run the callables interleaved ``reps`` times; best time of each."""
+    """Run the callables interleaved ``reps`` times; best time of each (secondary rows)."""
     times = [[] for _ in fns]
     out = [None] * len(fns)
     for _ in range(reps):
@@ -60,12 +69,104 @@ def best_of(fns, reps):
     return [min(t) for t in times], out
 
 
+def thread_counts():
+    """numba's threads and the thread pools threadpoolctl sees (BLAS, OpenMP)."""
+    pools = {}
+    for info in threadpool_info():
+        pools.setdefault(info["user_api"], set()).add(info["num_threads"])
+    return dict(numba=numba.get_num_threads(),
+                blas=sorted(pools.get("blas", [])), openmp=sorted(pools.get("openmp", [])))
+
+
+class one_thread:
+    """numba and every threadpoolctl pool at one thread; restored on exit."""
+
+    def __enter__(self):
+        self._numba = numba.get_num_threads()
+        numba.set_num_threads(1)
+        self._limits = threadpool_limits(limits=1)
+        return self
+
+    def __exit__(self, *exc):
+        self._limits.restore_original_limits()
+        numba.set_num_threads(self._numba)
+
+
+def _interleaved(fns, reps):
+    wall = [[] for _ in fns]
+    cpu = [[] for _ in fns]
+    for f in fns:  # warm-up (compilation, thread pools)
+        f()
+    for _ in range(reps):
+        for j, f in enumerate(fns):
+            c = time.process_time()
+            t = time.perf_counter()
+            f()
+            wall[j].append(time.perf_counter() - t)
+            cpu[j].append(time.process_time() - c)
+    return ([float(np.median(w)) for w in wall], [float(np.median(c)) for c in cpu],
+            [float(min(w)) for w in wall])
+
+
+def compare(ours, theirs, reps):
+    """Median wall and CPU time of ``ours`` and ``theirs``, interleaved, with the
+    default threads and with both held at one thread; threads and load beside."""
+    load_before = os.getloadavg()
+    threads = thread_counts()
+    wall, cpu, best = _interleaved([ours, theirs], reps)
+    with one_thread():
+        threads1 = thread_counts()
+        wall1, cpu1, _ = _interleaved([ours, theirs], reps)
+    return dict(reps=reps, threads=threads, threads1=threads1,
+                ours=wall[0], sklearn=wall[1], ours_cpu=cpu[0], sklearn_cpu=cpu[1],
+                ours_best=best[0], sklearn_best=best[1],
+                ours_1=wall1[0], sklearn_1=wall1[1], ours_cpu_1=cpu1[0], sklearn_cpu_1=cpu1[1],
+                load_before=load_before, load_after=os.getloadavg())
+
+
+def _fmt_threads(t):
+    blas = "/".join(map(str, t["blas"])) or "–"
+    omp = "/".join(map(str, t["openmp"])) or "–"
+    return f"numba {t['numba']}, BLAS {blas}, OpenMP {omp}"
+
+
+def _fmt_load(load):
+    return ", ".join(f"{v:.1f}" for v in load)
+
+
+def comparison_table(rows):
+    """Markdown rows for :func:`compare` results: ``rows`` = [(label, result)]."""
+    L = ["| comparison | threads (both sides) | dalgo wall (s) | scikit-learn wall (s) | "
+         "dalgo / sklearn | sklearn / dalgo | dalgo CPU (s) | scikit-learn CPU (s) | "
+         "load before → after |",
+         "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+    for label, r in rows:
+        for mode, sfx, th in (("default", "", r["threads"]), ("one thread", "_1",
+                                                              r["threads1"])):
+            o, t = r["ours" + sfx], r["sklearn" + sfx]
+            oc = r["ours_cpu" + ("_1" if sfx else "")]
+            tc = r["sklearn_cpu" + ("_1" if sfx else "")]
+            L.append(f"| {label}, {mode} | {_fmt_threads(th)} | {o:.4f} | {t:.4f} | "
+                     f"**{o / t:.2f}** | {t / o:.2f} | {oc:.4f} | {tc:.4f} | "
+                     f"{_fmt_load(r['load_before'])} → {_fmt_load(r['load_after'])} |")
+    return L
+
+
+def print_comparison(label, r):
+    print(f"  {label}: default threads ({_fmt_threads(r['threads'])}): dalgo "
+          f"{r['ours']:.4f}s (cpu {r['ours_cpu']:.4f}) sklearn {r['sklearn']:.4f}s (cpu "
+          f"{r['sklearn_cpu']:.4f}) ratio {r['ours'] / r['sklearn']:.2f} "
+          f"(inverse {r['sklearn'] / r['ours']:.2f}); one thread: dalgo {r['ours_1']:.4f}s "
+          f"sklearn {r['sklearn_1']:.4f}s ratio {r['ours_1'] / r['sklearn_1']:.2f}; load "
+          f"{_fmt_load(r['load_before'])} -> {_fmt_load(r['load_after'])}", flush=True)
+
+
 # ---------------------------------------------------------------------------
 # (a) local search vs scikit-learn KMeans
 # ---------------------------------------------------------------------------
 
 
-def bench_local_search(X, n_iter, reps):
+def bench_local_search(X, n_iter, reps, headline_only=False):
     rows = []
     seeds = dalpha_seeding(X, K, 2.0, draw_z(K, 0))
     init = X[seeds]
@@ -77,11 +178,16 @@ def bench_local_search(X, n_iter, reps):
         return KMeans(n_clusters=K, init=init, n_init=1, algorithm="lloyd", tol=0,
                       max_iter=n_iter).fit(X)
 
-    ours(), theirs()  # warm-up
-    (t_ours, t_sk), (r, km) = best_of([ours, theirs], reps)
     assert plan_local_search(*X.shape, init="centers").path == "lloyd"
-    rows.append(dict(path="BLAS-block Lloyd (centres init)", n=X.shape[0],
-                     iters=(r.n_iter, int(km.n_iter_)), ours=t_ours, sklearn=t_sk,
+    headline = compare(ours, theirs, reps)
+    r, km = ours(), theirs()
+    headline.update(n=X.shape[0], iters=(r.n_iter, int(km.n_iter_)),
+                    same_labels=float(np.mean(r.labels == km.labels_)))
+    if headline_only:
+        return headline, rows, None
+    rows.append(dict(path="Lloyd (centres init)", n=X.shape[0],
+                     iters=(r.n_iter, int(km.n_iter_)), ours=headline["ours_best"],
+                     sklearn=headline["sklearn_best"],
                      same_labels=float(np.mean(r.labels == km.labels_))))
 
     # Gram path: point-index init, n <= GRAM_MAX_SAMPLES
@@ -116,7 +222,7 @@ def bench_local_search(X, n_iter, reps):
         f()
     (t_tot, t_it, t_build, t_lg, t_skg), (rg, rgi, _, rl, kmg) = best_of(
         [gram_total, gram_iters, gram_build, lloyd_g, theirs_g], reps)
-    rows.append(dict(path="BLAS-block Lloyd (index init)", n=ng,
+    rows.append(dict(path="Lloyd (index init)", n=ng,
                      iters=(rl.n_iter, int(kmg.n_iter_)), ours=t_lg, sklearn=t_skg,
                      same_labels=float(np.mean(rl.labels == kmg.labels_))))
     rows.append(dict(path="Gram, incl. building the Gram matrix", n=ng,
@@ -125,7 +231,7 @@ def bench_local_search(X, n_iter, reps):
     rows.append(dict(path="Gram, iterations only (matrix given)", n=ng,
                      iters=(rgi.n_iter, int(kmg.n_iter_)), ours=t_it, sklearn=t_skg,
                      same_labels=float(np.mean(rgi.labels == kmg.labels_))))
-    return rows, t_build
+    return headline, rows, t_build
 
 
 # ---------------------------------------------------------------------------
@@ -133,7 +239,7 @@ def bench_local_search(X, n_iter, reps):
 # ---------------------------------------------------------------------------
 
 
-def bench_seeding(X, reps):
+def bench_seeding(X, reps, headline_only=False):
     z = draw_z(K, 0)
 
     def ours():
@@ -142,11 +248,13 @@ def bench_seeding(X, reps):
     def theirs():
         return kmeans_plusplus(X, K, n_local_trials=1, random_state=0)
 
-    ours(), theirs()
-    (t_ours, t_sk), _ = best_of([ours, theirs], reps)
+    headline = compare(ours, theirs, reps)
+    if headline_only:
+        return headline
     t_inf, _ = best_of([lambda: dalpha_seeding(X, K, np.inf, z),
                         lambda: dalpha_seeding(X, K, 50.0, z)], reps)
-    return dict(ours=t_ours, sklearn=t_sk, alpha_inf=t_inf[0], alpha_50=t_inf[1])
+    headline.update(alpha_inf=t_inf[0], alpha_50=t_inf[1])
+    return headline
 
 
 # ---------------------------------------------------------------------------
@@ -222,7 +330,7 @@ print(json.dumps(dict(base_mib=base / 1024, rss_increase_mib=(after - base) / 10
 
 
 def bench_memory(path, n, max_iter):
-    cases = [("β = 2, BLAS-block Lloyd", n, 2.0, "euclidean", "lloyd"),
+    cases = [("β = 2, Lloyd path (holds a float32 copy of X)", n, 2.0, "euclidean", "lloyd"),
              ("β = 1", n, 1.0, "euclidean", "auto"),
              ("β = ∞", n, np.inf, "euclidean", "auto"),
              ("medoid, β = 2 (distance matrix only if n ≤ 4096)", n, 2.0, "medoid",
@@ -261,8 +369,6 @@ def machine_info():
         load = os.getloadavg()
     except OSError:
         load = None
-    from threadpoolctl import threadpool_info
-
     blas = sorted({f"{i['internal_api']} {i['version']} ({i['num_threads']} threads)"
                    for i in threadpool_info() if i["user_api"] == "blas"})
     return dict(cpu=cpu, cores=os.cpu_count(), load=load, python=platform.python_version(),
@@ -279,15 +385,14 @@ def _threading_layer():
         return "not yet initialised"
 
 
-def render(args, info, ls_rows, t_build, seed, variants, sizes, memory, wall):
+def render(args, info, ls_head, ls_rows, t_build, seed, variants, sizes, memory, wall):
     L = []
-    L.append("# Core benchmarks (issue 2)\n")
+    L.append("# Core benchmarks (issues 2 and 12)\n")
     L.append(f"Command: `{args.command}` (wall time {wall:.0f} s).\n")
     L.append(f"Machine: {info['cpu']}, {info['cores']} cores, shared with other "
              f"sessions (load average at the end: "
-             f"{', '.join(f'{v:.1f}' for v in info['load']) if info['load'] else '?'}) — "
-             "absolute times are noisy; ratios are measured interleaved in one process, "
-             "best of several repetitions after a warm-up.\n")
+             f"{_fmt_load(info['load']) if info['load'] else '?'}; each comparison states "
+             "the load before and after it).\n")
     L.append(f"Versions: Python {info['python']}, numpy {info['numpy']}, numba "
              f"{info['numba']} ({info['numba_threads']} threads, layer "
              f"{info['threading_layer']}), scipy {info['scipy']}, scikit-learn "
@@ -296,11 +401,30 @@ def render(args, info, ls_rows, t_build, seed, variants, sizes, memory, wall):
              "[0, 1] (uint8 / 255), read in place; k = 10; seeds from "
              "`dalpha_seeding(X, 10, 2.0, draw_z(10, 0))`.\n")
 
+    L.append("\n## Headline comparisons (what a user waits for)\n")
+    L.append(f"Median of {args.reps} interleaved repetitions after a warm-up. *default*: "
+             "each side with its default threads (dalgo: numba's threads, BLAS held at "
+             "one thread inside its kernels; scikit-learn: its OpenMP and BLAS threads); "
+             "*one thread*: numba and every threadpoolctl pool at one thread. CPU = "
+             "process time of all threads. Goals (wall, default threads): local search "
+             "≤ 0.8, seeding ≤ 1.0 (dalgo / sklearn).\n")
+    L.append(f"* local search: `local_search(X, C, max_iter={args.iters}, tol=0)` (path "
+             f"\"lloyd\") vs `KMeans(init=C, n_init=1, max_iter={args.iters}, "
+             "algorithm=\"lloyd\", tol=0).fit(X)`, same initial centres C; iterations "
+             f"{ls_head['iters'][0]} / {ls_head['iters'][1]}, same labels "
+             f"{100 * ls_head['same_labels']:.2f}%.")
+    L.append("* seeding: `dalpha_seeding(X, 10, 2.0, z)` vs "
+             "`kmeans_plusplus(X, 10, n_local_trials=1)`.\n")
+    L += comparison_table([("β = 2 local search", ls_head), ("α = 2 seeding", seed)])
+    L.append("")
+    if ls_rows is None:
+        return "\n".join(L)
+
     L.append("\n## (a) Local search vs scikit-learn `KMeans(init=centres, n_init=1, "
-             f"algorithm=\"lloyd\", tol=0, max_iter={args.iters})`\n")
+             f"algorithm=\"lloyd\", tol=0, max_iter={args.iters})`, all paths\n")
     L.append("Same initial centres, same number of iterations (columns *iters*: ours, "
-             "scikit-learn), best of "
-             f"{args.reps}. Ratio = ours / scikit-learn (goal ≤ 0.8, must be ≤ 1.0).\n")
+             f"scikit-learn), best of {args.reps}, default threads. Ratio = ours / "
+             "scikit-learn.\n")
     L.append("| path | n | iters | dalgo (s) | scikit-learn (s) | ratio | same labels |")
     L.append("|---|---:|---|---:|---:|---:|---:|")
     for r in ls_rows:
@@ -312,14 +436,10 @@ def render(args, info, ls_rows, t_build, seed, variants, sizes, memory, wall):
              "matrix (the execution tree runs one per leaf); per iteration it costs "
              "O(n k + moves·n) instead of O(n k d).\n")
 
-    L.append("\n## (b) α = 2 seeding vs `sklearn.cluster.kmeans_plusplus(X, 10, "
-             "n_local_trials=1)`\n")
-    L.append("| dalgo `dalpha_seeding` (s) | scikit-learn (s) | ratio (goal ≤ 1.0) | "
-             "α = ∞ (s) | α = 50 (s) |")
-    L.append("|---:|---:|---:|---:|---:|")
-    L.append(f"| {seed['ours']:.4f} | {seed['sklearn']:.4f} | "
-             f"**{seed['ours'] / seed['sklearn']:.2f}** | {seed['alpha_inf']:.4f} | "
-             f"{seed['alpha_50']:.4f} |")
+    L.append("\n## (b) Seeding for other α (best of the repetitions, default threads)\n")
+    L.append("| α = 2 (s, median) | α = ∞ (s) | α = 50 (s) |")
+    L.append("|---:|---:|---:|")
+    L.append(f"| {seed['ours']:.4f} | {seed['alpha_inf']:.4f} | {seed['alpha_50']:.4f} |")
     L.append("\n(`dalpha_seeding` includes input validation; the distinct-points check "
              "comes free from the kernel.)\n")
 
@@ -366,39 +486,47 @@ def render(args, info, ls_rows, t_build, seed, variants, sizes, memory, wall):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="tiny run (n = 2000), no file")
+    p.add_argument("--headline", action="store_true",
+                   help="only the local-search and seeding comparisons, printed, no file")
+    p.add_argument("--reps", type=int, default=None,
+                   help="repetitions per comparison (default 2 quick, 9 full)")
     p.add_argument("--data", default=str(DEFAULT_DATA))
     p.add_argument("--out", default=str(REPO / "docs" / "results" / "bench_core.md"))
     args = p.parse_args(argv)
-    args.command = "python benchmarks/bench_core.py" + (" --quick" if args.quick else "")
+    args.command = "python benchmarks/bench_core.py" + "".join(
+        f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
     if not Path(args.data).exists():
         sys.exit(f"MNIST not found at {args.data}")
     t0 = time.perf_counter()
     X = load_mnist(args.data)
     if args.quick:
-        args.n, args.iters, args.reps, args.variant_iters = 2000, 5, 2, 2
+        args.n, args.iters, reps, args.variant_iters = 2000, 5, 2, 2
         sizes = [500, 1000, 2000]
     else:
-        args.n, args.iters, args.reps, args.variant_iters = X.shape[0], 20, 5, 3
+        args.n, args.iters, reps, args.variant_iters = X.shape[0], 20, 9, 3
         sizes = [1000, 2000, 5000, 10000]
+    args.reps = args.reps or reps
     X = np.ascontiguousarray(X[: args.n])
     print(f"(a) local search, n={args.n}, {args.iters} iterations", flush=True)
-    ls_rows, t_build = bench_local_search(X, args.iters, args.reps)
-    for r in ls_rows:
+    ls_head, ls_rows, t_build = bench_local_search(X, args.iters, args.reps, args.headline)
+    print_comparison("local search", ls_head)
+    for r in ls_rows or []:
         print(f"  {r['path']:<40} n={r['n']:>6} ours {r['ours']:.3f}s sklearn "
               f"{r['sklearn']:.3f}s ratio {r['ours'] / r['sklearn']:.2f} iters {r['iters']}",
               flush=True)
     print("(b) seeding", flush=True)
-    seed = bench_seeding(X, args.reps)
-    print(f"  ours {seed['ours']:.4f}s sklearn {seed['sklearn']:.4f}s ratio "
-          f"{seed['ours'] / seed['sklearn']:.2f}", flush=True)
-    print("(c) variants", flush=True)
-    variants = bench_variants(X, sizes, args.variant_iters)
-    print("(d) memory", flush=True)
-    memory = bench_memory(args.data, args.n, args.iters)
+    seed = bench_seeding(X, args.reps, args.headline)
+    print_comparison("seeding", seed)
+    variants = memory = None
+    if not args.headline:
+        print("(c) variants", flush=True)
+        variants = bench_variants(X, sizes, args.variant_iters)
+        print("(d) memory", flush=True)
+        memory = bench_memory(args.data, args.n, args.iters)
     info = machine_info()
-    md = render(args, info, ls_rows, t_build, seed, variants, sizes, memory,
-                time.perf_counter() - t0)
-    if args.quick:
+    md = render(args, info, ls_head, None if args.headline else ls_rows, t_build, seed,
+                variants, sizes, memory, time.perf_counter() - t0)
+    if args.quick or args.headline:
         print(md)
     else:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)

@@ -132,6 +132,15 @@ def _prefix_exceeds(logd, logw, n_zero, alpha, z, j, wtop):
 def choose_position(logd, logw, n_zero, alpha, z):
     """Position chosen by the d^alpha rule among points sorted by distance.
 
+    Allocates its scratch and calls :func:`choose_position_buf` (the rule).
+    """
+    return choose_position_buf(logd, logw, n_zero, alpha, z, np.empty(logd.shape[0]))
+
+
+@njit(cache=True, nogil=True)
+def choose_position_buf(logd, logw, n_zero, alpha, z, weights):
+    """Position chosen by the d^alpha rule among points sorted by distance.
+
     Inputs: ``logd`` (n,) sorted log-distances, ``logw`` (n,) their log sample
     weights (all 0 for the unweighted rule), ``n_zero`` leading zero-distance
     points (weight 0), ``alpha`` >= 0 (finite or ``inf``), ``z`` in [0, 1).
@@ -140,8 +149,10 @@ def choose_position(logd, logw, n_zero, alpha, z):
     max logw)``, or -1 if every remaining weight is 0.  For ``alpha = inf``
     the choice runs over the farthest points of positive weight only (the limit
     of the finite rule): with unit weights, the ``floor(z * m)``-th of the
-    ``m`` farthest.  This function is the single definition of the rule: the
-    execution tree bisects on it, so pieces and direct runs agree bit for bit.
+    ``m`` farthest.  ``weights`` (n,) is scratch (each weight is computed once
+    and read again for the prefix sums).  This function is the single
+    definition of the rule: the execution tree bisects on it (through
+    :func:`choose_position`), so pieces and direct runs agree bit for bit.
 
     The choice is monotone in α even in floating point: positions whose prefix
     fraction lies within ``CHOICE_BAND_ULPS (n + 4)`` unit roundoffs of ``z``
@@ -178,7 +189,8 @@ def choose_position(logd, logw, n_zero, alpha, z):
         z = _SMALLEST_POSITIVE
     total = 0.0
     for j in range(n_zero, n):
-        total += np.exp(alpha * (logd[j] - top) + (logw[j] - wtop))
+        weights[j] = np.exp(alpha * (logd[j] - top) + (logw[j] - wtop))
+        total += weights[j]
     # The prefix fraction F decides every position clearly away from z; within a
     # rounding band around z the monotone predicate decides (see _prefix_exceeds).
     band = CHOICE_BAND_ULPS * (n + 4) * _UNIT_ROUNDOFF
@@ -187,7 +199,7 @@ def choose_position(logd, logw, n_zero, alpha, z):
     for j in range(n_zero, n):
         if logw[j] == -np.inf:
             continue
-        acc += np.exp(alpha * (logd[j] - top) + (logw[j] - wtop))
+        acc += weights[j]
         last = j
         F = acc / total
         if F > z + band:
@@ -281,6 +293,7 @@ def dalpha_seeding_kernel(X, logw, alpha, z, D, logD, order, logd, logw_sorted, 
     """
     n = X.shape[0]
     k = seeds.shape[0]
+    weights = np.empty(n)
     first = first_seed(logw, z[0])
     seeds[0] = first
     D[:] = np.inf
@@ -294,7 +307,7 @@ def dalpha_seeding_kernel(X, logw, alpha, z, D, logD, order, logd, logw_sorted, 
             logw_sorted[j] = logw[p]
             if D[p] == 0.0:
                 n_zero += 1
-        pos = choose_position(logd, logw_sorted, n_zero, alpha, z[t])
+        pos = choose_position_buf(logd, logw_sorted, n_zero, alpha, z[t], weights)
         if pos < 0:
             return t
         c = order[pos]
