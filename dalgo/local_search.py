@@ -93,7 +93,7 @@ class LocalSearchPlan:
     ----------
     path : {"gram", "lloyd", "partition", "beta_center", "medoid"}
         ``"gram"``: β = 2 on the Gram matrix with incremental cluster sums;
-        ``"lloyd"``: β = 2, fused blocks of the BLAS product; ``"partition"``:
+        ``"lloyd"``: β = 2, fused blocks screened by a float32 BLAS product; ``"partition"``:
         β = 2, each centre the weighted mean of its members; ``"beta_center"``:
         β ≠ 2 with Euclidean centres (IRLS / Weiszfeld, minimum enclosing ball
         for β = ∞); ``"medoid"``: centres restricted to members.
@@ -225,9 +225,12 @@ def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0
         How β = 2 runs are computed. ``"gram"`` precomputes the Gram matrix and
         keeps per-cluster sums of its rows as points move: an iteration costs
         O(n k + moves n). ``"lloyd"`` forms the centres and makes one fused pass
-        over fixed blocks of 256 rows per iteration (a single-threaded BLAS
-        product, nearest centre, per-block sums reduced in block order),
-        O(n k d) per iteration and no n×n matrix. ``"partition"`` recomputes
+        over fixed blocks of 256 rows per iteration (a single-threaded float32
+        BLAS product that decides the nearest centre wherever a proven error
+        margin allows, exact squared distances for the other rows, per-block
+        sums reduced in block order), O(n k d) per iteration, no n×n matrix but
+        a float32 copy of X (half its size); its labels are exactly those of
+        the exact squared distances, whatever the BLAS. ``"partition"`` recomputes
         each centre as its members' weighted mean and each distance directly,
         O(n k d) per iteration and no n×n matrix; a run is then a function of
         its current partition, which lets the execution tree's leaf searches
