@@ -371,7 +371,8 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     """β = 2 on coordinates, no n×n matrix.
 
     Each iteration is one fused pass over row blocks (:func:`_kernels.lloyd.lloyd_step`:
-    a single-threaded float32 BLAS product per block screens the nearest centre,
+    a single-threaded float32 BLAS product per block, on X minus its mean, screens
+    the nearest centre,
     rows it cannot decide with certainty are assigned by exact squared distances,
     then per-block sums), blocks in parallel, partial sums reduced in block order.
     The labels are the argmin of ``_kernels.distances.sq_dist`` (as on the
@@ -383,9 +384,13 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     k = init_centers.shape[0]
     centers = init_centers.copy()
     screen = bool(np.abs(X).max() <= _kl.SCREEN_MAX_ABS)
-    X32 = X.astype(np.float32) if screen else np.empty((0, d), dtype=np.float32)
-    # upper bounds of the row norms (the relative slack covers the rounding of x_sq)
-    x_norm = np.sqrt(np.einsum("ij,ij->i", X, X)) * (1.0 + 1e-9)
+    # the screen works on X - mu (distances unchanged, norms and margins small)
+    mu = X.mean(axis=0)
+    Xs = X - mu
+    X32 = Xs.astype(np.float32) if screen else np.empty((0, d), dtype=np.float32)
+    # upper bounds of the row norms (the relative slack covers their rounding)
+    x_norm = np.sqrt(np.einsum("ij,ij->i", Xs, Xs)) * (1.0 + 1e-9)
+    del Xs
     labels = np.full(n, -1, dtype=np.intp)
     prev = labels.copy()
     dist = np.empty(n)
@@ -399,8 +404,9 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     n_iter = 0
 
     def step():
-        Ct32 = np.ascontiguousarray(centers.T, dtype=np.float32)
-        c_sq = np.einsum("ij,ij->i", centers, centers)
+        Cs = centers - mu
+        Ct32 = np.ascontiguousarray(Cs.T, dtype=np.float32)
+        c_sq = np.einsum("ij,ij->i", Cs, Cs)
         c_norm = float(np.sqrt(c_sq.max())) * (1.0 + 1e-9) if screen else -1.0
         _kl.lloyd_step(X, X32, x_norm, Ct32, centers, c_sq, c_norm, w, labels, psums, pw,
                        exact)

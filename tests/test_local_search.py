@@ -515,15 +515,15 @@ def _tie_data(seed):
     return np.vstack([grid, rng.normal(size=(500, 6))])
 
 
-@pytest.mark.parametrize("max_iter", [1, 3, 300])
-def test_lloyd_screen_changes_nothing(monkeypatch, max_iter):
+@pytest.mark.parametrize("max_iter, offset", [(1, 0.0), (3, 0.0), (300, 0.0), (300, 1e4)])
+def test_lloyd_screen_changes_nothing(monkeypatch, max_iter, offset):
     """With the screen off (every row by sq_dist) the run is bitwise the same;
     labels are the argmin of sq_dist for the final centres, ties to the lowest
     index, and the cost is the sum of those squared distances."""
     from dalgo._kernels import distances as dist_kernels
     from dalgo._kernels import lloyd as kl
 
-    X = _tie_data(max_iter)
+    X = _tie_data(max_iter) + offset
     init = X[[0, 1, 2, 3, 3, 500]]  # a duplicate centre: ties and an empty cluster
     screened = local_search(X, init, algorithm="lloyd", max_iter=max_iter)
     monkeypatch.setattr(kl, "SCREEN_MAX_ABS", -1.0)

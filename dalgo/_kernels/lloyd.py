@@ -387,20 +387,29 @@ _U64 = 2.0**-53
 def screen_margin(x_norm, c_norm, d):
     """Gap above which the float32 screen of :func:`lloyd_step` decides a label.
 
-    ``x_norm`` bounds ``||x||``, ``c_norm`` every ``||c||``.  With
-    ``e_c = c_sq[c] - 2 fl32(x . c)`` (computed in float64 from a float32
-    product of the float32-rounded ``x`` and ``c``, any summation order, FMA or
-    not), ``|e_c + ||x||^2 - sq_dist(x, c)| <= A`` where ``A = 2 (d + 3) u32
-    ||x|| ||c||`` (rounding ``x``, ``c`` and their products to float32 and the
-    sum of d products) ``+ (2 d + 5) u64 (||x|| + ||c||)^2`` (``c_sq``, the
-    float64 differences and :func:`dalgo._kernels.distances.sq_dist`'s own
-    rounding) plus a term for underflow.  If the two smallest ``e`` differ by
-    more than ``2 A``, the smallest is the strict argmin of ``sq_dist``.  The
-    margin returned is twice that (a safety factor of 2).
+    The screen works on shifted points ``x' = x - mu``, ``c' = c - mu`` (any
+    fixed ``mu``; distances do not change); ``x_norm`` bounds ``||x'||``,
+    ``c_norm`` every ``||c'||``.  With ``e_c = ||c'||^2 - 2 fl32(x' . c')``
+    (float64, from a float32 product of the float32-rounded ``x'`` and ``c'``,
+    any summation order, FMA or not), ``|e_c + ||x'||^2 - sq_dist(x, c)| <= A``
+    where ``A = 2 g32 ||x'|| ||c'||`` (rounding ``x'``, ``c'`` and their
+    products to float32, and the float32 sum of d products: ``g32 =
+    gamma_{d+2}`` in float32) ``+ (2 g64 + 4 u64) (||x'|| + ||c'||)^2``
+    (``||c'||^2``, the shift, the float64 subtraction and
+    :func:`dalgo._kernels.distances.sq_dist`'s own rounding, ``g64 =
+    gamma_{d+2}`` in float64) plus a term for underflow.  If the two smallest
+    ``e`` differ by more than ``2 A``, the smallest is the strict argmin of
+    ``sq_dist``.  Returned: ``4 A`` (a safety factor of 2); ``inf`` (no
+    screening) when ``d`` is too large for the bound.
     """
+    m32 = (d + 2) * _U32
+    m64 = (d + 2) * _U64
+    if m32 >= 0.5:
+        return np.inf
+    g32 = m32 / (1.0 - m32)
+    g64 = m64 / (1.0 - m64)
     s = x_norm + c_norm
-    a = (2.0 * (d + 3) * _U32 * x_norm * c_norm + (2.0 * d + 5.0) * _U64 * s * s
-         + 2.0**-120 * d * (1.0 + s))
+    a = 2.0 * g32 * x_norm * c_norm + (2.0 * g64 + 4.0 * _U64) * s * s + 2.0**-120 * d * (1.0 + s)
     return 4.0 * a
 
 
@@ -410,12 +419,14 @@ def _lloyd_block(X, X32, x_norm, Ct32, C, c_sq, c_norm, w, labels, sums, wsum, l
 
     The label of row ``i`` is the argmin over ``c`` of ``sq_dist(X, i, C, c)``
     (ties: lowest index), exactly :func:`dalgo._kernels.distances.assign_to_centers`.
-    It is found by a float32 screen: ``S = X32[lo:hi] @ Ct32`` is one float32
-    BLAS call on the block (the caller keeps BLAS single-threaded); where the
-    two smallest ``c_sq - 2 S`` differ by more than :func:`screen_margin` the
-    smallest is provably the label, else the row is assigned with ``sq_dist``
-    (``c_norm < 0``: every row).  Outputs ``labels`` rows ``lo:hi``, ``sums``
-    (k, d) and ``wsum`` (k,) overwritten with this block's partial sums.
+    It is found by a float32 screen on shifted points (``X32``, ``Ct32``,
+    ``c_sq``, ``x_norm``, ``c_norm``: see :func:`lloyd_step`): ``S = X32[lo:hi]
+    @ Ct32`` is one float32 BLAS call on the block (the caller keeps BLAS
+    single-threaded); where the two smallest ``c_sq - 2 S`` differ by more than
+    :func:`screen_margin` the smallest is provably the label, else the row is
+    assigned with ``sq_dist`` (``c_norm < 0``: every row).  Outputs ``labels``
+    rows ``lo:hi``, ``sums`` (k, d) and ``wsum`` (k,) overwritten with this
+    block's partial sums.
     Returns the number of rows assigned with ``sq_dist``.
     """
     k = C.shape[0]
@@ -473,11 +484,13 @@ def _lloyd_step_par(X, X32, x_norm, Ct32, C, c_sq, c_norm, w, labels, psums, pw,
 def lloyd_step(X, X32, x_norm, Ct32, C, c_sq, c_norm, w, labels, psums, pw, exact):
     """One fused Lloyd pass: nearest centre for every point and partial sums.
 
-    Inputs ``X`` (n, d), ``X32`` (n, d) its float32 copy (may be empty when
-    ``c_norm < 0``), ``x_norm`` (n,) upper bounds of the row norms, ``Ct32``
-    (d, k) the centres transposed in float32 (C-contiguous), ``C`` (k, d) the
-    centres, ``c_sq`` (k,) their squared norms, ``c_norm`` an upper bound of
-    their norms (< 0: no float32 screen), ``w`` (n,).  Outputs ``labels`` (n,)
+    Inputs ``X`` (n, d), ``C`` (k, d) the centres, ``w`` (n,); for the screen,
+    with a fixed shift ``mu`` (d,) (the mean of X keeps the norms, hence the
+    margin, small): ``X32`` (n, d) ``X - mu`` in float32 (may be empty when
+    ``c_norm < 0``), ``x_norm`` (n,) upper bounds of ``||x - mu||``, ``Ct32``
+    (d, k) ``(C - mu).T`` in float32 (C-contiguous), ``c_sq`` (k,) the
+    float64 ``||c - mu||^2``, ``c_norm`` an upper bound of every ``||c - mu||``
+    (< 0: no screen, every row by ``sq_dist``).  Outputs ``labels`` (n,)
     the argmin of :func:`dalgo._kernels.distances.sq_dist` (see
     :func:`_lloyd_block`), ``psums`` (n_blocks, k, d) and ``pw`` (n_blocks, k)
     per-block weighted sums, ``n_blocks = ceil(n / LLOYD_BLOCK)``, and
