@@ -386,11 +386,10 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     screen = bool(np.abs(X).max() <= _kl.SCREEN_MAX_ABS)
     # the screen works on X - mu (distances unchanged, norms and margins small)
     mu = X.mean(axis=0)
-    Xs = X - mu
-    X32 = Xs.astype(np.float32) if screen else np.empty((0, d), dtype=np.float32)
-    # upper bounds of the row norms (the relative slack covers their rounding)
-    x_norm = np.sqrt(np.einsum("ij,ij->i", Xs, Xs)) * (1.0 + 1e-9)
-    del Xs
+    X32 = np.empty((n if screen else 0, d), dtype=np.float32)
+    x_norm = np.empty(n)
+    if screen:
+        _kl.shifted_float32(X, mu, X32, x_norm)
     labels = np.full(n, -1, dtype=np.intp)
     prev = labels.copy()
     dist = np.empty(n)

@@ -414,6 +414,24 @@ def screen_margin(x_norm, c_norm, d):
 
 
 @njit(cache=True, nogil=True)
+def shifted_float32(X, mu, X32, x_norm):
+    """The screen's copy of the points: ``X32 = float32(X - mu)`` and
+    ``x_norm >= ||X - mu||`` row by row (no float64 temporary of X's size).
+
+    Inputs ``X`` (n, d), ``mu`` (d,); outputs ``X32`` (n, d) float32,
+    ``x_norm`` (n,) (the norm with a relative slack of 1e-9 over its rounding).
+    """
+    n, d = X.shape
+    for i in range(n):
+        s = 0.0
+        for f in range(d):
+            v = X[i, f] - mu[f]
+            X32[i, f] = v
+            s += v * v
+        x_norm[i] = np.sqrt(s) * (1.0 + 1e-9)
+
+
+@njit(cache=True, nogil=True)
 def _lloyd_block(X, X32, x_norm, Ct32, C, c_sq, c_norm, w, labels, sums, wsum, lo, hi):
     """Assign rows ``lo:hi`` and accumulate their weighted sums per cluster.
 
