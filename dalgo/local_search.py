@@ -383,13 +383,13 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     n, d = X.shape
     k = init_centers.shape[0]
     centers = init_centers.copy()
-    screen = bool(np.abs(X).max() <= _kl.SCREEN_MAX_ABS)
-    # the screen works on X - mu (distances unchanged, norms and margins small)
-    mu = X.mean(axis=0)
-    X32 = np.empty((n if screen else 0, d), dtype=np.float32)
+    # The screen works on X - mu: distances do not change, and with mu near the data
+    # (the mean of a fixed subsample; any fixed vector is correct) the norms, hence
+    # the margins, stay small whatever the offset of the data.
+    mu = X[:: max(1, n // 1024)].mean(axis=0)
+    X32 = np.empty((n, d), dtype=np.float32)
     x_norm = np.empty(n)
-    if screen:
-        _kl.shifted_float32(X, mu, X32, x_norm)
+    screen = bool(_kl.shifted_float32(X, mu, X32, x_norm) <= _kl.SCREEN_MAX_ABS)
     labels = np.full(n, -1, dtype=np.intp)
     prev = labels.copy()
     dist = np.empty(n)
@@ -406,7 +406,9 @@ def _lloyd(X, w, init_centers, max_iter, tol):
         Cs = centers - mu
         Ct32 = np.ascontiguousarray(Cs.T, dtype=np.float32)
         c_sq = np.einsum("ij,ij->i", Cs, Cs)
-        c_norm = float(np.sqrt(c_sq.max())) * (1.0 + 1e-9) if screen else -1.0
+        c_norm = -1.0  # no screen
+        if screen and np.abs(Cs).max() <= _kl.SCREEN_MAX_ABS:
+            c_norm = float(np.sqrt(c_sq.max())) * (1.0 + 1e-9)
         _kl.lloyd_step(X, X32, x_norm, Ct32, centers, c_sq, c_norm, w, labels, psums, pw,
                        exact)
 

@@ -414,21 +414,46 @@ def screen_margin(x_norm, c_norm, d):
 
 
 @njit(cache=True, nogil=True)
-def shifted_float32(X, mu, X32, x_norm):
-    """The screen's copy of the points: ``X32 = float32(X - mu)`` and
-    ``x_norm >= ||X - mu||`` row by row (no float64 temporary of X's size).
-
-    Inputs ``X`` (n, d), ``mu`` (d,); outputs ``X32`` (n, d) float32,
-    ``x_norm`` (n,) (the norm with a relative slack of 1e-9 over its rounding).
-    """
-    n, d = X.shape
-    for i in range(n):
+def _shifted_rows(X, mu, X32, x_norm, lo, hi):
+    top = 0.0
+    d = X.shape[1]
+    for i in range(lo, hi):
         s = 0.0
         for f in range(d):
             v = X[i, f] - mu[f]
             X32[i, f] = v
             s += v * v
+            if abs(v) > top:
+                top = abs(v)
         x_norm[i] = np.sqrt(s) * (1.0 + 1e-9)
+    return top
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _shifted_par(X, mu, X32, x_norm, tops):
+    n = X.shape[0]
+    for b in prange(tops.shape[0]):
+        tops[b] = _shifted_rows(X, mu, X32, x_norm, b * LLOYD_BLOCK,
+                                min(n, (b + 1) * LLOYD_BLOCK))
+
+
+@njit(cache=True, nogil=True)
+def shifted_float32(X, mu, X32, x_norm):
+    """The screen's copy of the points: ``X32 = float32(X - mu)`` and
+    ``x_norm >= ||X - mu||`` row by row, in one pass (rows split across threads
+    when ``n * d >= ROWS_PARALLEL_MIN_WORK``).
+
+    Inputs ``X`` (n, d), ``mu`` (d,); outputs ``X32`` (n, d) float32,
+    ``x_norm`` (n,) (the norm with a relative slack of 1e-9 over its rounding).
+    Returns ``max |X - mu|`` (the caller screens only below
+    :data:`SCREEN_MAX_ABS`).
+    """
+    n, d = X.shape
+    if n * d < ROWS_PARALLEL_MIN_WORK:
+        return _shifted_rows(X, mu, X32, x_norm, 0, n)
+    tops = np.zeros((n + LLOYD_BLOCK - 1) // LLOYD_BLOCK)
+    _shifted_par(X, mu, X32, x_norm, tops)
+    return tops.max()
 
 
 @njit(cache=True, nogil=True)
