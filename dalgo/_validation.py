@@ -109,11 +109,13 @@ def n_clusters_from_labels(y):
     return k
 
 
-def check_points(X, *, name="X", min_samples=1):
+def check_points(X, *, name="X", min_samples=1, ensure_all_finite=True):
     """Return ``X`` as a C-contiguous float64 2-D array with finite values.
 
     Raises ``TypeError`` for object/complex/string arrays and ``ValueError`` for
-    empty input, NaN or inf, naming the problem.
+    empty input, NaN or inf, naming the problem.  ``ensure_all_finite=False``
+    skips the NaN/inf pass over the data, for a caller that detects non-finite
+    values on its own first pass and then calls this again for the error.
     """
     arr = np.asarray(X) if not hasattr(X, "toarray") else X
     if hasattr(arr, "dtype") and arr.dtype.kind in "OUSVc":
@@ -125,7 +127,7 @@ def check_points(X, *, name="X", min_samples=1):
             X,
             dtype=np.float64,
             order="C",
-            ensure_all_finite=True,
+            ensure_all_finite=ensure_all_finite,
             ensure_min_samples=min_samples,
             input_name=name,
         )

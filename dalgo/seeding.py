@@ -87,7 +87,9 @@ def dalpha_seeding(X, n_clusters, alpha, z, *, sample_weight=None):
     >>> dalpha_seeding(X, 2, alpha=0.0, z=[0.0, 0.5])
     array([0, 2])
     """
-    X = check_points(X)
+    # NaN/inf are detected by the kernel's first distance pass (one pass over X
+    # fewer); check_points then raises the usual error
+    X = check_points(X, ensure_all_finite=False)
     k = check_n_clusters(n_clusters, X.shape[0])
     alpha = check_alpha(alpha)
     z = check_z(z, k)
@@ -115,7 +117,14 @@ def _dalpha_seeding(X, alpha, z, logw, allow_fewer=False):
     seeds = np.empty(k, dtype=np.intp)
     D, logD, logd, logw_sorted = (np.empty(n) for _ in range(4))
     order = np.empty(n, dtype=np.intp)
-    got = dalpha_seeding_kernel(X, logw, alpha, z, D, logD, order, logd, logw_sorted, seeds)
+    got = dalpha_seeding_kernel(X, logw, alpha, z, D, logD, order, logd, logw_sorted, seeds,
+                                True)
+    if got < 0:
+        # a distance to the first seed is not finite: NaN/inf in X (error), or
+        # finite coordinates whose squares overflow (run without the check)
+        check_points(X)
+        got = dalpha_seeding_kernel(X, logw, alpha, z, D, logD, order, logd, logw_sorted,
+                                    seeds, False)
     if got < k:
         if allow_fewer:
             return seeds[:got]

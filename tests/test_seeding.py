@@ -441,3 +441,17 @@ def test_seeding_same_bits_for_one_and_two_threads():
     finally:
         numba.set_num_threads(before)
     assert out[0] == out[1]
+
+
+def test_overflowing_distances_as_the_tree_pieces():
+    """Finite X whose squared differences overflow (distance inf): not an error,
+    and the same seeds as the tree's pieces (the kernel's NaN/inf check falls
+    back to the full validation, then runs without it)."""
+    X = np.array([[0.0], [1e200], [-1e200], [5.0], [7.0], [1e200]])
+    rng = np.random.default_rng(0)
+    for alpha in [0.0, 2.0, np.inf]:
+        for _ in range(5):
+            z = rng.random(3)
+            np.testing.assert_array_equal(
+                dalpha_seeding(X, 3, alpha, z),
+                _seeding_from_tree_pieces(X, 3, alpha, z, np.zeros(6)))

@@ -275,15 +275,18 @@ def nearer_pass(X, c, D, logD):
 
 
 @njit(cache=True, nogil=True)
-def dalpha_seeding_kernel(X, logw, alpha, z, D, logD, order, logd, logw_sorted, seeds):
+def dalpha_seeding_kernel(X, logw, alpha, z, D, logD, order, logd, logw_sorted, seeds,
+                          check_finite):
     """d^alpha seeding with explicit randomness ``z`` (docs/conventions.md, "Seeding").
 
     Inputs ``X`` (n, d), ``logw`` (n,) log sample weights (zeros for the plain
-    rule), ``alpha``, ``z`` (k,); work arrays ``D``, ``logD``, ``logd``,
-    ``logw_sorted`` (n,) float and ``order`` (n,) int; output ``seeds`` (k,)
-    point indices in pick order.  Returns the number of seeds chosen (fewer
-    than k only when every remaining point of positive weight sits at distance
-    0 from a centre).
+    rule), ``alpha``, ``z`` (k,), ``check_finite``; work arrays ``D``,
+    ``logD``, ``logd``, ``logw_sorted`` (n,) float and ``order`` (n,) int;
+    output ``seeds`` (k,) point indices in pick order.  Returns the number of
+    seeds chosen (fewer than k only when every remaining point of positive
+    weight sits at distance 0 from a centre), or -1 when ``check_finite`` is
+    set and a distance to the first seed is not finite (X holds NaN or inf, or
+    its squared differences overflow; a NaN distance leaves ``D`` at ``inf``).
 
     Each step is :func:`sort_by_distance` then :func:`choose_position` on the
     distances of :func:`dalgo._kernels.distances.distances_to_point` (what the
@@ -297,7 +300,12 @@ def dalpha_seeding_kernel(X, logw, alpha, z, D, logD, order, logd, logw_sorted, 
     first = first_seed(logw, z[0])
     seeds[0] = first
     D[:] = np.inf
+    logD[:] = np.inf  # log(inf): rows whose distance overflows keep both
     nearer_pass(X, X[first], D, logD)
+    if check_finite:
+        for i in range(n):
+            if D[i] == np.inf:
+                return -1
     for t in range(1, k):
         argsort_distances(D, order)
         n_zero = 0
