@@ -371,10 +371,10 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     """β = 2 on coordinates, no n×n matrix.
 
     Each iteration is one fused pass over row blocks (:func:`_kernels.lloyd.lloyd_step`:
-    a single-threaded float32 BLAS product per block, on X minus its mean, screens
-    the nearest centre,
-    rows it cannot decide with certainty are assigned by exact squared distances,
-    then per-block sums), blocks in parallel, partial sums reduced in block order.
+    a single-threaded float32 BLAS product per block, on X minus a fixed shift,
+    screens the nearest centre; rows it cannot decide with certainty are assigned
+    by exact squared distances; then per-block sums), blocks in parallel, partial
+    sums reduced in block order.  Memory: a float32 copy of X.
     The labels are the argmin of ``_kernels.distances.sq_dist`` (as on the
     ``"partition"`` path), the cost uses the same distances: bit-identical
     whatever the numba or BLAS thread counts, or the BLAS build.  Stops by the
