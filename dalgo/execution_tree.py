@@ -165,7 +165,6 @@ def _enumerate_pieces(inst, z, lo, hi):
     else:
         grid = lo + (hi - lo) * np.arange(1, SPLIT_PARTS) / SPLIT_PARTS
     leaves = []
-    chunk = numba.get_parallel_chunksize()
     while stack:
         batch = stack[-NODE_BATCH:]
         del stack[-NODE_BATCH:]
@@ -190,12 +189,12 @@ def _enumerate_pieces(inst, z, lo, hi):
         starts = np.empty((m, n + 1))
         children = np.empty((m, n + 1), dtype=np.intp)
         counts = np.empty(m, dtype=np.intp)
-        numba.set_parallel_chunksize(1)  # uneven nodes: dynamic scheduling
+        previous = numba.set_parallel_chunksize(1)  # uneven nodes: dynamic scheduling
         try:
             expand_nodes(inst.rows, inst.slot, seeds, depth, z, b, logw, part_first, part_a,
                          part_b, starts, children, counts)
         finally:
-            numba.set_parallel_chunksize(chunk)
+            numba.set_parallel_chunksize(previous)
         for j in range(m):
             t = int(depth[j])
             c = int(counts[j])

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, replace
 
+import numba
 import numpy as np
 
 from ._blas import gram_matrix, single_threaded_blas
@@ -442,8 +443,12 @@ def _gram_runs(X, gram, w, seeds, max_iter, want_centers):
         dist = np.empty((m, n))
         n_iter = np.empty(m, dtype=np.intp)
         converged = np.empty(m, dtype=np.bool_)
-        _kl.gram_lloyd_many(gram, w, block, max_iter, labels, dist, mean_labels, n_iter,
-                            converged)
+        previous = numba.set_parallel_chunksize(1)  # runs differ in length: dynamic
+        try:
+            _kl.gram_lloyd_many(gram, w, block, max_iter, labels, dist, mean_labels, n_iter,
+                                converged)
+        finally:
+            numba.set_parallel_chunksize(previous)
         for j in range(m):
             out.append(_gram_result(X, w, labels[j], dist[j], mean_labels[j], k, n_iter[j],
                                     converged[j], want_centers))
