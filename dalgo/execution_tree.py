@@ -416,7 +416,10 @@ def loss_curve(X, n_clusters, z, *, y=None, loss="hamming", beta=2.0, center="eu
     the centre of a member set is solved once. For β = 2 in more than
     ``PARTITION_MAX_FEATURES`` dimensions each run instead uses the instance's
     Gram matrix with incremental cluster sums, O(n k) per iteration plus O(n)
-    per moved point.
+    per moved point, and the runs go in parallel over numba's threads
+    (:meth:`dalgo.SharedLocalSearch.run_many`); the tree's nodes are expanded
+    in parallel too.  Every run and node is serial in itself, so the curve does
+    not depend on the thread count.
 
     Examples
     --------

@@ -579,7 +579,10 @@ class SharedLocalSearch:
     β = 2 runs with more than ``PARTITION_MAX_FEATURES`` features go straight
     to :func:`local_search`'s Gram path, which is already a few microseconds per
     iteration (its incremental sums depend on the run's history, so they cannot
-    be shared); so do medoid searches without a distance matrix
+    be shared; :meth:`run_many` runs them in parallel instead, and on MNIST
+    protocol instances the leaves end in pairwise different partitions anyway,
+    so a partition memo would find nothing to share); so do medoid searches
+    without a distance matrix
     (``n_samples > DISTANCE_MATRIX_MAX_SAMPLES``): ``plan.shareable`` is
     False.  Memory is bounded by
     ``SHARED_MEMORY_BYTES``: past it everything remembered is dropped
