@@ -364,18 +364,27 @@ def _instance_curves(instance, loss_fn, betas, center, lo, hi, max_iter):
 def _leaf_losses(results, loss_fn, instance, values):
     """``values[i] = loss_fn(results[i].labels, instance, results[i])``; a loss marked
     ``labels_only`` (a function of the labels alone) is evaluated once per distinct
-    labelling (many leaves end in the same partition)."""
+    labelling, all of them in one call if it has ``many`` (labels (r, n) -> losses)."""
     if not getattr(loss_fn, "labels_only", False):
         for i, res in enumerate(results):
             values[i] = loss_fn(res.labels, instance, res)
         return
-    seen = {}
+    index = {}
+    first = []
+    which = np.empty(len(results), dtype=np.intp)
     for i, res in enumerate(results):
         key = res.labels.tobytes()
-        v = seen.get(key)
-        if v is None:
-            v = seen[key] = loss_fn(res.labels, instance, res)
-        values[i] = v
+        j = index.get(key)
+        if j is None:
+            j = index[key] = len(first)
+            first.append(i)
+        which[i] = j
+    many = getattr(loss_fn, "many", None)
+    if many is not None and first:
+        distinct = many(np.array([results[i].labels for i in first]), instance)
+    else:
+        distinct = [loss_fn(results[i].labels, instance, results[i]) for i in first]
+    values[:] = np.asarray(distinct, dtype=np.float64)[which]
 
 
 def loss_curve(X, n_clusters, z, *, y=None, loss="hamming", beta=2.0, center="euclidean",

@@ -162,8 +162,29 @@ def _loss_hamming(labels, instance, result):
     return hamming_loss(instance.y, labels)
 
 
-# a function of the labels alone: the execution tree evaluates it once per distinct labelling
+def _hamming_many(labels, instance):
+    """:func:`hamming_loss` of ``instance.y`` against every row of ``labels`` (r, n), cluster
+    labels ``0 .. k - 1``: one ``bincount`` for all the contingency tables."""
+    if instance.y is None:
+        raise ValueError("loss='hamming' needs instances with labels y.")
+    r, n = labels.shape
+    _, classes = np.unique(np.asarray(instance.y), return_inverse=True)
+    n_classes = int(classes.max()) + 1
+    k = int(labels.max()) + 1
+    cells = n_classes * k
+    flat = (np.arange(r)[:, None] * cells + (classes.ravel() * k)[None, :] + labels).ravel()
+    tables = np.bincount(flat, minlength=r * cells).reshape(r, n_classes, k)
+    out = np.empty(r)
+    for i in range(r):
+        rows, cols = linear_sum_assignment(tables[i], maximize=True)
+        out[i] = (n - int(tables[i][rows, cols].sum())) / n
+    return out
+
+
+# a function of the labels alone: the execution tree evaluates it once per distinct
+# labelling, all at once
 _loss_hamming.labels_only = True
+_loss_hamming.many = _hamming_many
 
 
 def _objective_loss(beta):

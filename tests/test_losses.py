@@ -126,3 +126,17 @@ def test_hamming_contingency_paths_agree(pair, kind):
     rows, cols = linear_sum_assignment(table, maximize=True)
     n = y_true.shape[0]
     assert hamming_loss(y_true, y_pred) == (n - int(table[rows, cols].sum())) / n
+
+
+@given(st.integers(1, 6), st.integers(1, 30), st.integers(0, 2**32 - 1))
+def test_hamming_many_equals_hamming_loss(r, n, seed):
+    """The batched Hamming loss of the execution tree equals hamming_loss row by row."""
+    from dalgo.instances import Instance
+
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(1, 5))
+    y = rng.choice(np.array([-1, 3, 7, 40]), size=n)
+    labels = rng.integers(0, k, size=(r, n))
+    inst = Instance(X=rng.normal(size=(n, 2)), y=y, n_clusters=1, z=[0.5])
+    got = get_loss("hamming").many(labels, inst)
+    assert [float(v) for v in got] == [hamming_loss(y, row) for row in labels]
