@@ -70,14 +70,16 @@ def _prefix_fraction(logd, logw, n_zero, j, alpha):
 
 
 @njit(cache=True, nogil=True)
-def _bisect(logd, logw, n_zero, z, lo, hi, j):
-    """Bisection on the rule down to ``BISECTION_ULPS``; see :func:`_first_change`."""
+def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi):
+    """Bisection on the rule down to ``BISECTION_ULPS``; see :func:`_first_change`.
+
+    ``jhi`` is the rule's choice at ``hi``; returns ``(hi, choice at hi)``."""
     while True:
         nxt = np.nextafter(lo, np.inf)
         for _ in range(BISECTION_ULPS - 1):
             nxt = np.nextafter(nxt, np.inf)
         if nxt >= hi:
-            return hi
+            return hi, jhi
         if lo > 0.0 and hi > 4.0 * lo:
             mid = np.sqrt(lo) * np.sqrt(hi)
         elif lo <= 0.0 and hi > 4.0:
@@ -85,20 +87,24 @@ def _bisect(logd, logw, n_zero, z, lo, hi, j):
         else:
             mid = lo + 0.5 * (hi - lo)
         if mid <= lo or mid >= hi:
-            return hi
-        if choose_position(logd, logw, n_zero, mid, z) > j:
+            return hi, jhi
+        jm = choose_position(logd, logw, n_zero, mid, z)
+        if jm > j:
             hi = mid
+            jhi = jm
         else:
             lo = mid
 
 
 @njit(cache=True, nogil=True)
-def _first_change(logd, logw, n_zero, z, lo, hi, j):
-    """A float in ``(lo, hi]`` where the choice first exceeds ``j``.
+def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi):
+    """A float in ``(lo, hi]`` where the choice first exceeds ``j``, and the choice there.
 
-    Precondition: ``choose(lo) <= j < choose(hi)``.  The crossing is the root of
-    the smooth, decreasing ``F_j(α) - z``; a safeguarded Newton iteration on it
-    (kept inside the bracket, bisecting when a step leaves it) locates the
+    Precondition: ``choose(lo) <= j < choose(hi) = jhi``.  Returns ``(x, choose(x))``
+    (the rule's value at ``x`` as computed when ``x`` became the upper end).
+    The crossing is the root of the smooth, decreasing ``F_j(α) - z``; a
+    safeguarded Newton iteration on it (kept inside the bracket, bisecting
+    when a step leaves it) locates the
     root to ~4e-15, then ``choose_position`` is evaluated at ``x`` and at
     ``x -/+ 4, 8, 16, ...`` ulps (``GALLOP_ULPS``) on the side where the
     crossing lies until the rule brackets it, and a final bisection on the rule
@@ -139,8 +145,10 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j):
     if converged and x > lo and x < hi:
         # gallop out from Newton's root (usually a few ulps from the crossing):
         # the rule at x picks the side, then probes at x -/+ 4, 8, 16, ... ulps
-        if choose_position(logd, logw, n_zero, x, z) > j:
+        jx = choose_position(logd, logw, n_zero, x, z)
+        if jx > j:
             hi = x
+            jhi = jx
             sign = -1.0
         else:
             lo = x
@@ -150,8 +158,10 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j):
             probe = x + sign * delta
             if probe <= lo or probe >= hi:
                 break
-            if choose_position(logd, logw, n_zero, probe, z) > j:
+            jp = choose_position(logd, logw, n_zero, probe, z)
+            if jp > j:
                 hi = probe
+                jhi = jp
                 if sign > 0.0:
                     break
             else:
@@ -159,7 +169,7 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j):
                 if sign < 0.0:
                     break
             delta *= 2.0
-    return _bisect(logd, logw, n_zero, z, lo, hi, j)
+    return _bisect(logd, logw, n_zero, z, lo, hi, j, jhi)
 
 
 @njit(cache=True, nogil=True)
@@ -190,9 +200,11 @@ def node_pieces(logd, logw, n_zero, z, a, b, starts, positions):
         # upper bracket: a float where the choice already moved past j
         if np.isinf(last):
             hi = 2.0 * cur if cur >= 1.0 else 1.0
-            while hi < ALPHA_SEARCH_MAX and choose_position(logd, logw, n_zero, hi, z) <= j:
+            jhi = choose_position(logd, logw, n_zero, hi, z)
+            while hi < ALPHA_SEARCH_MAX and jhi <= j:
                 hi *= 2.0
-            if choose_position(logd, logw, n_zero, hi, z) <= j:
+                jhi = choose_position(logd, logw, n_zero, hi, z)
+            if jhi <= j:
                 # no finite α moves the choice: the limit at inf differs only
                 # through ties closer than the float grid; give inf its own piece
                 starts[m] = np.inf
@@ -200,8 +212,8 @@ def node_pieces(logd, logw, n_zero, z, a, b, starts, positions):
                 return m + 1
         else:
             hi = last
-        cross = _first_change(logd, logw, n_zero, z, cur, hi, j)
-        j = choose_position(logd, logw, n_zero, cross, z)
+            jhi = j_end
+        cross, j = _first_change(logd, logw, n_zero, z, cur, hi, j, jhi)
         starts[m] = cross
         positions[m] = j
         m += 1
