@@ -92,6 +92,9 @@ NODE_BATCH = 256
 #: not depend on the cuts (see :func:`dalgo._kernels.tree.merge_parts`).
 SPLIT_PARTS = 64
 SPLIT_STEP = 0.5
+#: Leaves searched per call of :meth:`dalgo.SharedLocalSearch.run_many`; their
+#: labels are dropped once their losses are known (memory O(LEAF_CHUNK n)).
+LEAF_CHUNK = 256
 
 
 class _TreeArrays:
@@ -355,36 +358,46 @@ def _instance_curves(instance, loss_fn, betas, center, lo, hi, max_iter):
         search = SharedLocalSearch(X, beta=beta, center=center, max_iter=max_iter,
                                    sample_weight=w, gram=inst.gram, distances=inst.distances,
                                    want_centers=want_centers)
-        _leaf_losses(search.run_many(seeds), loss_fn, instance, values)
+        memo = {}
+        for first in range(0, len(pieces), LEAF_CHUNK):
+            chunk = slice(first, first + LEAF_CHUNK)
+            _leaf_losses(search.run_many(seeds[chunk]), loss_fn, instance, values[chunk], memo)
         curves[beta] = PiecewiseConstant(breakpoints, values).simplify()
         t_search += time.perf_counter() - t1
     return curves, pieces, {"tree_seconds": t_tree, "search_seconds": t_search}
 
 
-def _leaf_losses(results, loss_fn, instance, values):
-    """``values[i] = loss_fn(results[i].labels, instance, results[i])``; a loss marked
-    ``labels_only`` (a function of the labels alone) is evaluated once per distinct
-    labelling, all of them in one call if it has ``many`` (labels (r, n) -> losses)."""
+def _leaf_losses(results, loss_fn, instance, values, memo):
+    """``values[i] = loss_fn(results[i].labels, instance, results[i])``.
+
+    A loss marked ``labels_only`` (a function of the labels alone) is evaluated once
+    per distinct labelling, remembered in ``memo`` (compact labels bytes -> loss)
+    across calls, all new ones in one call if it has ``many`` (labels (r, n) ->
+    losses).
+    """
     if not getattr(loss_fn, "labels_only", False):
         for i, res in enumerate(results):
             values[i] = loss_fn(res.labels, instance, res)
         return
-    index = {}
-    first = []
-    which = np.empty(len(results), dtype=np.intp)
+    new = {}
+    keys = []
     for i, res in enumerate(results):
-        key = res.labels.tobytes()
-        j = index.get(key)
-        if j is None:
-            j = index[key] = len(first)
-            first.append(i)
-        which[i] = j
-    many = getattr(loss_fn, "many", None)
-    if many is not None and first:
-        distinct = many(np.array([results[i].labels for i in first]), instance)
-    else:
-        distinct = [loss_fn(results[i].labels, instance, results[i]) for i in first]
-    values[:] = np.asarray(distinct, dtype=np.float64)[which]
+        labels = res.labels
+        key = labels.astype(np.uint8 if labels.max() < 256 else np.int64).tobytes()
+        keys.append(key)
+        if key not in memo and key not in new:
+            new[key] = i
+    if new:
+        many = getattr(loss_fn, "many", None)
+        rows = list(new.values())
+        if many is not None:
+            fresh = many(np.array([results[i].labels for i in rows]), instance)
+        else:
+            fresh = [loss_fn(results[i].labels, instance, results[i]) for i in rows]
+        for key, v in zip(new, fresh):
+            memo[key] = float(v)
+    for i, key in enumerate(keys):
+        values[i] = memo[key]
 
 
 def loss_curve(X, n_clusters, z, *, y=None, loss="hamming", beta=2.0, center="euclidean",

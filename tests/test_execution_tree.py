@@ -502,3 +502,15 @@ def test_gram_path_leaves_equal_direct_runs(global_random_seed, loss):
         else:
             want = normalized_cost(X, res.centers, 2.0, labels=res.labels)
         assert curve(p.lo) == want
+
+
+def test_leaf_chunks_do_not_change_the_curve(monkeypatch):
+    """Leaves searched and scored in chunks (losses remembered across chunks): same curve."""
+    import dalgo.execution_tree as et
+
+    X, y, z = _gram_instance(3)
+    ref = loss_curve(X, 4, z, y=y, alpha_range=(0.0, 20.0))
+    monkeypatch.setattr(et, "LEAF_CHUNK", 3)
+    got = loss_curve(X, 4, z, y=y, alpha_range=(0.0, 20.0))
+    assert np.array_equal(got.breakpoints, ref.breakpoints)
+    assert np.array_equal(got.values, ref.values)
