@@ -83,8 +83,12 @@ def check_alpha_range(alpha_range):
 
 
 #: Nodes expanded per call of :func:`dalgo._kernels.tree.expand_nodes` (in
-#: parallel over numba's threads; results do not depend on it).
-NODE_BATCH = 256
+#: parallel over numba's threads; results do not depend on it): as many as keep
+#: its (nodes, n) work arrays within ``NODE_BATCH_ELEMENTS`` entries, at most
+#: ``NODE_BATCH``.  Few large batches mean few parallel regions, each of which
+#: waits for its slowest thread.
+NODE_BATCH = 4096
+NODE_BATCH_ELEMENTS = 1 << 20
 #: A node's α-interval is cut at the points of a fixed grid of the tree's range
 #: (``SPLIT_PARTS`` equal parts of a finite range; steps of ``SPLIT_STEP`` from
 #: ``lo`` for an infinite one) and the parts are swept in parallel: the
@@ -92,9 +96,10 @@ NODE_BATCH = 256
 #: not depend on the cuts (see :func:`dalgo._kernels.tree.merge_parts`).
 SPLIT_PARTS = 64
 SPLIT_STEP = 0.5
-#: Leaves searched per call of :meth:`dalgo.SharedLocalSearch.run_many`; their
-#: labels are dropped once their losses are known (memory O(LEAF_CHUNK n)).
-LEAF_CHUNK = 256
+#: Leaves searched per call of :meth:`dalgo.SharedLocalSearch.run_many`: as many
+#: as keep ``LEAF_CHUNK_ELEMENTS`` labels; they are dropped once their losses are
+#: known (memory O(LEAF_CHUNK_ELEMENTS), not O(leaves n)).
+LEAF_CHUNK_ELEMENTS = 1 << 20
 
 
 class _TreeArrays:
@@ -169,8 +174,9 @@ def _enumerate_pieces(inst, z, lo, hi):
         grid = lo + (hi - lo) * np.arange(1, SPLIT_PARTS) / SPLIT_PARTS
     leaves = []
     while stack:
-        batch = stack[-NODE_BATCH:]
-        del stack[-NODE_BATCH:]
+        size = max(1, min(NODE_BATCH, NODE_BATCH_ELEMENTS // (n + 1)))
+        batch = stack[-size:]
+        del stack[-size:]
         m = len(batch)
         seeds = np.array([node[0] for node in batch])
         depth = np.array([node[1] for node in batch], dtype=np.intp)
@@ -359,8 +365,9 @@ def _instance_curves(instance, loss_fn, betas, center, lo, hi, max_iter):
                                    sample_weight=w, gram=inst.gram, distances=inst.distances,
                                    want_centers=want_centers)
         memo = {}
-        for first in range(0, len(pieces), LEAF_CHUNK):
-            chunk = slice(first, first + LEAF_CHUNK)
+        step = max(1, LEAF_CHUNK_ELEMENTS // n)
+        for first in range(0, len(pieces), step):
+            chunk = slice(first, first + step)
             _leaf_losses(search.run_many(seeds[chunk]), loss_fn, instance, values[chunk], memo)
         curves[beta] = PiecewiseConstant(breakpoints, values).simplify()
         t_search += time.perf_counter() - t1

@@ -412,9 +412,10 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     return LocalSearchResult(labels, centers, n_iter, float(w @ dist), converged)
 
 
-#: Runs per call of :func:`_kernels.lloyd.gram_lloyd_many` in :func:`_gram_runs`
-#: (bounds the (runs, n) output arrays; results do not depend on it).
-GRAM_RUNS_CHUNK = 256
+#: Entries of the (runs, n) output arrays of one call of
+#: :func:`_kernels.lloyd.gram_lloyd_many` in :func:`_gram_runs` (bounds their
+#: memory; results do not depend on it).
+GRAM_RUNS_ELEMENTS = 1 << 20
 
 
 def _gram_result(X, w, labels, dist, mean_labels, k, n_iter, converged, want_centers):
@@ -435,8 +436,9 @@ def _gram_runs(X, gram, w, seeds, max_iter, want_centers):
     n = X.shape[0]
     r, k = seeds.shape
     out = []
-    for lo in range(0, r, GRAM_RUNS_CHUNK):
-        block = seeds[lo:lo + GRAM_RUNS_CHUNK]
+    step = max(1, GRAM_RUNS_ELEMENTS // n)
+    for lo in range(0, r, step):
+        block = seeds[lo:lo + step]
         m = block.shape[0]
         labels = np.empty((m, n), dtype=np.intp)
         mean_labels = np.empty((m, n), dtype=np.intp)

@@ -510,7 +510,7 @@ def test_leaf_chunks_do_not_change_the_curve(monkeypatch):
 
     X, y, z = _gram_instance(3)
     ref = loss_curve(X, 4, z, y=y, alpha_range=(0.0, 20.0))
-    monkeypatch.setattr(et, "LEAF_CHUNK", 3)
+    monkeypatch.setattr(et, "LEAF_CHUNK_ELEMENTS", 3 * X.shape[0])
     got = loss_curve(X, 4, z, y=y, alpha_range=(0.0, 20.0))
     assert np.array_equal(got.breakpoints, ref.breakpoints)
     assert np.array_equal(got.values, ref.values)

@@ -555,3 +555,17 @@ def test_run_many_checks_its_seeds():
     a, b = low.run_many(np.array([[0, 1, 2], [3, 4, 5]]))
     assert np.array_equal(a.labels, low.run(np.array([0, 1, 2])).labels)
     assert np.array_equal(b.centers, low.run(np.array([3, 4, 5])).centers)
+
+
+def test_run_many_chunks_do_not_change_results(monkeypatch):
+    from dalgo import SharedLocalSearch
+
+    ls_mod = importlib.import_module("dalgo.local_search")
+    X = np.random.default_rng(1).normal(size=(50, 20))
+    seeds = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11], [1, 20, 30]])
+    ref = SharedLocalSearch(X, beta=2.0).run_many(seeds)
+    monkeypatch.setattr(ls_mod, "GRAM_RUNS_ELEMENTS", 2 * 50)
+    got = SharedLocalSearch(X, beta=2.0).run_many(seeds)
+    for a, b in zip(ref, got):
+        assert np.array_equal(a.labels, b.labels) and np.array_equal(a.centers, b.centers)
+        assert (a.n_iter, a.cost) == (b.n_iter, b.cost)

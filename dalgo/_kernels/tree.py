@@ -290,7 +290,7 @@ def merge_parts(part_starts, part_positions, part_m, first, last, b, order, star
 @njit(cache=True, nogil=True, parallel=True)
 def expand_nodes(rows, slot, seeds, depth, z, hi, logw, part_first, part_a, part_b, starts,
                  children, n_children):
-    """The children of a batch of nodes, in parallel over nodes and over parts.
+    """The children of a batch of nodes, in parallel over the parts of their intervals.
 
     Inputs ``rows``, ``slot``, ``logw`` as :func:`sorted_node`; ``seeds``
     (m, k) with node ``j``'s seeds in ``seeds[j, :depth[j]]``; ``z`` (k,) the
@@ -299,35 +299,35 @@ def expand_nodes(rows, slot, seeds, depth, z, hi, logw, part_first, part_a, part
     part_first[j + 1] - 1``, part ``p`` covering ``[part_a[p], part_b[p])``
     (consecutive, so that wide intervals spread over the threads).  Outputs
     rows ``j`` of ``starts`` and ``children`` (m, n + 1) and ``n_children[j]``
-    as :func:`merge_parts`.  Every node and part is computed serially into its
-    own rows, so the results depend neither on the thread count nor on the
-    cuts.
+    as :func:`merge_parts`.  One parallel loop: each part sorts its node's
+    points and sweeps its sub-interval serially, into its own rows; then the
+    parts are merged serially.  So the results depend neither on the thread
+    count nor on the cuts.
     """
     m = seeds.shape[0]
     n = logw.shape[0]
     n_parts = part_a.shape[0]
-    order = np.empty((m, n), dtype=np.intp)
-    logd = np.empty((m, n))
-    logw_sorted = np.empty((m, n))
-    n_zero = np.empty(m, dtype=np.intp)
     part_node = np.empty(n_parts, dtype=np.intp)
     for j in range(m):
         for p in range(part_first[j], part_first[j + 1]):
             part_node[p] = j
-    for j in prange(m):
-        D = np.empty(n)
-        n_zero[j] = sorted_node(rows, slot, seeds[j], depth[j], logw, D, order[j], logd[j],
-                                logw_sorted[j])
+    part_order = np.empty((n_parts, n), dtype=np.intp)
     part_starts = np.empty((n_parts, n + 1))
     part_positions = np.empty((n_parts, n + 1), dtype=np.intp)
     part_m = np.empty(n_parts, dtype=np.intp)
     for p in prange(n_parts):
         j = part_node[p]
-        part_m[p] = node_pieces(logd[j], logw_sorted[j], n_zero[j], z[depth[j]], part_a[p],
-                                part_b[p], part_starts[p], part_positions[p])
-    for j in prange(m):
+        D = np.empty(n)
+        logd = np.empty(n)
+        logw_sorted = np.empty(n)
+        n_zero = sorted_node(rows, slot, seeds[j], depth[j], logw, D, part_order[p], logd,
+                             logw_sorted)
+        part_m[p] = node_pieces(logd, logw_sorted, n_zero, z[depth[j]], part_a[p], part_b[p],
+                                part_starts[p], part_positions[p])
+    for j in range(m):
         n_children[j] = merge_parts(part_starts, part_positions, part_m, part_first[j],
-                                    part_first[j + 1], hi[j], order[j], starts[j], children[j])
+                                    part_first[j + 1], hi[j], part_order[part_first[j]],
+                                    starts[j], children[j])
 
 
 @njit(cache=True, nogil=True, parallel=True)
