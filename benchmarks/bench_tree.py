@@ -1,33 +1,43 @@
-"""Benchmarks of the execution tree (issue 3).
+"""Benchmarks of the execution tree and the exact loss curve (issues 3 and 12).
 
-(a) The exact loss curve of an MNIST instance (5 classes × 100 points, pixels
-    scaled to [0, 1], k = 5, α ∈ [0, 20], β = 2, Hamming loss) against a
-    100-point α grid with the same z: scikit-learn's
-    ``KMeans(init=X[seeds], n_init=1, algorithm="lloyd", tol=0)`` from the seeds
-    ``dalpha_seeding`` gives, and our own ``local_search`` for reference. Time
-    ratio exact / scikit-learn grid (goal <= 1.0), the pieces the grid misses.
-(b) Leaves and tree time against n ∈ {250, 500, 1000, 2000}, k ∈ {3, 5, 10},
-    α_hi ∈ {5, 10, 20, 50} on MNIST instances (k classes × n/k points), with
-    the expected-size bound (docs/conventions.md) (``expected_leaves_bound``, R from
-    ``distance_ratio``) beside the counts.
+(a) Exact loss curve against a 100-point α grid, the way a user waits for it.
+    Instances: 5 classes × 100 points of MNIST (pixels / 255) and of digits
+    (``dalgo.datasets.load_digits``, d = 64); k = 5, α ∈ [0, 20], β = 2,
+    Euclidean centres, Hamming loss.  The curve is ``loss_curves`` (one call:
+    tree + leaf searches + losses); the grid is, for 100 α, ``dalpha_seeding``
+    with the same z and scikit-learn ``KMeans(init=X[seeds], n_init=1,
+    algorithm="lloyd", tol=0)`` plus the Hamming loss.  Each repetition runs,
+    interleaved, the curve and the grid with their default threads (numba's
+    and scikit-learn's OpenMP/BLAS pools: all cores) and then both with one
+    thread (``numba.set_num_threads(1)``, ``threadpoolctl.threadpool_limits(1)``).
+    Wall and CPU seconds of this process; medians over repetitions, then over
+    instances; the ratio both ways.
+(b) Scaling of the tree (``alpha_pieces``) and of the curve against n (MNIST,
+    k = 5: n ∈ {500, 1000, 2000, 5000}) and against k (n = 1000: k ∈ {3, 5,
+    10}), α ∈ [0, 20].  Each configuration runs in a fresh interpreter, so its
+    peak resident memory (``resource.getrusage``) is its own; the memory after
+    imports and warm-up is given beside it.  The fitted exponent is the slope of
+    log time against log n (or k), least squares.  Above ``GRAM_MAX_SAMPLES``
+    (4096) the leaves take the coordinate ("lloyd") path, hours at n = 5000: the
+    curve time there is estimated from a sample of leaves (marked "est.")
+    unless ``--full-curves`` is given.
 
 Run from the repository root::
 
-    python benchmarks/bench_tree.py            # full run (~10-15 min on a busy 2-core box)
+    python benchmarks/bench_tree.py            # full run, writes docs/results/bench_tree.md
     python benchmarks/bench_tree.py --quick    # small run, prints only
 
-Times are CPU seconds of this process (``time.process_time``; every timed part
-is single-threaded: scikit-learn is limited to one thread with threadpoolctl)
-and wall seconds; on a shared machine the CPU time is the meaningful number,
-the load average is recorded. Each number of (a) is the median over the
-instances. For (b), one tree is built per (n, k, α_hi) on one instance (the
-instance and z are shared across α_hi), so the counts of different α_hi are
-nested.
+The machine's load average is printed before and after each part: wall times
+on a busy machine are inflated (and threads that wait for a descheduled
+partner inflate them more), CPU times much less.
 """
 
 import argparse
+import json
 import os
 import platform
+import resource
+import subprocess
 import sys
 import time
 from functools import partial
@@ -38,239 +48,369 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import numba  # noqa: E402
 import sklearn  # noqa: E402
 from sklearn.cluster import KMeans  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
+from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 
 import dalgo  # noqa: E402
-from dalgo import alpha_pieces, dalpha_seeding, hamming_loss, local_search, loss_curves  # noqa: E402
-from dalgo.datasets import load_mnist  # noqa: E402
-from dalgo.generalization import distance_ratio, expected_leaves_bound  # noqa: E402
+from dalgo import (  # noqa: E402
+    SharedLocalSearch,
+    alpha_pieces,
+    dalpha_seeding,
+    hamming_loss,
+    loss_curves,
+)
+from dalgo.datasets import load_digits, load_mnist  # noqa: E402
 
-DATA = REPO.parent / "shared" / "data"
 OUT = REPO / "docs" / "results" / "bench_tree.md"
+K, PER_CLASS, ALPHA = 5, 100, (0.0, 20.0)
+GRID = np.linspace(ALPHA[0], ALPHA[1], 100)
 
 
-def load():
-    ds = load_mnist(DATA)
-    return np.asarray(ds.X) / 255.0, np.asarray(ds.y)
+def data_dir():
+    return os.environ.get("DALGO_DATA") or str(REPO.parent / "shared" / "data")
 
 
-def draw_instance(X, y, k, per_class, rng):
-    classes = np.sort(rng.choice(10, k, replace=False))
-    idx = np.concatenate([rng.choice(np.flatnonzero(y == c), per_class, replace=False)
-                          for c in classes])
+def load(name):
+    ds = load_mnist(data_dir()) if name == "mnist" else load_digits()
+    X = np.asarray(ds.X, dtype=np.float64)
+    if name == "mnist":
+        X = X / 255.0
+    return X, np.asarray(ds.y)
+
+
+def draw_instance(X, y, k, n, rng):
+    """n points drawn from k random classes (equal shares when they exist; else from the
+    union of those classes, with further random classes added while it has fewer than n)."""
+    order = rng.permutation(np.unique(y))
+    classes = np.sort(order[:k])
+    pool = [np.flatnonzero(y == c) for c in classes]
+    per = n // k
+    if all(len(p) >= per for p in pool):
+        idx = np.concatenate([rng.choice(p, per, replace=False) for p in pool])
+    else:
+        extra = list(order[k:])
+        while sum(len(p) for p in pool) < n:
+            pool.append(np.flatnonzero(y == extra.pop(0)))
+        idx = rng.choice(np.concatenate(pool), n, replace=False)
     idx = np.sort(idx)
-    labels = np.searchsorted(classes, y[idx])
-    return np.ascontiguousarray(X[idx]), labels, rng.random(k)
+    return np.ascontiguousarray(X[idx]), y[idx], rng.random(k)
 
 
-def timed(fn, reps=1):
-    """(result, CPU s, wall s): the smallest of ``reps`` runs (a single slow
-    repetition on a shared machine is noise, not the code)."""
-    best_c = best_w = np.inf
-    for _ in range(reps):
-        w, c = time.perf_counter(), time.process_time()
-        out = fn()
-        best_c = min(best_c, time.process_time() - c)
-        best_w = min(best_w, time.perf_counter() - w)
-    return out, best_c, best_w
+def clock(fn, *args):
+    w, c = time.perf_counter(), time.process_time()
+    out = fn(*args)
+    return out, time.perf_counter() - w, time.process_time() - c
 
 
-def sklearn_grid(X, y, k, z, grid):
-    losses = []
-    for a in grid:
-        seeds = dalpha_seeding(X, k, a, z)
-        km = KMeans(n_clusters=k, init=X[seeds], n_init=1, algorithm="lloyd", tol=0.0,
+def layer():
+    try:
+        return numba.threading_layer()
+    except ValueError:  # no parallel region has run yet
+        return numba.config.THREADING_LAYER
+
+
+def load_text():
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def sklearn_threads():
+    """Thread counts of scikit-learn's pools as threadpoolctl sees them."""
+    pools = {}
+    for info in threadpool_info():
+        pools[info["user_api"]] = max(pools.get(info["user_api"], 0), info["num_threads"])
+    return ", ".join(f"{api} {n}" for api, n in sorted(pools.items()))
+
+
+# ---------------------------------------------------------------------------
+# (a) curve against grid
+# ---------------------------------------------------------------------------
+
+
+def curve(X, y, z):
+    curves, pieces = loss_curves(X, K, z, y=y, alpha_range=ALPHA, return_pieces=True)
+    return curves[2.0], len(pieces)
+
+
+def grid(X, y, z):
+    losses = np.empty(GRID.shape[0])
+    for i, a in enumerate(GRID):
+        seeds = dalpha_seeding(X, K, a, z)
+        km = KMeans(n_clusters=K, init=X[seeds], n_init=1, algorithm="lloyd", tol=0.0,
                     max_iter=300).fit(X)
-        losses.append(hamming_loss(y, km.labels_))
-    return np.array(losses)
+        losses[i] = hamming_loss(y, km.labels_)
+    return losses
 
 
-def dalgo_grid(X, y, k, z, grid):
-    return np.array([hamming_loss(y, local_search(X, dalpha_seeding(X, k, a, z)).labels)
-                     for a in grid])
-
-
-def part_a(X, y, n_instances, seed, lines, reps):
-    k, per_class, lo, hi = 5, 100, 0.0, 20.0
-    grid = np.linspace(lo, hi, 100)
-    rng = np.random.default_rng(seed)
-    # warm-up (numba compilation, scikit-learn imports)
-    Xw, yw, zw = draw_instance(X, y, k, 20, rng)
-    loss_curves(Xw, k, zw, y=yw, alpha_range=(lo, hi))
-    with threadpool_limits(1):
-        sklearn_grid(Xw, yw, k, zw, grid[:3])
-    dalgo_grid(Xw, yw, k, zw, grid[:3])
-    rows = []
-    for i in range(n_instances):
-        Xi, yi, zi = draw_instance(X, y, k, per_class, rng)
-        pieces, t_tree, _ = timed(partial(alpha_pieces, Xi, k, zi, alpha_range=(lo, hi)), reps)
-        (curves, leaves), t_exact, w_exact = timed(
-            partial(loss_curves, Xi, k, zi, y=yi, alpha_range=(lo, hi), return_pieces=True),
-            reps)
-        curve = curves[2.0]
+def one_thread(fn, *args):
+    default = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
         with threadpool_limits(1):
-            sk, t_sk, w_sk = timed(partial(sklearn_grid, Xi, yi, k, zi, grid), reps)
-        ours, t_ours, w_ours = timed(partial(dalgo_grid, Xi, yi, k, zi, grid))
-        exact_at_grid = curve(grid)
-        los = np.array([p.lo for p in leaves] + [hi])
-        hit_leaves = np.unique(np.minimum(np.searchsorted(los, grid, side="right") - 1,
-                                          len(leaves) - 1))
-        b = curve.breakpoints
-        hit_pieces = np.unique(curve.piece_index(grid))
-        widths = np.diff(los)
-        rows.append({
-            "leaves": len(leaves), "pieces": curve.n_pieces,
-            "missed_leaves": len(leaves) - hit_leaves.size,
-            "missed_pieces": curve.n_pieces - hit_pieces.size,
-            "median_width": float(np.median(widths)),
-            "t_tree": t_tree, "t_exact": t_exact, "w_exact": w_exact,
-            "t_sk": t_sk, "w_sk": w_sk, "t_ours": t_ours, "w_ours": w_ours,
-            "ratio_cpu": t_exact / t_sk, "ratio_wall": w_exact / w_sk,
-            "ours_equal": int(np.sum(ours == exact_at_grid)),
-            "sk_equal": int(np.sum(sk == exact_at_grid)),
-            "erm": curve.min(), "grid_min_sk": float(sk.min()),
-            "grid_min_ours": float(ours.min()),
-        })
-        del b
-        r = rows[-1]
-        print(f"  (a) instance {i}: {r['leaves']} leaves, {r['pieces']} loss pieces; exact "
-              f"{t_exact:.2f} s CPU (tree {t_tree:.2f}), sklearn grid {t_sk:.2f} s, ours grid "
-              f"{t_ours:.2f} s; ratio {r['ratio_cpu']:.2f}", flush=True)
-    med = {key: float(np.median([r[key] for r in rows])) for key in rows[0]}
-    lines += [
-        "## (a) Exact curve vs a 100-point α grid (MNIST, 5 classes × 100 points, k = 5, "
-        "α ∈ [0, 20], β = 2)",
-        "",
-        f"{n_instances} instances (same z for the curve and both grids); medians. CPU s = "
-        "process CPU time (single-threaded everywhere), wall s in brackets; the exact "
-        f"curve, the tree and the scikit-learn grid are the fastest of {reps} runs, the "
-        "dalgo grid is run once.",
-        "",
-        "| quantity | median | per instance |",
-        "|---|---|---|",
-        f"| leaves of the execution tree | {med['leaves']:.0f} | "
-        + ", ".join(str(r["leaves"]) for r in rows) + " |",
-        f"| pieces of the loss curve (equal neighbours merged) | {med['pieces']:.0f} | "
-        + ", ".join(str(r["pieces"]) for r in rows) + " |",
-        f"| median leaf width in α | {med['median_width']:.4f} | "
-        + ", ".join(f"{r['median_width']:.4f}" for r in rows) + " |",
-        f"| exact curve, CPU s (wall s) | {med['t_exact']:.2f} ({med['w_exact']:.2f}) | "
-        + ", ".join(f"{r['t_exact']:.2f}" for r in rows) + " |",
-        f"| — of which the tree alone, CPU s | {med['t_tree']:.2f} | "
-        + ", ".join(f"{r['t_tree']:.2f}" for r in rows) + " |",
-        f"| 100-point grid, scikit-learn KMeans, CPU s (wall s) | {med['t_sk']:.2f} "
-        f"({med['w_sk']:.2f}) | " + ", ".join(f"{r['t_sk']:.2f}" for r in rows) + " |",
-        f"| 100-point grid, dalgo local_search, CPU s (wall s) | {med['t_ours']:.2f} "
-        f"({med['w_ours']:.2f}) | " + ", ".join(f"{r['t_ours']:.2f}" for r in rows) + " |",
-        f"| **time ratio exact / scikit-learn grid (CPU)** (goal ≤ 1.0) | "
-        f"**{med['ratio_cpu']:.2f}** | " + ", ".join(f"{r['ratio_cpu']:.2f}" for r in rows)
-        + " |",
-        f"| time ratio exact / scikit-learn grid (wall) | {med['ratio_wall']:.2f} | "
-        + ", ".join(f"{r['ratio_wall']:.2f}" for r in rows) + " |",
-        f"| leaves containing no grid point | {med['missed_leaves']:.0f} | "
-        + ", ".join(f"{r['missed_leaves']}/{r['leaves']}" for r in rows) + " |",
-        f"| loss pieces containing no grid point | {med['missed_pieces']:.0f} | "
-        + ", ".join(f"{r['missed_pieces']}/{r['pieces']}" for r in rows) + " |",
-        f"| grid points where dalgo's direct run equals the exact curve | "
-        f"{med['ours_equal']:.0f}/100 | " + ", ".join(str(r["ours_equal"]) for r in rows)
-        + " |",
-        f"| grid points where scikit-learn's loss equals the exact curve | "
-        f"{med['sk_equal']:.0f}/100 | " + ", ".join(str(r["sk_equal"]) for r in rows) + " |",
-        f"| exact minimum of the curve | {med['erm']:.4f} | "
-        + ", ".join(f"{r['erm']:.4f}" for r in rows) + " |",
-        f"| minimum over the grid (scikit-learn) | {med['grid_min_sk']:.4f} | "
-        + ", ".join(f"{r['grid_min_sk']:.4f}" for r in rows) + " |",
-        "",
-    ]
-    return rows
+            return fn(*args)
+    finally:
+        numba.set_num_threads(default)
 
 
-def part_b(X, y, ns, ks, his, seed, lines, reps):
-    rng = np.random.default_rng(seed)
-    Xw, _, zw = draw_instance(X, y, 3, 10, rng)
-    alpha_pieces(Xw, 3, zw, alpha_range=(0.0, 5.0))  # warm-up
+def part_a(names, n_instances, reps, seed, lines):
     rows = []
-    for n in ns:
-        for k in ks:
-            Xi, _, zi = draw_instance(X, y, k, n // k, rng)
-            R = distance_ratio(Xi)
-            for hi in his:
-                pieces, t, w = timed(partial(alpha_pieces, Xi, k, zi, alpha_range=(0.0, hi)),
-                                     reps)
-                bound = expected_leaves_bound(Xi.shape[0], k, 0.0, hi, R)
-                rows.append((Xi.shape[0], k, hi, len(pieces), t, w, R, bound))
-                print(f"  (b) n={Xi.shape[0]} k={k} hi={hi}: {len(pieces)} leaves, "
-                      f"{t:.2f} s CPU ({w:.2f} s wall), bound {bound:.3g}", flush=True)
+    for name in names:
+        X, y = load(name)
+        rng = np.random.default_rng(seed)
+        Xw, yw, zw = draw_instance(X, y, K, 10 * K, rng)
+        curve(Xw, yw, zw)  # warm-up: numba compilation or cache load, imports
+        grid(Xw, yw, zw)
+        one_thread(curve, Xw, yw, zw)
+        for i in range(n_instances):
+            Xi, yi, zi = draw_instance(X, y, K, K * PER_CLASS, rng)
+            t = {key: [] for key in ("cw", "cc", "gw", "gc", "cw1", "cc1", "gw1", "gc1")}
+            load_start = load_text()
+            for _ in range(reps):
+                (cv, leaves), w, c = clock(curve, Xi, yi, zi)
+                t["cw"].append(w)
+                t["cc"].append(c)
+                sk, w, c = clock(grid, Xi, yi, zi)
+                t["gw"].append(w)
+                t["gc"].append(c)
+                _, w, c = clock(one_thread, curve, Xi, yi, zi)
+                t["cw1"].append(w)
+                t["cc1"].append(c)
+                _, w, c = clock(one_thread, grid, Xi, yi, zi)
+                t["gw1"].append(w)
+                t["gc1"].append(c)
+            med = {key: float(np.median(v)) for key, v in t.items()}
+            row = dict(data=name, instance=i, leaves=leaves, pieces=cv.n_pieces,
+                       exact_min=cv.min(), grid_min=float(sk.min()),
+                       grid_equal=int(np.sum(cv(GRID) == sk)),
+                       missed=int(cv.n_pieces - np.unique(cv.piece_index(GRID)).size),
+                       load=f"{load_start} → {load_text()}", **med)
+            rows.append(row)
+            print(f"  (a) {name} {i}: {leaves} leaves; curve {med['cw']:.3f} s wall "
+                  f"({med['cc']:.3f} CPU), grid {med['gw']:.3f} s wall ({med['gc']:.3f} CPU); "
+                  f"one thread {med['cw1']:.3f} vs {med['gw1']:.3f}; ratio wall "
+                  f"{med['cw'] / med['gw']:.2f}; load {row['load']}", flush=True)
     lines += [
-        "## (b) Tree size and time against n, k and α_hi (MNIST, k classes × n/k points)",
+        "## (a) Exact curve vs a 100-point α grid (5 classes × 100 points, k = 5, "
+        "α ∈ [0, 20], β = 2, Hamming loss)",
         "",
-        "One instance (k classes × ⌊n/k⌋ points) and one z per (n, k), shared by the α_hi. "
-        f"Time: building the tree (`alpha_pieces`) only, CPU s (wall s), fastest of {reps} "
-        "runs. Bound: `expected_leaves_bound` = "
-        "1 + (k − 1)·n·α_hi·ln R (docs/conventions.md), R = largest / smallest positive pairwise "
-        "distance of the instance.",
+        f"Per instance the median of {reps} interleaved repetitions (curve, grid, curve on "
+        "one thread, grid on one thread). Default threads: numba "
+        f"{numba.get_num_threads()} (dalgo), scikit-learn {sklearn_threads()}; one thread: "
+        "`numba.set_num_threads(1)` and `threadpool_limits(1)`. Wall = what a user waits "
+        "for; CPU = process CPU time (all threads). Ratio = curve / grid (< 1: the exact "
+        "curve is faster) and grid / curve.",
         "",
-        "| n | k | α_hi | leaves | leaves / (n·k) | tree CPU s (wall s) | ln R | bound | "
-        "leaves / bound |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| data | inst. | leaves | pieces | curve wall s | grid wall s | **curve/grid wall** "
+        "| grid/curve wall | curve CPU s | grid CPU s | curve/grid CPU | 1 thread: curve "
+        "wall s | grid wall s | curve/grid | load (1 min) start → end |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for n, k, hi, leaves, t, w, R, bound in rows:
-        lines.append(f"| {n} | {k} | {hi:g} | {leaves} | {leaves / (n * k):.3f} | {t:.2f} "
-                     f"({w:.2f}) | {np.log(R):.2f} | {bound:.3g} | {leaves / bound:.2e} |")
+    for r in rows:
+        lines.append(
+            f"| {r['data']} | {r['instance']} | {r['leaves']} | {r['pieces']} | {r['cw']:.3f} | "
+            f"{r['gw']:.3f} | **{r['cw'] / r['gw']:.2f}** | {r['gw'] / r['cw']:.2f} | "
+            f"{r['cc']:.3f} | {r['gc']:.3f} | {r['cc'] / r['gc']:.2f} | {r['cw1']:.3f} | "
+            f"{r['gw1']:.3f} | {r['cw1'] / r['gw1']:.2f} | {r['load']} |")
+    lines += ["", "Medians over the instances:", "",
+              "| data | curve wall s | grid wall s | **curve/grid wall** | grid/curve wall | "
+              "curve/grid CPU | curve/grid, 1 thread | grid points where scikit-learn equals "
+              "the curve | loss pieces without a grid point | exact min (median) | grid min "
+              "(median) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    summary = {}
+    for name in names:
+        rs = [r for r in rows if r["data"] == name]
+
+        def m(f, rs=rs):
+            return float(np.median([f(r) for r in rs]))
+
+        summary[name] = dict(cw=m(lambda r: r["cw"]), gw=m(lambda r: r["gw"]),
+                             ratio=m(lambda r: r["cw"] / r["gw"]),
+                             ratio_cpu=m(lambda r: r["cc"] / r["gc"]),
+                             ratio1=m(lambda r: r["cw1"] / r["gw1"]))
+        s = summary[name]
+        lines.append(
+            f"| {name} | {s['cw']:.3f} | {s['gw']:.3f} | **{s['ratio']:.2f}** | "
+            f"{1 / s['ratio']:.2f} | {s['ratio_cpu']:.2f} | {s['ratio1']:.2f} | "
+            f"{m(lambda r: r['grid_equal']):.0f}/100 | {m(lambda r: r['missed']):.0f}/"
+            f"{m(lambda r: r['pieces']):.0f} | {m(lambda r: r['exact_min']):.4f} | "
+            f"{m(lambda r: r['grid_min']):.4f} |")
     lines.append("")
-    return rows
+    return summary
+
+
+# ---------------------------------------------------------------------------
+# (b) scaling, one configuration per interpreter
+# ---------------------------------------------------------------------------
+
+
+def rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def one_config(n, k, reps, seed, full_curve, sample):
+    """Measure one (n, k) in this interpreter; prints one JSON line."""
+    X, y = load("mnist")
+    rng = np.random.default_rng(seed)
+    Xw, yw, zw = draw_instance(X, y, k, 12 * k, rng)
+    loss_curves(Xw, k, zw, y=yw, alpha_range=ALPHA)  # warm-up
+    Xi, yi, zi = draw_instance(X, y, k, n, rng)
+    base = rss_mib()
+    tree_w, tree_c = [], []
+    for _ in range(reps):
+        pieces, w, c = clock(partial(alpha_pieces, Xi, k, zi, alpha_range=ALPHA))
+        tree_w.append(w)
+        tree_c.append(c)
+    out = dict(n=int(Xi.shape[0]), k=k, leaves=len(pieces), tree_wall=float(np.median(tree_w)),
+               tree_cpu=float(np.median(tree_c)), base_mib=base)
+    shared = SharedLocalSearch(Xi, beta=2.0, want_centers=False)
+    out["path"] = shared.plan.path
+    if full_curve or shared.plan.path == "gram":
+        cw, cc = [], []
+        for _ in range(reps if shared.plan.path == "gram" else 1):
+            (curves, _), w, c = clock(partial(loss_curves, Xi, k, zi, y=yi,
+                                                      alpha_range=ALPHA, return_pieces=True))
+            cw.append(w)
+            cc.append(c)
+        out.update(curve_wall=float(np.median(cw)), curve_cpu=float(np.median(cc)),
+                   pieces=curves[2.0].n_pieces, estimated=False)
+    else:
+        # the leaf searches of a sample of leaves, scaled to all leaves, plus the tree
+        pick = np.random.default_rng(0).choice(len(pieces), min(sample, len(pieces)),
+                                               replace=False)
+        seeds = np.array([pieces[i].seeds for i in pick])
+        _, w, c = clock(shared.run_many, seeds)
+        scale = len(pieces) / len(pick)
+        out.update(curve_wall=out["tree_wall"] + w * scale, curve_cpu=out["tree_cpu"] + c * scale,
+                   pieces=None, estimated=True)
+    out["peak_mib"] = rss_mib()
+    print("RESULT " + json.dumps(out), flush=True)
+
+
+def run_config(n, k, reps, seed, full_curve, sample):
+    cmd = [sys.executable, __file__, "--one", f"{n},{k}", "--reps", str(reps), "--seed",
+           str(seed), "--sample", str(sample)] + (["--full-curves"] if full_curve else [])
+    load_start = load_text()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"n={n}, k={k} failed:\n{done.stderr[-3000:]}")
+    line = [s for s in done.stdout.splitlines() if s.startswith("RESULT ")][-1]
+    out = json.loads(line[len("RESULT "):])
+    out["load"] = f"{load_start} → {load_text()}"
+    return out
+
+
+def slope(xs, ys):
+    """Least-squares slope of log y against log x."""
+    return float(np.polyfit(np.log(xs), np.log(ys), 1)[0])
+
+
+def part_b(ns, ks, n_for_k, reps, seed, full_curves, sample, lines):
+    runs = []
+    for label, configs in (("n", [(n, K) for n in ns]), ("k", [(n_for_k, k) for k in ks])):
+        rows = []
+        for n, k in configs:
+            r = run_config(n, k, reps, seed, full_curves, sample)
+            rows.append(r)
+            est = " (est.)" if r["estimated"] else ""
+            print(f"  (b) n={r['n']} k={k}: {r['leaves']} leaves, tree {r['tree_wall']:.2f} s "
+                  f"wall ({r['tree_cpu']:.2f} CPU), curve {r['curve_wall']:.2f}{est} s wall, "
+                  f"path {r['path']}, peak {r['peak_mib']:.0f} MiB; load {r['load']}",
+                  flush=True)
+        runs.append((label, rows))
+    lines += [
+        "## (b) Scaling: tree and curve time against n and k (MNIST, α ∈ [0, 20], β = 2)",
+        "",
+        f"One instance per row (n points from k random classes), each in a fresh interpreter; "
+        f"times are medians of {reps} runs with default threads (wall, CPU in brackets); "
+        "curve = `loss_curves` (tree + leaf searches + losses). Peak = peak resident memory "
+        "of the interpreter (`ru_maxrss`), base = after imports and warm-up, before the "
+        "instance. Leaf-search path from `plan_local_search`.",
+        "",
+    ]
+    for label, rows in runs:
+        xs = [r[label] for r in rows]
+        lines += [
+            f"| {label} (varied) | n | k | leaves | path | tree s wall (CPU) | curve s wall "
+            "(CPU) | "
+            "peak MiB (base) | load (1 min) |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in rows:
+            est = " est." if r["estimated"] else ""
+            lines.append(
+                f"| {r[label]} | {r['n']} | {r['k']} | {r['leaves']} | {r['path']} | "
+                f"{r['tree_wall']:.2f} ({r['tree_cpu']:.2f}) | {r['curve_wall']:.2f} "
+                f"({r['curve_cpu']:.2f}){est} | {r['peak_mib']:.0f} ({r['base_mib']:.0f}) | "
+                f"{r['load']} |")
+        exact = [r for r in rows if not r["estimated"]]
+        fits = [f"tree wall ~ {label}^{slope(xs, [r['tree_wall'] for r in rows]):.2f}",
+                f"tree CPU ~ {label}^{slope(xs, [r['tree_cpu'] for r in rows]):.2f}",
+                f"leaves ~ {label}^{slope(xs, [r['leaves'] for r in rows]):.2f}"]
+        if len(exact) >= 2:
+            fits.append(f"curve wall ~ {label}^"
+                        f"{slope([r[label] for r in exact], [r['curve_wall'] for r in exact]):.2f}"
+                        f" (measured rows only)")
+        lines += ["", "Fitted exponents (log-log least squares): " + "; ".join(fits) + ".", ""]
+    return runs
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small run, print only")
+    parser.add_argument("--quick", action="store_true",
+                        help="small run (1 instance, 2 repetitions, n ≤ 1000), print only")
     parser.add_argument("--instances", type=int, default=None,
-                        help="instances for (a) (default 5, quick 1)")
+                        help="instances per data set for (a) (default 3, quick 1)")
+    parser.add_argument("--reps", type=int, default=None,
+                        help="repetitions per timing, the median kept (default 3, quick 2)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--reps", type=int, default=2,
-                        help="repetitions per timing, the fastest kept (default 2)")
+    parser.add_argument("--full-curves", action="store_true",
+                        help="(b): run the whole curve above the Gram limit too (hours)")
+    parser.add_argument("--sample", type=int, default=40,
+                        help="(b): leaves timed to estimate a curve above the Gram limit")
     parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--one", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    X, y = load()
-    load_before = os.getloadavg()
+    reps = args.reps or (2 if args.quick else 3)
+    if args.one:
+        n, k = (int(v) for v in args.one.split(","))
+        one_config(n, k, reps, args.seed, args.full_curves, args.sample)
+        return
+    n_inst = args.instances or (1 if args.quick else 3)
+    ns, ks, n_for_k = ([500, 1000], [3, 5], 500) if args.quick else (
+        [500, 1000, 2000, 5000], [3, 5, 10], 1000)
     t0 = time.perf_counter()
+    load_before = load_text()
     lines = []
-    if args.quick:
-        n_inst = args.instances or 1
-        ns, ks, his = [250, 500], [3, 5], [5, 20]
-    else:
-        n_inst = args.instances or 5
-        ns, ks, his = [250, 500, 1000, 2000], [3, 5, 10], [5, 10, 20, 50]
-    part_a(X, y, n_inst, args.seed, lines, args.reps)
-    part_b(X, y, ns, ks, his, args.seed + 1, lines, args.reps)
+    print(f"load {load_before}; numba threads {numba.get_num_threads()} "
+          f"({layer()}), scikit-learn {sklearn_threads()}", flush=True)
+    summary = part_a(["mnist", "digits"], n_inst, reps, args.seed, lines)
+    part_b(ns, ks, n_for_k, reps, args.seed + 1, args.full_curves, args.sample, lines)
     elapsed = time.perf_counter() - t0
-    load_after = os.getloadavg()
-    cmd = "python benchmarks/bench_tree.py" + (" --quick" if args.quick else "") + (
-        f" --instances {args.instances}" if args.instances else "") + (
-        f" --reps {args.reps}" if args.reps != 2 else "")
+    cmd = "python benchmarks/bench_tree.py" + " ".join(
+        [""] + [a for a in (argv if argv is not None else sys.argv[1:])])
     head = [
-        "# Execution-tree benchmarks (issue 3)",
+        "# Execution-tree benchmarks (issues 3 and 12)",
         "",
         f"Command: `{cmd}` (from the repository root), total {elapsed / 60:.1f} min wall.",
         "",
-        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores "
-        f"shared with other jobs; load average (1, 5, 15 min) {load_before[0]:.1f}, "
-        f"{load_before[1]:.1f}, {load_before[2]:.1f} at the start and {load_after[0]:.1f}, "
-        f"{load_after[1]:.1f}, {load_after[2]:.1f} at the end — wall times are inflated "
-        "by the load, CPU times much less so. Python "
-        f"{platform.python_version()}, numpy {np.__version__}, scikit-learn "
-        f"{sklearn.__version__}, dalgo {dalgo.__version__}.",
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores; "
+        f"load average (1, 5, 15 min) {load_before} at the start and {load_text()} at the "
+        f"end. Python {platform.python_version()}, numpy {np.__version__}, numba "
+        f"{numba.__version__} (threading layer {layer()}, "
+        f"{numba.get_num_threads()} threads), scikit-learn {sklearn.__version__} "
+        f"({sklearn_threads()}), dalgo {dalgo.__version__}.",
         "",
-        "Data: MNIST test set from `../shared/data/mnist`, pixels / 255. Everything "
-        "single-threaded (scikit-learn under `threadpool_limits(1)`).",
+        "Headline (median over instances, wall time, default threads on both sides): "
+        + "; ".join(f"{name} curve/grid **{s['ratio']:.2f}** (grid/curve {1 / s['ratio']:.2f}"
+                    f"; CPU {s['ratio_cpu']:.2f}; one thread each {s['ratio1']:.2f})"
+                    for name, s in summary.items()) + ".",
         "",
     ]
     text = "\n".join(head + lines)
     print(text)
     if not args.quick:
-        Path(args.out).write_text(text)
+        Path(args.out).write_text(text + "\n")
         print(f"wrote {args.out}")
 
 

@@ -11,11 +11,12 @@ import numbers
 import time
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
-from ._kernels.distances import distances_to_point, pairwise_distances
-from ._kernels.seeding import first_seed, sort_by_distance
-from ._kernels.tree import ALPHA_SEARCH_MAX, node_pieces
+from ._kernels.distances import PARALLEL_MIN_WORK, distances_to_point, pairwise_distances
+from ._kernels.seeding import first_seed
+from ._kernels.tree import distance_rows, expand_nodes
 from ._validation import (
     InvalidParameterError,
     check_beta,
@@ -81,6 +82,26 @@ def check_alpha_range(alpha_range):
     return lo, hi
 
 
+#: Nodes expanded per call of :func:`dalgo._kernels.tree.expand_nodes` (in
+#: parallel over numba's threads; results do not depend on it): as many as keep
+#: its (nodes, n) work arrays within ``NODE_BATCH_ELEMENTS`` entries, at most
+#: ``NODE_BATCH``.  Few large batches mean few parallel regions, each of which
+#: waits for its slowest thread.
+NODE_BATCH = 4096
+NODE_BATCH_ELEMENTS = 1 << 20
+#: A node's α-interval is cut at the points of a fixed grid of the tree's range
+#: (``SPLIT_PARTS`` equal parts of a finite range; steps of ``SPLIT_STEP`` from
+#: ``lo`` for an infinite one) and the parts are swept in parallel: the
+#: widest nodes, near the root, hold most of the breakpoints.  The pieces do
+#: not depend on the cuts (see :func:`dalgo._kernels.tree.merge_parts`).
+SPLIT_PARTS = 64
+SPLIT_STEP = 0.5
+#: Leaves searched per call of :meth:`dalgo.SharedLocalSearch.run_many`: as many
+#: as keep ``LEAF_CHUNK_ELEMENTS`` labels; they are dropped once their losses are
+#: known (memory O(LEAF_CHUNK_ELEMENTS), not O(leaves n)).
+LEAF_CHUNK_ELEMENTS = 1 << 20
+
+
 class _TreeArrays:
     """Per-instance arrays shared by the tree and every leaf's local search."""
 
@@ -90,67 +111,115 @@ class _TreeArrays:
         self.distances = None
         # The full distance matrix only when the local search needs it
         # (medoids); the tree itself needs the rows of the centres it chooses,
-        # computed on demand (bitwise equal to the matrix rows, see
-        # ``_kernels.distances.distances_to_point``): a tree touches far fewer than n
-        # distinct centres.
+        # computed on demand into ``rows`` (bitwise equal to the matrix rows, see
+        # ``_kernels.distances.distances_to_point``): a tree touches at most n
+        # distinct centres, often far fewer.
         if need_distances:
             self.distances = np.empty((n, n))
             pairwise_distances(X, self.distances)
-        self._rows = {}
+            self.rows = self.distances
+            self.slot = np.arange(n, dtype=np.intp)
+        else:
+            self.rows = np.empty((min(n, 64), n))
+            self.slot = np.full(n, -1, dtype=np.intp)
+        self.n_rows = n if need_distances else 0
         self.gram = None
         if need_gram:
             self.gram = gram_matrix(X)
 
-    def row(self, c):
-        if self.distances is not None:
-            return self.distances[c]
-        r = self._rows.get(c)
-        if r is None:
-            r = np.empty(self.X.shape[0])
-            distances_to_point(self.X, self.X[c], r)
-            self._rows[c] = r
-        return r
+    def ensure_rows(self, points):
+        """Compute the rows of the points in ``points`` that have none yet."""
+        new = np.unique(points[self.slot[points] < 0])
+        if new.size == 0:
+            return
+        n, d = self.X.shape
+        first = self.n_rows
+        if first + new.size > self.rows.shape[0]:
+            grown = np.empty((min(n, max(2 * self.rows.shape[0], first + new.size)), n))
+            grown[:first] = self.rows[:first]
+            self.rows = grown
+        if n * d < PARALLEL_MIN_WORK:
+            distance_rows(self.X, new, self.rows, first)
+        else:
+            for j, c in enumerate(new):
+                distances_to_point(self.X, self.X[c], self.rows[first + j])
+        self.slot[new] = np.arange(first, first + new.size)
+        self.n_rows = first + new.size
 
 
 def _enumerate_pieces(inst, z, lo, hi):
-    """Depth-first enumeration of the leaves, in increasing α."""
+    """The leaves in increasing α.
+
+    Nodes are expanded in batches of up to ``NODE_BATCH`` from a stack (in
+    parallel within a batch, :func:`dalgo._kernels.tree.expand_nodes`); each
+    node's children depend only on the node, and the leaves, which tile the
+    range, are put in order of their left ends at the end, so the result does
+    not depend on the batching or the thread count.
+    """
     X = inst.X
     n = X.shape[0]
     k = z.shape[0]
     logw = np.zeros(n)
     first = int(first_seed(logw, z[0]))
-    order = np.empty(n, dtype=np.intp)
-    logd = np.empty(n)
-    logw_sorted = np.empty(n)
-    starts = np.empty(n + 1)
-    positions = np.empty(n + 1, dtype=np.intp)
+    root = np.full(k, -1, dtype=np.intp)
+    root[0] = first
+    if k == 1:
+        return [Piece(float(lo), float(hi), root)]
+    inst.ensure_rows(root[:1])
+    # stack of (seeds (k,) with the first ``depth`` set, depth, a, b)
+    stack = [(root, 1, float(lo), float(hi))]
+    if np.isinf(hi):
+        grid = lo + SPLIT_STEP * np.arange(1, SPLIT_PARTS)
+    else:
+        grid = lo + (hi - lo) * np.arange(1, SPLIT_PARTS) / SPLIT_PARTS
     leaves = []
-    # stack of (seeds, D, a, b); pushed right-to-left so leaves come out in order
-    stack = [([first], inst.row(first).copy(), lo, hi)]
     while stack:
-        seeds, D, a, b = stack.pop()
-        if len(seeds) == k:
-            leaves.append(Piece(float(a), float(b), np.array(seeds, dtype=np.intp)))
-            continue
-        n_zero = sort_by_distance(D, logw, order, logd, logw_sorted)
-        m = node_pieces(logd, logw_sorted, n_zero, z[len(seeds)], a, b,
-                                      starts, positions)
-        if np.isinf(starts[m - 1]) and m > 1:
-            # only ties finer than the float grid separate α = inf from large α
-            if starts[m - 2] < ALPHA_SEARCH_MAX:
-                starts[m - 1] = ALPHA_SEARCH_MAX
-            else:
-                m -= 1
-        children = []
-        for i in range(m):
-            pos = positions[i]
-            if pos < 0:
+        size = max(1, min(NODE_BATCH, NODE_BATCH_ELEMENTS // (n + 1)))
+        batch = stack[-size:]
+        del stack[-size:]
+        m = len(batch)
+        seeds = np.array([node[0] for node in batch])
+        depth = np.array([node[1] for node in batch], dtype=np.intp)
+        a = np.array([node[2] for node in batch])
+        b = np.array([node[3] for node in batch])
+        inst.ensure_rows(seeds[np.arange(m), depth - 1])
+        # the grid points strictly inside each node's interval cut it into parts
+        cut_lo = np.searchsorted(grid, a, side="right")
+        cut_hi = np.searchsorted(grid, b, side="left")
+        n_cuts = np.maximum(cut_hi - cut_lo, 0)
+        part_first = np.zeros(m + 1, dtype=np.intp)
+        np.cumsum(n_cuts + 1, out=part_first[1:])
+        part_a = np.empty(part_first[-1])
+        part_b = np.empty(part_first[-1])
+        for j in range(m):
+            cuts = grid[cut_lo[j]:cut_lo[j] + n_cuts[j]]
+            part_a[part_first[j]:part_first[j + 1]] = np.concatenate(([a[j]], cuts))
+            part_b[part_first[j]:part_first[j + 1]] = np.concatenate((cuts, [b[j]]))
+        starts = np.empty((m, n + 1))
+        children = np.empty((m, n + 1), dtype=np.intp)
+        counts = np.empty(m, dtype=np.intp)
+        previous = numba.set_parallel_chunksize(1)  # uneven nodes: dynamic scheduling
+        try:
+            expand_nodes(inst.rows, inst.slot, seeds, depth, z, b, logw, part_first, part_a,
+                         part_b, starts, children, counts)
+        finally:
+            numba.set_parallel_chunksize(previous)
+        for j in range(m):
+            t = int(depth[j])
+            c = int(counts[j])
+            if c < 0:
                 raise ValueError(f"fewer than {k} distinct points: cannot choose seed "
-                                 f"{len(seeds) + 1}.")
-            c = int(order[pos])
-            child_hi = starts[i + 1] if i + 1 < m else b
-            children.append((seeds + [c], np.minimum(D, inst.row(c)), starts[i], child_hi))
-        stack.extend(reversed(children))
+                                 f"{t + 1}.")
+            for i in range(c):
+                child = seeds[j].copy()
+                child[t] = children[j, i]
+                child_lo = float(starts[j, i])
+                child_hi = float(starts[j, i + 1]) if i + 1 < c else float(b[j])
+                if t + 1 == k:
+                    leaves.append(Piece(child_lo, child_hi, child))
+                else:
+                    stack.append((child, t + 1, child_lo, child_hi))
+    leaves.sort(key=lambda p: p.lo)
     return leaves
 
 
@@ -286,6 +355,7 @@ def _instance_curves(instance, loss_fn, betas, center, lo, hi, max_iter):
     w = np.ones(n)
     breakpoints = np.array([p.lo for p in pieces] + [hi])
     want_centers = getattr(loss_fn, "needs_centers", False)
+    seeds = np.array([p.seeds for p in pieces], dtype=np.intp).reshape(len(pieces), -1)
     curves = {}
     t_search = 0.0
     for beta in betas:
@@ -294,12 +364,47 @@ def _instance_curves(instance, loss_fn, betas, center, lo, hi, max_iter):
         search = SharedLocalSearch(X, beta=beta, center=center, max_iter=max_iter,
                                    sample_weight=w, gram=inst.gram, distances=inst.distances,
                                    want_centers=want_centers)
-        for i, p in enumerate(pieces):
-            res = search.run(p.seeds)
-            values[i] = loss_fn(res.labels, instance, res)
+        memo = {}
+        step = max(1, LEAF_CHUNK_ELEMENTS // n)
+        for first in range(0, len(pieces), step):
+            chunk = slice(first, first + step)
+            _leaf_losses(search.run_many(seeds[chunk]), loss_fn, instance, values[chunk], memo)
         curves[beta] = PiecewiseConstant(breakpoints, values).simplify()
         t_search += time.perf_counter() - t1
     return curves, pieces, {"tree_seconds": t_tree, "search_seconds": t_search}
+
+
+def _leaf_losses(results, loss_fn, instance, values, memo):
+    """``values[i] = loss_fn(results[i].labels, instance, results[i])``.
+
+    A loss marked ``labels_only`` (a function of the labels alone) is evaluated once
+    per distinct labelling, remembered in ``memo`` (compact labels bytes -> loss)
+    across calls, all new ones in one call if it has ``many`` (labels (r, n) ->
+    losses).
+    """
+    if not getattr(loss_fn, "labels_only", False):
+        for i, res in enumerate(results):
+            values[i] = loss_fn(res.labels, instance, res)
+        return
+    new = {}
+    keys = []
+    for i, res in enumerate(results):
+        labels = res.labels
+        key = labels.astype(np.uint8 if labels.max() < 256 else np.int64).tobytes()
+        keys.append(key)
+        if key not in memo and key not in new:
+            new[key] = i
+    if new:
+        many = getattr(loss_fn, "many", None)
+        rows = list(new.values())
+        if many is not None:
+            fresh = many(np.array([results[i].labels for i in rows]), instance)
+        else:
+            fresh = [loss_fn(results[i].labels, instance, results[i]) for i in rows]
+        for key, v in zip(new, fresh):
+            memo[key] = float(v)
+    for i, key in enumerate(keys):
+        values[i] = memo[key]
 
 
 def loss_curve(X, n_clusters, z, *, y=None, loss="hamming", beta=2.0, center="euclidean",
@@ -340,7 +445,10 @@ def loss_curve(X, n_clusters, z, *, y=None, loss="hamming", beta=2.0, center="eu
     the centre of a member set is solved once. For β = 2 in more than
     ``PARTITION_MAX_FEATURES`` dimensions each run instead uses the instance's
     Gram matrix with incremental cluster sums, O(n k) per iteration plus O(n)
-    per moved point.
+    per moved point, and the runs go in parallel over numba's threads
+    (:meth:`dalgo.SharedLocalSearch.run_many`); the tree's nodes are expanded
+    in parallel too.  Every run and node is serial in itself, so the curve does
+    not depend on the thread count.
 
     Examples
     --------

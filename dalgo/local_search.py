@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, replace
 
+import numba
 import numpy as np
 
 from ._blas import gram_matrix, single_threaded_blas
@@ -347,16 +348,8 @@ def _local_search(X, w, init_idx, init_centers, *, beta, center, max_iter, tol,
         dist = np.empty(n)
         n_iter, converged = _kl.gram_lloyd(gram, w, init_idx, max_iter, labels, dist,
                                            mean_labels)
-        np.maximum(dist, 0.0, out=dist)
-        cost = float(w @ dist)
-        centers = None
-        if want_centers:
-            k = init_idx.shape[0]
-            centers = np.zeros((k, X.shape[1]))
-            # the centres the labels were assigned to (differs from the means
-            # of ``labels`` only when max_iter stopped the run)
-            _kl.weighted_means(X, w, mean_labels, centers, np.empty(k))
-        return LocalSearchResult(labels, centers, int(n_iter), cost, bool(converged))
+        return _gram_result(X, w, labels, dist, mean_labels, init_idx.shape[0], n_iter,
+                            converged, want_centers)
     if path == "medoid":
         if distances is None and plan.needs_distance_matrix:
             distances = np.empty((n, n))
@@ -439,6 +432,51 @@ def _lloyd(X, w, init_centers, max_iter, tol):
             step()
     _kl.assigned_sq_distances(X, centers, labels, dist)
     return LocalSearchResult(labels, centers, n_iter, float(w @ dist), converged)
+
+
+#: Entries of the (runs, n) output arrays of one call of
+#: :func:`_kernels.lloyd.gram_lloyd_many` in :func:`_gram_runs` (bounds their
+#: memory; results do not depend on it).
+GRAM_RUNS_ELEMENTS = 1 << 20
+
+
+def _gram_result(X, w, labels, dist, mean_labels, k, n_iter, converged, want_centers):
+    """The :class:`LocalSearchResult` of one Gram-path run (``dist`` clipped in place)."""
+    np.maximum(dist, 0.0, out=dist)
+    cost = float(w @ dist)
+    centers = None
+    if want_centers:
+        centers = np.zeros((k, X.shape[1]))
+        # the centres the labels were assigned to (differs from the means
+        # of ``labels`` only when max_iter stopped the run)
+        _kl.weighted_means(X, w, mean_labels, centers, np.empty(k))
+    return LocalSearchResult(labels, centers, int(n_iter), cost, bool(converged))
+
+
+def _gram_runs(X, gram, w, seeds, max_iter, want_centers):
+    """Gram-path runs from every row of ``seeds`` (r, k), in parallel over runs."""
+    n = X.shape[0]
+    r, k = seeds.shape
+    out = []
+    step = max(1, GRAM_RUNS_ELEMENTS // n)
+    for lo in range(0, r, step):
+        block = seeds[lo:lo + step]
+        m = block.shape[0]
+        labels = np.empty((m, n), dtype=np.intp)
+        mean_labels = np.empty((m, n), dtype=np.intp)
+        dist = np.empty((m, n))
+        n_iter = np.empty(m, dtype=np.intp)
+        converged = np.empty(m, dtype=np.bool_)
+        previous = numba.set_parallel_chunksize(1)  # runs differ in length: dynamic
+        try:
+            _kl.gram_lloyd_many(gram, w, block, max_iter, labels, dist, mean_labels, n_iter,
+                                converged)
+        finally:
+            numba.set_parallel_chunksize(previous)
+        for j in range(m):
+            out.append(_gram_result(X, w, labels[j], dist[j], mean_labels[j], k, n_iter[j],
+                                    converged[j], want_centers))
+    return out
 
 
 _NO_MATRIX = np.empty((0, 0))
@@ -565,7 +603,10 @@ class SharedLocalSearch:
     β = 2 runs with more than ``PARTITION_MAX_FEATURES`` features go straight
     to :func:`local_search`'s Gram path, which is already a few microseconds per
     iteration (its incremental sums depend on the run's history, so they cannot
-    be shared); so do medoid searches without a distance matrix
+    be shared; :meth:`run_many` runs them in parallel instead, and on MNIST
+    protocol instances the leaves end in pairwise different partitions anyway,
+    so a partition memo would find nothing to share); so do medoid searches
+    without a distance matrix
     (``n_samples > DISTANCE_MATRIX_MAX_SAMPLES``): ``plan.shareable`` is
     False.  Memory is bounded by
     ``SHARED_MEMORY_BYTES``: past it everything remembered is dropped
@@ -666,6 +707,29 @@ class SharedLocalSearch:
             prev[:] = labels
         _kl.assign_nearest(mode, self.X, D, centers, medoids, labels, dist)
         return self._result(labels, dist, state, self.max_iter, False)
+
+    def run_many(self, seeds):
+        """Local searches from every row of ``seeds`` (r, k) point indices.
+
+        Returns a list of :class:`LocalSearchResult`, equal to
+        ``[self.run(s) for s in seeds]``.  On the β = 2 Gram path the runs go
+        in parallel over numba's threads (:func:`dalgo._kernels.lloyd.gram_lloyd_many`:
+        each run is serial and writes its own rows, so the results do not
+        depend on the thread count); other paths run one after another.
+        """
+        seeds = np.asarray(seeds)
+        if seeds.ndim != 2 or seeds.dtype.kind not in "iu":
+            raise InvalidParameterError(
+                "SharedLocalSearch.run_many needs a 2-D array of point indices; got "
+                f"shape {seeds.shape}, dtype {seeds.dtype}.")
+        if not (self._direct and self.plan.path == "gram"):
+            return [self.run(s) for s in seeds]
+        n = self.X.shape[0]
+        if seeds.size and (seeds.min() < 0 or seeds.max() >= n):
+            raise InvalidParameterError(f"seeds must lie in [0, {n}).")
+        self.n_runs += seeds.shape[0]
+        return _gram_runs(self.X, self.gram, self.w, np.ascontiguousarray(seeds, dtype=np.intp),
+                          self.max_iter, self.want_centers)
 
     def _finish(self, path, ending, t, steps_left):
         """Remember the path's partitions; the result of ending ``ending`` at step

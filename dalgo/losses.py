@@ -2,7 +2,6 @@
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from sklearn.metrics.cluster import contingency_matrix
 
 from ._kernels import distances as distance_kernels
 from ._validation import InvalidParameterError, check_beta, check_points, check_sample_weight
@@ -62,10 +61,30 @@ def hamming_loss(y_true, y_pred):
     n = y_true.shape[0]
     if n == 0:
         raise ValueError("hamming_loss needs at least one label.")
-    table = contingency_matrix(y_true, y_pred)
+    table = _contingency(y_true, y_pred)
     rows, cols = linear_sum_assignment(table, maximize=True)
     # (n - matched) / n, not 1 - matched / n: exact when the loss is m / n
     return float((n - int(table[rows, cols].sum())) / n)
+
+
+def _contingency(y_true, y_pred):
+    """Counts of (class, cluster) pairs by one ``bincount``.
+
+    Rows are the distinct values of ``y_true``, columns those of ``y_pred``;
+    for small non-negative integers the values index the table directly (its
+    all-zero rows and columns change no matching).
+    """
+    codes = []
+    for labels in (y_true, y_pred):
+        if labels.dtype.kind in "iu" and labels.size and labels.min() >= 0 \
+                and labels.max() < 2 * labels.size + 64:
+            codes.append((labels.ravel(), int(labels.max()) + 1))
+        else:
+            values, inverse = np.unique(labels, return_inverse=True)
+            codes.append((inverse.ravel(), values.shape[0]))
+    (ti, n_rows), (pi, n_cols) = codes
+    flat = np.bincount(ti * n_cols + pi, minlength=n_rows * n_cols)
+    return flat.reshape(n_rows, n_cols)
 
 
 def _costs_input(X, centers, labels, sample_weight):
@@ -141,6 +160,31 @@ def _loss_hamming(labels, instance, result):
     if instance.y is None:
         raise ValueError("loss='hamming' needs instances with labels y.")
     return hamming_loss(instance.y, labels)
+
+
+def _hamming_many(labels, instance):
+    """:func:`hamming_loss` of ``instance.y`` against every row of ``labels`` (r, n), cluster
+    labels ``0 .. k - 1``: one ``bincount`` for all the contingency tables."""
+    if instance.y is None:
+        raise ValueError("loss='hamming' needs instances with labels y.")
+    r, n = labels.shape
+    _, classes = np.unique(np.asarray(instance.y), return_inverse=True)
+    n_classes = int(classes.max()) + 1
+    k = int(labels.max()) + 1
+    cells = n_classes * k
+    flat = (np.arange(r)[:, None] * cells + (classes.ravel() * k)[None, :] + labels).ravel()
+    tables = np.bincount(flat, minlength=r * cells).reshape(r, n_classes, k)
+    out = np.empty(r)
+    for i in range(r):
+        rows, cols = linear_sum_assignment(tables[i], maximize=True)
+        out[i] = (n - int(tables[i][rows, cols].sum())) / n
+    return out
+
+
+# a function of the labels alone: the execution tree evaluates it once per distinct
+# labelling, all at once
+_loss_hamming.labels_only = True
+_loss_hamming.many = _hamming_many
 
 
 def _objective_loss(beta):

@@ -59,6 +59,17 @@ r = local_search(small, seeds[:6] % 600, algorithm="lloyd")
 out["lloyd_small"] = h(r.labels, r.centers)
 r = local_search(small, seeds[:6] % 600, algorithm="gram")
 out["gram_public"] = h(r.labels, r.centers)
+# the execution tree (batches of nodes in parallel) and the Gram-path leaves
+# (parallel over leaves, d > PARTITION_MAX_FEATURES)
+from dalgo import alpha_pieces, loss_curve
+Xt = blobs(5, 150, 20, 4)
+yt = np.arange(150) % 4
+zt = draw_z(4, 6)
+pieces = alpha_pieces(Xt, 4, zt)
+out["tree_pieces"] = h(np.array([p.lo for p in pieces] + [p.hi for p in pieces]),
+                       np.array([p.seeds for p in pieces]))
+curve = loss_curve(Xt, 4, zt, y=yt, alpha_range=(0.0, 20.0))
+out["tree_gram_curve"] = h(curve.breakpoints, curve.values)
 for k, v in sorted(out.items()):
     print(k, v)
 """
@@ -81,7 +92,7 @@ def test_one_vs_two_threads_identical_bytes():
     two = _run(2)
     assert one.pop("threads") == "1"
     assert two.pop("threads") == "2"
-    assert len(one) == 12
+    assert len(one) == 14
     diffs = {k: (one[k], two[k]) for k in one if one[k] != two[k]}
     assert not diffs, diffs
 

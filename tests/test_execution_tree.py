@@ -433,3 +433,84 @@ def test_public_names():
     for name in ("alpha_pieces", "loss_curve", "loss_curves", "Piece", "PiecewiseConstant"):
         assert name in dalgo.__all__
     assert math.isinf(alpha_pieces([[0.0], [1.0]], 2, [0.0, 0.5], (0, np.inf))[-1].hi)
+
+
+# ---------------------------------------------------------------------------
+# parallel expansion and the Gram path's parallel leaves (issue 12)
+# ---------------------------------------------------------------------------
+
+
+def _gram_instance(seed, n=90, d=20, k=4):
+    """Blobs in d = 20 (> PARTITION_MAX_FEATURES): the leaves take the Gram path."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(scale=2.0, size=(k, d))
+    y = rng.integers(k, size=n)
+    return centres[y] + rng.normal(size=(n, d)), y, rng.random(k)
+
+
+@pytest.mark.parametrize("batch, parts", [(1, 1), (3, 2), (7, 5)])
+def test_pieces_do_not_depend_on_batches_or_cuts(monkeypatch, global_random_seed, batch, parts):
+    """Expanding one node at a time, uncut, gives the same pieces bit for bit as
+    batches of nodes whose intervals are cut into parts swept separately."""
+    import dalgo.execution_tree as et
+
+    X, _, z = _gram_instance(global_random_seed, n=60, d=3)
+    for alpha_range in [(0.0, 20.0), (0.5, np.inf)]:
+        ref = alpha_pieces(X, 4, z, alpha_range=alpha_range)
+        with monkeypatch.context() as m:
+            m.setattr(et, "NODE_BATCH", batch)
+            m.setattr(et, "SPLIT_PARTS", parts)
+            m.setattr(et, "SPLIT_STEP", 0.37)
+            got = alpha_pieces(X, 4, z, alpha_range=alpha_range)
+        assert got == ref
+        _check_tiling(got, *alpha_range, 4)
+
+
+@given(inst=instances(max_n=10, max_k=3), parts=st.integers(1, 9), step=st.floats(0.05, 3.0))
+@settings(max_examples=40, deadline=None)
+def test_cut_sweeps_match_direct_seeding(inst, parts, step):
+    """Any grid of cuts: every piece still equals direct seeding at both ends."""
+    import dalgo.execution_tree as et
+
+    X, k, z = inst
+    old = et.SPLIT_PARTS, et.SPLIT_STEP, et.NODE_BATCH
+    et.SPLIT_PARTS, et.SPLIT_STEP, et.NODE_BATCH = parts, step, 2
+    try:
+        pieces = alpha_pieces(X, k, z, alpha_range=(0.0, np.inf))
+    finally:
+        et.SPLIT_PARTS, et.SPLIT_STEP, et.NODE_BATCH = old
+    assert pieces == alpha_pieces(X, k, z, alpha_range=(0.0, np.inf))
+    for p in pieces:
+        assert np.array_equal(dalpha_seeding(X, k, p.lo, z), p.seeds)
+        if np.isfinite(p.hi):
+            assert np.array_equal(dalpha_seeding(X, k, np.nextafter(p.hi, -np.inf), z), p.seeds)
+
+
+@pytest.mark.parametrize("loss", ["hamming", "kmeans"])
+def test_gram_path_leaves_equal_direct_runs(global_random_seed, loss):
+    """d > PARTITION_MAX_FEATURES: the leaves run in parallel (gram_lloyd_many); each
+    leaf's loss equals a direct local_search from its seeds, bit for bit."""
+    X, y, z = _gram_instance(global_random_seed)
+    curves, pieces = loss_curves(X, 4, z, y=y, loss=loss, alpha_range=(0.0, 20.0),
+                                 return_pieces=True)
+    curve = curves[2.0]
+    assert len(pieces) > 5
+    for p in pieces:
+        res = local_search(X, dalpha_seeding(X, 4, p.lo, z))
+        if loss == "hamming":
+            want = hamming_loss(y, res.labels)
+        else:
+            want = normalized_cost(X, res.centers, 2.0, labels=res.labels)
+        assert curve(p.lo) == want
+
+
+def test_leaf_chunks_do_not_change_the_curve(monkeypatch):
+    """Leaves searched and scored in chunks (losses remembered across chunks): same curve."""
+    import dalgo.execution_tree as et
+
+    X, y, z = _gram_instance(3)
+    ref = loss_curve(X, 4, z, y=y, alpha_range=(0.0, 20.0))
+    monkeypatch.setattr(et, "LEAF_CHUNK_ELEMENTS", 3 * X.shape[0])
+    got = loss_curve(X, 4, z, y=y, alpha_range=(0.0, 20.0))
+    assert np.array_equal(got.breakpoints, ref.breakpoints)
+    assert np.array_equal(got.values, ref.values)

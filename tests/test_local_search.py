@@ -599,3 +599,68 @@ def test_lloyd_same_bits_for_one_and_two_threads():
     finally:
         numba.set_num_threads(before)
     assert out[0] == out[1]
+def test_run_many_equals_run_and_direct_runs_on_the_gram_path(global_random_seed):
+    """SharedLocalSearch.run_many (parallel Gram runs) equals run() and local_search, bit
+    for bit, with and without centres, converged or stopped by max_iter."""
+    from dalgo import SharedLocalSearch
+    from dalgo._kernels import lloyd as _kl
+
+    rng = np.random.default_rng(global_random_seed)
+    X = rng.normal(size=(70, 24))
+    seeds = np.array([rng.choice(70, 5, replace=False) for _ in range(9)])
+    for max_iter in (1, 2, 300):
+        for want_centers in (True, False):
+            shared = SharedLocalSearch(X, beta=2.0, max_iter=max_iter, want_centers=want_centers)
+            assert shared.plan.path == "gram"
+            many = shared.run_many(seeds)
+            for s, got in zip(seeds, many):
+                one = shared.run(s)
+                direct = local_search(X, s, max_iter=max_iter)
+                for ref in (one, direct):
+                    assert np.array_equal(got.labels, ref.labels)
+                    assert (got.n_iter, got.cost, got.converged) == (
+                        ref.n_iter, ref.cost, ref.converged)
+                if want_centers:
+                    assert np.array_equal(got.centers, direct.centers)
+    # the kernel directly: one row per run
+    G = X @ X.T
+    G = np.triu(G) + np.triu(G, 1).T
+    n, r = X.shape[0], seeds.shape[0]
+    labels, mean_labels = np.empty((r, n), np.intp), np.empty((r, n), np.intp)
+    dist, n_iter, conv = np.empty((r, n)), np.empty(r, np.intp), np.empty(r, np.bool_)
+    _kl.gram_lloyd_many(G, np.ones(n), seeds, 3, labels, dist, mean_labels, n_iter, conv)
+    for j, s in enumerate(seeds):
+        lab, ml, d1 = np.empty(n, np.intp), np.empty(n, np.intp), np.empty(n)
+        assert _kl.gram_lloyd(G, np.ones(n), s, 3, lab, d1, ml) == (n_iter[j], conv[j])
+        assert np.array_equal(lab, labels[j]) and np.array_equal(d1, dist[j])
+        assert np.array_equal(ml, mean_labels[j])
+
+
+def test_run_many_checks_its_seeds():
+    from dalgo import SharedLocalSearch
+
+    X = np.random.default_rng(0).normal(size=(30, 20))
+    shared = SharedLocalSearch(X, beta=2.0)
+    with pytest.raises(InvalidParameterError, match="2-D"):
+        shared.run_many(np.array([0, 1, 2]))
+    with pytest.raises(InvalidParameterError, match=r"\[0, 30\)"):
+        shared.run_many(np.array([[0, 1, 30]]))
+    # other paths: one run after another, same results as run()
+    low = SharedLocalSearch(X[:, :2], beta=2.0)
+    a, b = low.run_many(np.array([[0, 1, 2], [3, 4, 5]]))
+    assert np.array_equal(a.labels, low.run(np.array([0, 1, 2])).labels)
+    assert np.array_equal(b.centers, low.run(np.array([3, 4, 5])).centers)
+
+
+def test_run_many_chunks_do_not_change_results(monkeypatch):
+    from dalgo import SharedLocalSearch
+
+    ls_mod = importlib.import_module("dalgo.local_search")
+    X = np.random.default_rng(1).normal(size=(50, 20))
+    seeds = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11], [1, 20, 30]])
+    ref = SharedLocalSearch(X, beta=2.0).run_many(seeds)
+    monkeypatch.setattr(ls_mod, "GRAM_RUNS_ELEMENTS", 2 * 50)
+    got = SharedLocalSearch(X, beta=2.0).run_many(seeds)
+    for a, b in zip(ref, got):
+        assert np.array_equal(a.labels, b.labels) and np.array_equal(a.centers, b.centers)
+        assert (a.n_iter, a.cost) == (b.n_iter, b.cost)

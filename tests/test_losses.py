@@ -103,3 +103,40 @@ def test_get_loss_callable_and_names():
     assert 0.0 <= get_loss("kmeans")(np.array([0, 0, 1]), Inst, Res) <= 1.0
     with pytest.raises(ValueError, match="unknown loss"):
         get_loss("nope")
+
+
+@given(st.integers(1, 40).flatmap(lambda n: st.tuples(
+    st.lists(st.integers(-3, 300), min_size=n, max_size=n),
+    st.lists(st.integers(0, 6), min_size=n, max_size=n))),
+    st.sampled_from(["int", "uint8", "str", "shift"]))
+def test_hamming_contingency_paths_agree(pair, kind):
+    """Direct integer indexing and np.unique codes give the same loss as scikit-learn's
+    contingency table (any label values: negative, large, strings)."""
+    from scipy.optimize import linear_sum_assignment
+    from sklearn.metrics.cluster import contingency_matrix
+
+    y_true, y_pred = np.array(pair[0]), np.array(pair[1])
+    if kind == "uint8":
+        y_true = (y_true % 256).astype(np.uint8)
+    elif kind == "str":
+        y_true = y_true.astype(str)
+    elif kind == "shift":
+        y_pred = y_pred * 1000 + 5
+    table = contingency_matrix(y_true, y_pred)
+    rows, cols = linear_sum_assignment(table, maximize=True)
+    n = y_true.shape[0]
+    assert hamming_loss(y_true, y_pred) == (n - int(table[rows, cols].sum())) / n
+
+
+@given(st.integers(1, 6), st.integers(1, 30), st.integers(0, 2**32 - 1))
+def test_hamming_many_equals_hamming_loss(r, n, seed):
+    """The batched Hamming loss of the execution tree equals hamming_loss row by row."""
+    from dalgo.instances import Instance
+
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(1, 5))
+    y = rng.choice(np.array([-1, 3, 7, 40]), size=n)
+    labels = rng.integers(0, k, size=(r, n))
+    inst = Instance(X=rng.normal(size=(n, 2)), y=y, n_clusters=1, z=[0.5])
+    got = get_loss("hamming").many(labels, inst)
+    assert [float(v) for v in got] == [hamming_loss(y, row) for row in labels]

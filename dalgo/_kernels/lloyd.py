@@ -264,93 +264,96 @@ def partition_lloyd(mode, X, D, Dp, w, centers, medoids, beta, max_iter, inner_m
 # ---------------------------------------------------------------------------
 
 @njit(cache=True, nogil=True)
-def _gram_assign(G, S, W, Q, labels, dist, k):
+def _gram_assign(G, S, W, Q, labels, dist, k, best, arg):
     """Nearest mean for every point from cluster sums (serial, deterministic).
 
-    ``S[i, c] = sum_{j in c} w_j G[i, j]``, ``W[c] = sum w_j``,
+    ``S[c, i] = sum_{j in c} w_j G[j, i]`` (k, n: one contiguous row per
+    cluster, so the loops over points vectorise), ``W[c] = sum w_j``,
     ``Q[c] = sum_{j, l in c} w_j w_l G[j, l]``; so
-    ``||x_i - mu_c||^2 = G[i, i] - 2 S[i, c] / W[c] + Q[c] / W[c]^2``.
-    Writes ``labels`` and ``dist`` (squared distance to the chosen mean).
-    Returns how many labels changed.
+    ``||x_i - mu_c||^2 = G[i, i] - 2 S[c, i] / W[c] + Q[c] / W[c]^2``.
+    Writes ``labels`` and ``dist`` (squared distance to the chosen mean);
+    ``best`` (n,) and ``arg`` (n,) are scratch.  Clusters are tried in
+    increasing index with a strict ``<`` (ties: lowest index).  Returns how
+    many labels changed.
     """
     n = G.shape[0]
+    best[:] = np.inf
+    arg[:] = -1
+    for c in range(k):
+        wc = W[c]
+        if wc > 0.0:
+            a = Q[c] / (wc * wc)
+            Sc = S[c]
+            for i in range(n):
+                v = a - 2.0 * Sc[i] / wc
+                if v < best[i]:
+                    best[i] = v
+                    arg[i] = c
     changed = 0
     for i in range(n):
-        best = np.inf
-        arg = -1
-        for c in range(k):
-            if W[c] > 0.0:
-                v = Q[c] / (W[c] * W[c]) - 2.0 * S[i, c] / W[c]
-                if v < best:
-                    best = v
-                    arg = c
-        if arg != labels[i]:
+        if arg[i] != labels[i]:
             changed += 1
-            labels[i] = arg
-        dist[i] = G[i, i] + best
+            labels[i] = arg[i]
+        dist[i] = G[i, i] + best[i]
     return changed
 
 
 @njit(cache=True, nogil=True)
 def _gram_move(G, w, S, W, Q, p, src, dst):
-    """Move point ``p`` from cluster ``src`` to ``dst`` (``-1`` = none), O(n)."""
+    """Move point ``p`` from cluster ``src`` to ``dst`` (``-1`` = none), O(n).
+
+    ``S`` is (k, n) as in :func:`_gram_assign`; G is exactly symmetric, so row
+    ``p`` is read (contiguous)."""
     n = G.shape[0]
     wp = w[p]
+    Gp = G[p]
     if src >= 0:
-        Q[src] += -2.0 * wp * S[p, src] + wp * wp * G[p, p]
+        Q[src] += -2.0 * wp * S[src, p] + wp * wp * G[p, p]
         W[src] -= wp
+        Ss = S[src]
         for i in range(n):
-            S[i, src] -= wp * G[p, i]  # G is exactly symmetric: read row p
+            Ss[i] -= wp * Gp[i]
     if dst >= 0:
-        Q[dst] += 2.0 * wp * S[p, dst] + wp * wp * G[p, p]
+        Q[dst] += 2.0 * wp * S[dst, p] + wp * wp * G[p, p]
         W[dst] += wp
+        Sd = S[dst]
         for i in range(n):
-            S[i, dst] += wp * G[p, i]
+            Sd[i] += wp * Gp[i]
 
 
 @njit(cache=True, nogil=True)
-def gram_lloyd(G, w, seeds, max_iter, labels, dist, mean_labels):
-    """Lloyd's k-means from point seeds on a precomputed Gram matrix.
-
-    Inputs ``G`` (n, n) Gram matrix, ``w`` (n,) sample weights, ``seeds`` (k,)
-    point indices, ``max_iter``.  Outputs ``labels`` (n,), ``dist`` (n,) squared
-    distance of each point to its final mean, ``mean_labels`` (n,) the partition
-    whose weighted means are the final centres (equal to ``labels`` on
-    convergence; after ``max_iter`` without convergence ``labels`` are the
-    nearest final centres, as in scikit-learn, and ``mean_labels`` the partition
-    the centres were computed from).  Returns ``(n_iter, converged)`` under the
-    stop rule of this module (``tol = 0``).
-
-    The first assignment is to the seeds; later ones to the weighted means.
-    Centres are never formed: cluster sums of Gram rows are updated as points
-    move, so an iteration costs O(n k + moves n) instead of O(n k d).
-    """
+def _gram_lloyd_run(G, w, seeds, max_iter, labels, dist, mean_labels, counts, prev, S, W, Q,
+                    best, arg):
+    """:func:`gram_lloyd` with its scratch supplied: ``counts`` (k,), ``prev`` (n,),
+    ``S`` (k, n), ``W`` (k,), ``Q`` (k,), ``best`` (n,), ``arg`` (n,)."""
     n = G.shape[0]
     k = seeds.shape[0]
-    counts = np.zeros(k, dtype=np.intp)
-    prev = np.full(n, -1, dtype=np.intp)
-    S = np.zeros((n, k))
-    W = np.zeros(k)
-    Q = np.zeros(k)
+    counts[:] = 0
+    prev[:] = -1
+    S[:, :] = 0.0
+    W[:] = 0.0
+    Q[:] = 0.0
     converged = False
     n_iter = 0
     for it in range(1, max_iter + 1):
         n_iter = it
         if it == 1:
-            # nearest seed, ||x_i - x_s||^2 = G_ii - 2 G_is + G_ss
+            # nearest seed, ||x_i - x_s||^2 = G_ii - 2 G_is + G_ss (G_is = G_si: row s)
+            best[:] = np.inf
+            labels[:] = -1
+            for c in range(k):
+                s = seeds[c]
+                gss = G[s, s]
+                Gs = G[s]
+                for i in range(n):
+                    v = gss - 2.0 * Gs[i]
+                    if v < best[i]:
+                        best[i] = v
+                        labels[i] = c
             for i in range(n):
-                best = np.inf
-                arg = -1
-                for c in range(k):
-                    s = seeds[c]
-                    v = G[s, s] - 2.0 * G[i, s]
-                    if v < best:
-                        best = v
-                        arg = c
-                labels[i] = arg
-                dist[i] = G[i, i] + best
+                dist[i] = G[i, i] + best[i]
         else:
-            _gram_assign(G, S, W, Q, labels, dist, k)
+            _gram_assign(G, S, W, Q, labels, dist, k, best, arg)
         unchanged, _ = settle_assignment(labels, dist, counts, prev)
         if unchanged:
             converged = True
@@ -362,8 +365,57 @@ def gram_lloyd(G, w, seeds, max_iter, labels, dist, mean_labels):
     mean_labels[:] = prev  # S, W, Q hold the sums of this partition
     if not converged:
         # make the labels those of the nearest final mean, as scikit-learn does
-        _gram_assign(G, S, W, Q, labels, dist, k)
+        _gram_assign(G, S, W, Q, labels, dist, k, best, arg)
     return n_iter, converged
+
+
+@njit(cache=True, nogil=True)
+def gram_lloyd(G, w, seeds, max_iter, labels, dist, mean_labels):
+    """Lloyd's k-means from point seeds on a precomputed Gram matrix.
+
+    Inputs ``G`` (n, n) Gram matrix (exactly symmetric), ``w`` (n,) sample
+    weights, ``seeds`` (k,) point indices, ``max_iter``.  Outputs ``labels``
+    (n,), ``dist`` (n,) squared distance of each point to its final mean,
+    ``mean_labels`` (n,) the partition whose weighted means are the final
+    centres (equal to ``labels`` on convergence; after ``max_iter`` without
+    convergence ``labels`` are the nearest final centres, as in scikit-learn,
+    and ``mean_labels`` the partition the centres were computed from).
+    Returns ``(n_iter, converged)`` under the stop rule of this module
+    (``tol = 0``).
+
+    The first assignment is to the seeds; later ones to the weighted means.
+    Centres are never formed: cluster sums of Gram rows are updated as points
+    move (in increasing point index), so an iteration costs O(n k + moves n)
+    instead of O(n k d).
+    """
+    n = G.shape[0]
+    k = seeds.shape[0]
+    return _gram_lloyd_run(G, w, seeds, max_iter, labels, dist, mean_labels,
+                           np.zeros(k, dtype=np.intp), np.empty(n, dtype=np.intp),
+                           np.empty((k, n)), np.empty(k), np.empty(k), np.empty(n),
+                           np.empty(n, dtype=np.intp))
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def gram_lloyd_many(G, w, seeds, max_iter, labels, dist, mean_labels, n_iter, converged):
+    """:func:`gram_lloyd` for many seed sets, in parallel over the runs.
+
+    Inputs ``G`` (n, n), ``w`` (n,), ``seeds`` (r, k) one run per row,
+    ``max_iter``.  Outputs row ``j`` of ``labels``, ``dist``, ``mean_labels``
+    (r, n), ``n_iter`` (r,) and ``converged`` (r,) bool: what
+    :func:`gram_lloyd` returns for ``seeds[j]``.  Each run is serial and writes
+    only its own rows, so the results are bit-identical to separate
+    :func:`gram_lloyd` calls whatever the thread count or scheduling.
+    """
+    n = G.shape[0]
+    r, k = seeds.shape
+    for j in prange(r):
+        it, conv = _gram_lloyd_run(G, w, seeds[j], max_iter, labels[j], dist[j],
+                                   mean_labels[j], np.zeros(k, dtype=np.intp),
+                                   np.empty(n, dtype=np.intp), np.empty((k, n)), np.empty(k),
+                                   np.empty(k), np.empty(n), np.empty(n, dtype=np.intp))
+        n_iter[j] = it
+        converged[j] = conv
 
 
 # ---------------------------------------------------------------------------

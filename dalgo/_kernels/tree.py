@@ -7,9 +7,10 @@ monotone in α even in floating point, so every piece agrees with a direct run a
 every float α inside it."""
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
-from .seeding import choose_position
+from .distances import distances_to_point
+from .seeding import choose_position, sort_by_distance
 
 #: Bisection stops when the bracket is at most this many ulps wide; with 1 ulp
 #: the breakpoint is the first float at which the choice changes.
@@ -20,11 +21,15 @@ ALPHA_SEARCH_MAX = 1e300
 
 #: Newton steps on the smooth prefix fraction before the final bisection.
 NEWTON_MAX_ITER = 30
-#: Newton stops when its step is below this relative size; the bracket for the
-#: final bisection is then ``x (1 -/+ NEWTON_BRACKET)`` if the rule agrees there
-#: (if not, the bracket keeps whichever end the rule confirms: still exact).
+#: Newton stops when its step is below this relative size; the rule then
+#: brackets the crossing by galloping out of Newton's root ``x`` (any bracket the
+#: rule confirms gives the same, exact, breakpoint).
 NEWTON_RTOL = 4e-15
-NEWTON_BRACKET = 2e-14
+#: First probe of the gallop out of Newton's root, in units of its ulp (about
+#: ``x * 2**-52``); the median distance to the crossing is 3–4 ulps on MNIST and
+#: digits nodes.
+GALLOP_ULPS = 4.0
+_EPS = 2.0**-52
 
 
 @njit(cache=True, nogil=True)
@@ -65,14 +70,16 @@ def _prefix_fraction(logd, logw, n_zero, j, alpha):
 
 
 @njit(cache=True, nogil=True)
-def _bisect(logd, logw, n_zero, z, lo, hi, j):
-    """Bisection on the rule down to ``BISECTION_ULPS``; see :func:`_first_change`."""
+def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi):
+    """Bisection on the rule down to ``BISECTION_ULPS``; see :func:`_first_change`.
+
+    ``jhi`` is the rule's choice at ``hi``; returns ``(hi, choice at hi)``."""
     while True:
         nxt = np.nextafter(lo, np.inf)
         for _ in range(BISECTION_ULPS - 1):
             nxt = np.nextafter(nxt, np.inf)
         if nxt >= hi:
-            return hi
+            return hi, jhi
         if lo > 0.0 and hi > 4.0 * lo:
             mid = np.sqrt(lo) * np.sqrt(hi)
         elif lo <= 0.0 and hi > 4.0:
@@ -80,26 +87,32 @@ def _bisect(logd, logw, n_zero, z, lo, hi, j):
         else:
             mid = lo + 0.5 * (hi - lo)
         if mid <= lo or mid >= hi:
-            return hi
-        if choose_position(logd, logw, n_zero, mid, z) > j:
+            return hi, jhi
+        jm = choose_position(logd, logw, n_zero, mid, z)
+        if jm > j:
             hi = mid
+            jhi = jm
         else:
             lo = mid
 
 
 @njit(cache=True, nogil=True)
-def _first_change(logd, logw, n_zero, z, lo, hi, j):
-    """A float in ``(lo, hi]`` where the choice first exceeds ``j``.
+def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi):
+    """A float in ``(lo, hi]`` where the choice first exceeds ``j``, and the choice there.
 
-    Precondition: ``choose(lo) <= j < choose(hi)``.  The crossing is the root of
-    the smooth, decreasing ``F_j(α) - z``; a safeguarded Newton iteration on it
-    (kept inside the bracket, bisecting when a step leaves it) locates the
-    root to ~4e-15, then ``choose_position`` is evaluated at ``x (1 -/+ 2e-14)``
-    to shrink the bracket and a final bisection on the rule itself finishes to
-    ``BISECTION_ULPS``.  The bracket invariant ``choose(lo) <= j < choose(hi)``
-    holds throughout (only the rule moves it), so the result is the same kind of
-    point the plain bisection returns, with about 3x fewer evaluations of the
-    rule (``benchmarks/bench_tree.py``: 2.9x less kernel time on MNIST nodes).
+    Precondition: ``choose(lo) <= j < choose(hi) = jhi``.  Returns ``(x, choose(x))``
+    (the rule's value at ``x`` as computed when ``x`` became the upper end).
+    The crossing is the root of the smooth, decreasing ``F_j(α) - z``; a
+    safeguarded Newton iteration on it (kept inside the bracket, bisecting
+    when a step leaves it) locates the
+    root to ~4e-15, then ``choose_position`` is evaluated at ``x`` and at
+    ``x -/+ 4, 8, 16, ...`` ulps (``GALLOP_ULPS``) on the side where the
+    crossing lies until the rule brackets it, and a final bisection on the rule
+    itself finishes to ``BISECTION_ULPS``.  The bracket invariant
+    ``choose(lo) <= j < choose(hi)`` holds throughout (only the rule moves it),
+    and the rule is monotone, so the result is the first float at which the
+    choice exceeds ``j`` whatever the bracket: the point the plain bisection
+    returns, with far fewer evaluations of the rule.
     """
     a = lo
     b = hi
@@ -130,19 +143,33 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j):
             break
         x = xn
     if converged and x > lo and x < hi:
-        left = x * (1.0 - NEWTON_BRACKET)
-        right = x * (1.0 + NEWTON_BRACKET)
-        if left > lo:
-            if choose_position(logd, logw, n_zero, left, z) > j:
-                hi = left
+        # gallop out from Newton's root (usually a few ulps from the crossing):
+        # the rule at x picks the side, then probes at x -/+ 4, 8, 16, ... ulps
+        jx = choose_position(logd, logw, n_zero, x, z)
+        if jx > j:
+            hi = x
+            jhi = jx
+            sign = -1.0
+        else:
+            lo = x
+            sign = 1.0
+        delta = GALLOP_ULPS * _EPS * x
+        while True:
+            probe = x + sign * delta
+            if probe <= lo or probe >= hi:
+                break
+            jp = choose_position(logd, logw, n_zero, probe, z)
+            if jp > j:
+                hi = probe
+                jhi = jp
+                if sign > 0.0:
+                    break
             else:
-                lo = left
-        if right < hi:
-            if choose_position(logd, logw, n_zero, right, z) > j:
-                hi = right
-            else:
-                lo = right
-    return _bisect(logd, logw, n_zero, z, lo, hi, j)
+                lo = probe
+                if sign < 0.0:
+                    break
+            delta *= 2.0
+    return _bisect(logd, logw, n_zero, z, lo, hi, j, jhi)
 
 
 @njit(cache=True, nogil=True)
@@ -173,9 +200,11 @@ def node_pieces(logd, logw, n_zero, z, a, b, starts, positions):
         # upper bracket: a float where the choice already moved past j
         if np.isinf(last):
             hi = 2.0 * cur if cur >= 1.0 else 1.0
-            while hi < ALPHA_SEARCH_MAX and choose_position(logd, logw, n_zero, hi, z) <= j:
+            jhi = choose_position(logd, logw, n_zero, hi, z)
+            while hi < ALPHA_SEARCH_MAX and jhi <= j:
                 hi *= 2.0
-            if choose_position(logd, logw, n_zero, hi, z) <= j:
+                jhi = choose_position(logd, logw, n_zero, hi, z)
+            if jhi <= j:
                 # no finite α moves the choice: the limit at inf differs only
                 # through ties closer than the float grid; give inf its own piece
                 starts[m] = np.inf
@@ -183,10 +212,133 @@ def node_pieces(logd, logw, n_zero, z, a, b, starts, positions):
                 return m + 1
         else:
             hi = last
-        cross = _first_change(logd, logw, n_zero, z, cur, hi, j)
-        j = choose_position(logd, logw, n_zero, cross, z)
+            jhi = j_end
+        cross, j = _first_change(logd, logw, n_zero, z, cur, hi, j, jhi)
         starts[m] = cross
         positions[m] = j
         m += 1
         cur = cross
     return m
+
+
+@njit(cache=True, nogil=True)
+def sorted_node(rows, slot, seeds, t, logw, D, order, logd, logw_sorted):
+    """Sort the points of a node by distance to its seeds.
+
+    Inputs ``rows`` (r, n) distance rows, ``slot`` (n,) the row of each point
+    in ``rows`` (every seed must have one), ``seeds`` whose first ``t`` entries
+    are the node's seeds, ``logw`` (n,).  ``D`` (n,) becomes the minimum of the
+    seeds' rows (exact, so equal bit for bit to the running minimum of
+    :func:`dalgo._kernels.seeding.dalpha_seeding_kernel`); outputs ``order``,
+    ``logd``, ``logw_sorted`` as :func:`dalgo._kernels.seeding.sort_by_distance`,
+    whose return value (the zero-distance count) is returned.
+    """
+    n = D.shape[0]
+    r0 = rows[slot[seeds[0]]]
+    for i in range(n):
+        D[i] = r0[i]
+    for s in range(1, t):
+        r = rows[slot[seeds[s]]]
+        for i in range(n):
+            if r[i] < D[i]:
+                D[i] = r[i]
+    return sort_by_distance(D, logw, order, logd, logw_sorted)
+
+
+@njit(cache=True, nogil=True)
+def merge_parts(part_starts, part_positions, part_m, first, last, b, order, starts, children):
+    """The children of a node from the sweeps of consecutive parts of its interval.
+
+    Inputs: parts ``first .. last - 1`` of ``part_starts``/``part_positions``
+    (p, n + 1) with ``part_m`` (p,) pieces each (:func:`node_pieces` over
+    consecutive sub-intervals of the node's ``[a, b)``), ``order`` (n,) the
+    node's sorted points.  Outputs ``starts``, ``children`` (n + 1,): child
+    ``i`` covers ``[starts[i], starts[i + 1])`` (the last one up to ``b``) and
+    adds point ``children[i]``.  Returns the number of children, or -1 if a
+    child would need a point at distance 0 from every seed.
+
+    A part's first piece continues the previous part's last one when it
+    chooses the same position; otherwise its start is a breakpoint.  Every
+    breakpoint is the first float at which the (monotone) rule changes, which
+    does not depend on the bracket it was searched in, so the merged pieces are
+    those of one sweep over ``[a, b)``.  Then α = inf keeps a piece of its own
+    only if some finite α below ``ALPHA_SEARCH_MAX`` still differs from it.
+    """
+    m = 0
+    for p in range(first, last):
+        for i in range(part_m[p]):
+            pos = part_positions[p, i]
+            if i == 0 and m > 0 and pos == children[m - 1]:
+                continue
+            starts[m] = part_starts[p, i]
+            children[m] = pos
+            m += 1
+    if np.isinf(starts[m - 1]) and m > 1:
+        # only ties finer than the float grid separate α = inf from large α
+        if starts[m - 2] < ALPHA_SEARCH_MAX:
+            starts[m - 1] = ALPHA_SEARCH_MAX
+        else:
+            m -= 1
+    for i in range(m):
+        pos = children[i]
+        if pos < 0:
+            return -1
+        children[i] = order[pos]
+    return m
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def expand_nodes(rows, slot, seeds, depth, z, hi, logw, part_first, part_a, part_b, starts,
+                 children, n_children):
+    """The children of a batch of nodes, in parallel over the parts of their intervals.
+
+    Inputs ``rows``, ``slot``, ``logw`` as :func:`sorted_node`; ``seeds``
+    (m, k) with node ``j``'s seeds in ``seeds[j, :depth[j]]``; ``z`` (k,) the
+    whole draw (node ``j`` uses ``z[depth[j]]``); ``hi`` (m,) the nodes' upper
+    ends; node ``j``'s interval is cut into the parts ``part_first[j] ..
+    part_first[j + 1] - 1``, part ``p`` covering ``[part_a[p], part_b[p])``
+    (consecutive, so that wide intervals spread over the threads).  Outputs
+    rows ``j`` of ``starts`` and ``children`` (m, n + 1) and ``n_children[j]``
+    as :func:`merge_parts`.  One parallel loop: each part sorts its node's
+    points and sweeps its sub-interval serially, into its own rows; then the
+    parts are merged serially.  So the results depend neither on the thread
+    count nor on the cuts.
+    """
+    m = seeds.shape[0]
+    n = logw.shape[0]
+    n_parts = part_a.shape[0]
+    part_node = np.empty(n_parts, dtype=np.intp)
+    for j in range(m):
+        for p in range(part_first[j], part_first[j + 1]):
+            part_node[p] = j
+    part_order = np.empty((n_parts, n), dtype=np.intp)
+    part_starts = np.empty((n_parts, n + 1))
+    part_positions = np.empty((n_parts, n + 1), dtype=np.intp)
+    part_m = np.empty(n_parts, dtype=np.intp)
+    for p in prange(n_parts):
+        j = part_node[p]
+        D = np.empty(n)
+        logd = np.empty(n)
+        logw_sorted = np.empty(n)
+        n_zero = sorted_node(rows, slot, seeds[j], depth[j], logw, D, part_order[p], logd,
+                             logw_sorted)
+        part_m[p] = node_pieces(logd, logw_sorted, n_zero, z[depth[j]], part_a[p], part_b[p],
+                                part_starts[p], part_positions[p])
+    for j in range(m):
+        n_children[j] = merge_parts(part_starts, part_positions, part_m, part_first[j],
+                                    part_first[j + 1], hi[j], part_order[part_first[j]],
+                                    starts[j], children[j])
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def distance_rows(X, points, rows, first):
+    """Distance rows of several points, in parallel over the points.
+
+    Inputs ``X`` (n, d), ``points`` (p,); output ``rows[first + j]`` (n,) the
+    distances of every row of ``X`` to ``X[points[j]]``
+    (:func:`dalgo._kernels.distances.distances_to_point`, bitwise the rows
+    d^α seeding uses).  Call only when ``n * d < PARALLEL_MIN_WORK`` (that
+    function is then serial; above it, call it point by point).
+    """
+    for j in prange(points.shape[0]):
+        distances_to_point(X, X[points[j]], rows[first + j])
