@@ -19,8 +19,10 @@ __all__ = ["BASELINE_ALPHAS", "CACHE_FORMAT", "TuneConfig", "beta_key", "loss_id
 #: change a cached result or its file layout, so that no file written by older code is read.
 #: 2: shared leaf searches, the β = 2 "partition" path, β-centres started from the members'
 #: mean.  3: one spelling of ∞ ("inf") in every file, per-instance results as
-#: :class:`dalgo.tuning.InstanceResult`, several seeding draws per instance.
-CACHE_FORMAT = 3
+#: :class:`dalgo.tuning.InstanceResult`, several seeding draws per instance.  4: Euclidean
+#: β ∉ {2, ∞} in high dimension on the members' Gram matrix (the "beta_gram" path; β = 2
+#: results are unchanged).
+CACHE_FORMAT = 4
 
 
 def beta_key(beta):
