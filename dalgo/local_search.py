@@ -8,6 +8,7 @@ import numpy as np
 from ._blas import gram_matrix, single_threaded_blas
 from ._kernels import centers as _kc
 from ._kernels import distances as _kd
+from ._kernels import gram_centers as _kg
 from ._kernels import lloyd as _kl
 from ._kernels import medoids as _km
 from ._validation import (
@@ -32,6 +33,14 @@ DISTANCE_MATRIX_MAX_SAMPLES = 4096
 #: ``"partition"`` path by default: O(n k d) per iteration with no n×n matrix,
 #: and a run is a function of its current partition (shared leaf searches).
 PARTITION_MAX_FEATURES = 16
+#: Smallest dimension for which Euclidean β ∉ {2, ∞} runs from point indices
+#: take the ``"beta_gram"`` path (β-centres as combinations of their members,
+#: iterated on the members' Gram matrix), provided ``n_samples <=
+#: GRAM_MAX_SAMPLES`` and ``n_samples <= BETA_GRAM_SAMPLES_PER_FEATURE *
+#: n_features``: an inner iteration then costs O(m²) instead of O(m d) and an
+#: assignment step O(n k) instead of O(n k d).
+BETA_GRAM_MIN_FEATURES = 32
+BETA_GRAM_SAMPLES_PER_FEATURE = 8
 #: Inner solver limits for β ∉ {2, ∞} centres (IRLS / Weiszfeld).
 BETA_CENTER_MAX_ITER = 200
 BETA_CENTER_RTOL = 1e-7
@@ -77,7 +86,7 @@ class LocalSearchResult:
 
 
 #: Local-search paths, see :class:`LocalSearchPlan`.
-PATHS = ("gram", "lloyd", "partition", "beta_center", "medoid")
+PATHS = ("gram", "lloyd", "partition", "beta_center", "beta_gram", "medoid")
 _ALGORITHMS = ("auto", "gram", "lloyd", "partition")
 _INIT_KINDS = ("indices", "centers")
 
@@ -92,16 +101,20 @@ class LocalSearchPlan:
 
     Attributes
     ----------
-    path : {"gram", "lloyd", "partition", "beta_center", "medoid"}
+    path : {"gram", "lloyd", "partition", "beta_center", "beta_gram", "medoid"}
         ``"gram"``: β = 2 on the Gram matrix with incremental cluster sums;
         ``"lloyd"``: β = 2, fused blocks screened by a float32 BLAS product; ``"partition"``:
         β = 2, each centre the weighted mean of its members; ``"beta_center"``:
-        β ≠ 2 with Euclidean centres (IRLS / Weiszfeld, minimum enclosing ball
-        for β = ∞); ``"medoid"``: centres restricted to members.
+        β ≠ 2 with Euclidean centres on coordinates (IRLS / Weiszfeld, minimum
+        enclosing ball for β = ∞); ``"beta_gram"``: finite β ≠ 2 with
+        Euclidean centres, each centre a combination of its members iterated
+        on their Gram matrix (:mod:`dalgo._kernels.gram_centers`);
+        ``"medoid"``: centres restricted to members.
     beta : float
     center : {"euclidean", "medoid"}
     needs_gram : bool
-        The path reads the n×n Gram matrix (``path == "gram"``).
+        The path reads the n×n Gram matrix (``path`` is ``"gram"`` or
+        ``"beta_gram"``).
     needs_distance_matrix : bool
         A medoid search reads the n×n distance matrix (``n_samples <=
         DISTANCE_MATRIX_MAX_SAMPLES``); otherwise it recomputes distances.
@@ -149,7 +162,11 @@ def plan_local_search(n_samples, n_features, *, beta=2.0, center="euclidean", in
     Notes
     -----
     Medoids take ``"medoid"`` (with the distance matrix iff ``n_samples <=
-    DISTANCE_MATRIX_MAX_SAMPLES``), β ≠ 2 takes ``"beta_center"``.  For β = 2,
+    DISTANCE_MATRIX_MAX_SAMPLES``).  Finite β ≠ 2 from indices with ``tol ==
+    0`` takes ``"beta_gram"`` when ``n_features >= BETA_GRAM_MIN_FEATURES`` and
+    ``n_samples <= min(GRAM_MAX_SAMPLES, BETA_GRAM_SAMPLES_PER_FEATURE *
+    n_features)`` (high dimension, where the members' Gram matrix is the
+    cheaper operand); other β ≠ 2 take ``"beta_center"``.  For β = 2,
     ``algorithm`` names the path; ``"auto"`` picks, when ``init`` is indices and
     ``tol == 0``, ``"partition"`` if ``n_features <= PARTITION_MAX_FEATURES``,
     else ``"gram"`` if ``n_samples <= GRAM_MAX_SAMPLES``; otherwise ``"lloyd"``.
@@ -161,6 +178,8 @@ def plan_local_search(n_samples, n_features, *, beta=2.0, center="euclidean", in
     'gram'
     >>> plan_local_search(500, 2).path, plan_local_search(500, 2, beta=1.0).shareable
     ('partition', True)
+    >>> plan_local_search(500, 784, beta=1.0).path, plan_local_search(500, 2, beta=1.0).path
+    ('beta_gram', 'beta_center')
     """
     n_samples = check_positive_int(n_samples, "n_samples")
     n_features = check_positive_int(n_features, "n_features")
@@ -175,10 +194,15 @@ def plan_local_search(n_samples, n_features, *, beta=2.0, center="euclidean", in
         matrix = n_samples <= DISTANCE_MATRIX_MAX_SAMPLES
         return LocalSearchPlan("medoid", beta, center, needs_gram=False,
                                needs_distance_matrix=matrix, shareable=matrix)
+    from_indices = init == "indices" and tol == 0.0
     if beta != 2.0:
+        if (from_indices and not np.isinf(beta) and n_features >= BETA_GRAM_MIN_FEATURES
+                and n_samples <= min(GRAM_MAX_SAMPLES,
+                                     BETA_GRAM_SAMPLES_PER_FEATURE * n_features)):
+            return LocalSearchPlan("beta_gram", beta, center, needs_gram=True,
+                                   needs_distance_matrix=False, shareable=True)
         return LocalSearchPlan("beta_center", beta, center, needs_gram=False,
                                needs_distance_matrix=False, shareable=True)
-    from_indices = init == "indices" and tol == 0.0
     if algorithm == "gram":
         if not from_indices:
             raise InvalidParameterError(
@@ -260,7 +284,21 @@ def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0
 
     β = 1 uses Weiszfeld's iterations with the Vardi-Zhang guard, other finite
     β iteratively reweighted least squares (damped and backtracked for β > 2),
-    each stopping at a relative step of ``BETA_CENTER_RTOL``; β = ∞ solves the
+    each started from the members' weighted mean and stopping when a step moves
+    the centre by at most ``BETA_CENTER_RTOL`` (1e-7) times the members' RMS
+    distance to that mean, or after ``BETA_CENTER_MAX_ITER`` (200) steps.  In
+    high dimension (path ``"beta_gram"`` of :func:`plan_local_search`: finite
+    β ≠ 2 from point indices with ``tol = 0``, ``n_features >=
+    BETA_GRAM_MIN_FEATURES``, ``n_samples <= min(GRAM_MAX_SAMPLES,
+    BETA_GRAM_SAMPLES_PER_FEATURE * n_features)``) the same iteration runs on
+    the centre's coefficients over its members (a β-centre lies in their
+    convex hull) with the members' Gram matrix, O(m²) per step instead of
+    O(m d), and the assignment step reads ``x_i · c`` from the Gram matrix,
+    O(n k) per step; squared distances from the Gram formula are clamped (at
+    or below ``1e-12 (||x||² + ||c||²)`` they count as 0,
+    :mod:`dalgo._kernels.gram_centers`).  Both paths reach the same β-objective
+    up to a relative 1e-7 (the tests check it) and, on the issue-12 MNIST
+    instance, the same loss curve; β = ∞ solves the
     minimum-enclosing-ball dual by Frank-Wolfe with away steps to a relative
     duality gap of ``MEB_RTOL``. Medoids are exact (every member is tried); for
     ``n_samples <= DISTANCE_MATRIX_MAX_SAMPLES`` they use a precomputed distance
@@ -338,6 +376,10 @@ def _local_search(X, w, init_idx, init_centers, *, beta, center, max_iter, tol,
                                  init="centers" if init_idx is None else "indices", tol=tol,
                                  algorithm=algorithm)
     path = plan.path
+    if path == "beta_gram":
+        if gram is None:
+            gram = gram_matrix(X)
+        return _beta_gram_lloyd(X, gram, w, init_idx, plan.beta, max_iter, want_centers)
     if path == "partition":
         return _beta_lloyd(X, w, init_centers, 2.0, max_iter, tol)
     if path == "gram":
@@ -530,6 +572,30 @@ def _beta_lloyd(X, w, init_centers, beta, max_iter, tol):
                              float(_kd.beta_cost(r, w, beta)), bool(converged))
 
 
+def _beta_gram_lloyd(X, G, w, seeds, beta, max_iter, want_centers):
+    """Finite β ≠ 2 on the Gram matrix (:func:`_kernels.gram_centers.gram_beta_lloyd`)."""
+    n = X.shape[0]
+    labels = np.empty(n, dtype=np.intp)
+    dist = np.empty(n)
+    center_labels = np.empty(n, dtype=np.intp)
+    coef = np.zeros(n)
+    n_iter, converged = _kg.gram_beta_lloyd(G, w, seeds, beta, max_iter, *_inner_limits(beta),
+                                            labels, dist, center_labels, coef)
+    return _gram_result(X, w, beta, labels, dist, center_labels, coef, seeds.shape[0], n_iter,
+                        converged, want_centers)
+
+
+def _gram_result(X, w, beta, labels, dist, center_labels, coef, k, n_iter, converged,
+                 want_centers):
+    centers = None
+    if want_centers:
+        centers = np.empty((k, X.shape[1]))
+        _kg.centers_from_coefficients(X, center_labels, coef, centers)
+    r = np.sqrt(np.maximum(dist, 0.0))
+    return LocalSearchResult(labels, centers, int(n_iter), float(_kd.beta_cost(r, w, beta)),
+                             bool(converged))
+
+
 def _medoid_search(X, w, init_idx, init_centers, beta, max_iter, distances):
     """Medoids: centres are members; exact argmin of the β-cost over members.
 
@@ -600,6 +666,11 @@ class SharedLocalSearch:
 
     Notes
     -----
+    On the ``"beta_gram"`` path (Euclidean β ∉ {2, ∞} in high dimension) a
+    remembered centre is its coefficients on the members, its projections
+    ``X @ c`` and ``||c||²``, again a function of the member set alone (no warm
+    starts: every solve starts from the members' mean), so results do not
+    depend on the order of the runs.
     β = 2 runs with more than ``PARTITION_MAX_FEATURES`` features go straight
     to :func:`local_search`'s Gram path, which is already a few microseconds per
     iteration (its incremental sums depend on the run's history, so they cannot
@@ -675,6 +746,8 @@ class SharedLocalSearch:
                                  center=self.center, max_iter=self.max_iter, tol=0.0,
                                  gram=self.gram, distances=self.distances,
                                  want_centers=self.want_centers, plan=self.plan)
+        if self.plan.path == "beta_gram":
+            return self._run_gram(seeds)
         k = seeds.shape[0]
         n = self.X.shape[0]
         if self.center == "medoid":
@@ -731,6 +804,66 @@ class SharedLocalSearch:
         return _gram_runs(self.X, self.gram, self.w, np.ascontiguousarray(seeds, dtype=np.intp),
                           self.max_iter, self.want_centers)
 
+    def _run_gram(self, seeds):
+        """:meth:`run` on the ``"beta_gram"`` path: the steps of
+        :func:`_kernels.gram_centers.gram_beta_lloyd`, centres remembered by member set
+        as (coefficients, projections, squared norm)."""
+        k = seeds.shape[0]
+        n = self.X.shape[0]
+        G = self.gram
+        P = np.empty((k, n))
+        q = np.empty(k)
+        _kg.gram_seed_centers(G, seeds, P, q)
+        coef = np.zeros(n)
+        labels = np.empty(n, dtype=np.intp)
+        prev = np.full(n, -1, dtype=np.intp)
+        dist = np.empty(n)
+        counts = np.zeros(k, dtype=np.intp)
+        key_dtype = np.uint8 if k <= 256 else np.int32
+        perm = np.empty(n, dtype=np.int32)
+        offsets = np.empty(k + 1, dtype=np.intp)
+        path = []
+        for t in range(1, self.max_iter + 1):
+            _kg.gram_assign(G, P, q, labels, dist)
+            unchanged, _ = _kl.settle_assignment(labels, dist, counts, prev)
+            if unchanged:
+                state = self._gram_centers(labels, coef, k)
+                self._endings.append((labels, dist, state))
+                self._bytes += labels.nbytes + dist.nbytes + state.nbytes + _ENTRY_OVERHEAD
+                return self._finish(path, len(self._endings) - 1, t, 0)
+            key = labels.astype(key_dtype).tobytes()
+            known = self._states.get(key)
+            if known is not None and t + known[1] <= self.max_iter:
+                self.n_shared += 1
+                return self._finish(path, known[0], t, known[1])
+            path.append((key, t))
+            _kl.group_by_label(labels, k, perm, offsets)
+            for c in range(k):
+                members = perm[offsets[c]:offsets[c + 1]]
+                key_c = members.tobytes()
+                value = self._centers.get(key_c)
+                if value is None:
+                    a = np.empty(members.shape[0])
+                    p = np.empty(n)
+                    value = (a, p, _kg.gram_cluster_center(G, self.w, members, self.beta,
+                                                           *self._inner, a, p))
+                    self._remember_center(key_c, value)
+                coef[members] = value[0]
+                P[c] = value[1]
+                q[c] = value[2]
+            prev[:] = labels
+        _kg.gram_assign(G, P, q, labels, dist)
+        return self._result(labels, dist, self._gram_centers(prev, coef, k), self.max_iter,
+                            False)
+
+    def _gram_centers(self, center_labels, coef, k):
+        """Final centres from coefficients ((k, 0) when ``want_centers`` is False)."""
+        if not self.want_centers:
+            return np.empty((k, 0))
+        centers = np.empty((k, self.X.shape[1]))
+        _kg.centers_from_coefficients(self.X, center_labels, coef, centers)
+        return centers
+
     def _finish(self, path, ending, t, steps_left):
         """Remember the path's partitions; the result of ending ``ending`` at step
         ``t + steps_left``."""
@@ -764,7 +897,9 @@ class SharedLocalSearch:
 
     def _remember_center(self, key, value):
         self._centers[key] = value
-        self._bytes += len(key) + getattr(value, "nbytes", 8) + _ENTRY_OVERHEAD
+        nbytes = (sum(getattr(v, "nbytes", 8) for v in value) if isinstance(value, tuple)
+                  else getattr(value, "nbytes", 8))
+        self._bytes += len(key) + nbytes + _ENTRY_OVERHEAD
         self._forget_if_full()
 
     def _forget_if_full(self):
@@ -780,6 +915,8 @@ class SharedLocalSearch:
             return LocalSearchResult(labels, self.X[centers], int(n_iter),
                                      float(_kd.beta_cost(dist, self.w, self.beta)),
                                      bool(converged), center_indices=centers)
+        if self.plan.path == "beta_gram" and not self.want_centers:
+            centers = None
         r = np.sqrt(np.maximum(dist, 0.0))
         return LocalSearchResult(labels, centers, int(n_iter),
                                  float(_kd.beta_cost(r, self.w, self.beta)),

@@ -13,9 +13,11 @@ which gives
 Local searches: medoid centres with β ∈ {1, 2, 3} on every data set (the variant the theory
 analyses; a second or two per instance thanks to the leaf searches sharing their work,
 :class:`dalgo.SharedLocalSearch`), and Euclidean centres with β ∈ {1, 1.5, 2, 3}
-on the Gaussian grid and β ∈ {1, 2, 3} on digits (Euclidean β ≠ 2 solves an iterative
-Weiszfeld/IRLS problem for every distinct cluster: about 4 s per digits instance and per β,
-but over a minute per MNIST instance, too slow for the protocol size on 2 cores).
+on the Gaussian grid and β ∈ {1, 2, 3} on digits, MNIST, CIFAR-10 and CNAE-9 (Euclidean
+β ≠ 2 solves an iterative Weiszfeld/IRLS problem for every distinct cluster; in high
+dimension on the members' Gram matrix, the "beta_gram" path of
+:func:`dalgo.local_search.plan_local_search` — about 4 s per MNIST curve and per β, where the
+solver on coordinates took over a minute; issue 12).
 
 Outputs: ``docs/results/beta_<name>_<center>.png`` (two panels: loss vs β, heat map) and
 ``docs/results/beta_<name>_<center>.json``.
@@ -25,6 +27,7 @@ Usage::
     python experiments/beta.py                       # all five data sets, medoids, 200 + 200
     python experiments/beta.py --datasets gaussian_grid --center euclidean --betas 1 1.5 2 3
     python experiments/beta.py --datasets digits --center euclidean --betas 1 2 3
+    python experiments/beta.py --datasets mnist cifar10 cnae9 --center euclidean --betas 1 2 3
     python experiments/beta.py --smoke --out-dir /tmp/x --cache /tmp/xc
 """
 

@@ -36,6 +36,8 @@ small = blobs(0, 600, 5, 6)
 # above the Gram and distance-matrix limits (4096), and n * d * k above
 # PARALLEL_MIN_WORK: parallel kernels
 big = blobs(1, 6000, 400, 8)
+# high dimension, n <= 8 d: Euclidean beta != 2 on the Gram matrix ("beta_gram")
+wide = blobs(2, 300, 64, 6)
 configs = {
     "gram_beta2": (small, dict(beta=2.0)),
     "lloyd_beta2_auto_big": (big, dict(beta=2.0)),
@@ -45,6 +47,8 @@ configs = {
     "medoid_matrix": (small, dict(center="medoid", beta=1.0)),
     "medoid_coords_big": (big[:4200], dict(center="medoid", beta=2.0, max_iter=2)),
     "beta1_big": (big, dict(beta=1.0, max_iter=3)),
+    "beta1_gram": (wide, dict(beta=1.0)),
+    "beta3_gram": (wide, dict(beta=3.0, alpha=1.0)),
 }
 for name, (X, params) in configs.items():
     k = 8 if X is big else 6

@@ -457,8 +457,9 @@ def test_plan_decides_every_path(monkeypatch):
     assert plan(500, 2, algorithm="lloyd").path == "lloyd"
     assert plan(500, 64, algorithm="partition").path == "partition"
     for beta in (1.0, 3.0, np.inf):
-        p = plan(500, 64, beta=beta, algorithm="gram")  # algorithm is for β = 2 only
+        p = plan(500, 20, beta=beta, algorithm="gram")  # algorithm is for β = 2 only
         assert (p.path, p.shareable) == ("beta_center", True)
+    assert plan(500, 64, beta=1.0, algorithm="lloyd").path == "beta_gram"
     p = plan(500, 2, center="medoid")
     assert (p.path, p.needs_distance_matrix, p.shareable) == ("medoid", True, True)
     monkeypatch.setattr(ls_module, "DISTANCE_MATRIX_MAX_SAMPLES", 100)

@@ -22,7 +22,9 @@ __all__ = ["BASELINE_ALPHAS", "CACHE_FORMAT", "TuneConfig", "beta_key", "loss_id
 #: :class:`dalgo.tuning.InstanceResult`, several seeding draws per instance.  4: the β = 2
 #: "lloyd" path (instances above ``GRAM_MAX_SAMPLES`` points) assigns by exact squared
 #: distances (``sq_dist``) after a float32 screen, and its cost uses them.
-CACHE_FORMAT = 4
+#: 5: Euclidean β ∉ {2, ∞} in high dimension on the members' Gram matrix (the "beta_gram"
+#: path; β = 2 results are unchanged).
+CACHE_FORMAT = 5
 
 
 def beta_key(beta):
