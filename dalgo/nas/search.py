@@ -360,6 +360,9 @@ def bananas(
     n_epochs=150,
     mlp_batch_size=32,
     adam_beta2=0.99,
+    mlp_init="uniform",
+    adam_eps=1e-8,
+    mlp_standardize=True,
     n_threads=1,
 ):
     """BANANAS (White, Neiswanger & Savani, AAAI 2021), with the defaults of its reference
@@ -411,7 +414,8 @@ def bananas(
         rec.query(rec.random_unseen())
     model = MLPEnsemble(n_estimators, n_layers=n_layers, n_units=n_units,
                         learning_rate=learning_rate, n_epochs=n_epochs,
-                        batch_size=mlp_batch_size, beta2=adam_beta2, n_threads=n_threads)
+                        batch_size=mlp_batch_size, beta2=adam_beta2, init=mlp_init,
+                        eps=adam_eps, standardize=mlp_standardize, n_threads=n_threads)
     while not rec.done:
         archs = [rec.task.archs[r] for r in rec.rows]
         X = space.encode_many(archs, encoding)
@@ -448,7 +452,8 @@ _DEFAULTS = {
     "bananas": dict(n_init=10, n_candidates=100, batch_size=10, n_parents=5, max_mutations=1,
                     mutation="edgewise", acquisition="its", ucb_kappa=0.5, ei_calibration=5.0,
                     encoding=None, n_estimators=5, n_layers=10, n_units=20, learning_rate=0.01,
-                    n_epochs=150, mlp_batch_size=32, adam_beta2=0.99, n_threads=1),
+                    n_epochs=150, mlp_batch_size=32, adam_beta2=0.99, mlp_init="uniform",
+                    adam_eps=1e-8, mlp_standardize=True, n_threads=1),
 }
 
 

@@ -182,3 +182,79 @@ def test_mlp_ensemble_beta2():
     assert MLPEnsemble(beta2=0.99).get_params()["beta2"] == 0.99
     with pytest.raises(InvalidParameterError, match="beta2"):
         MLPEnsemble(beta2=1.0).fit(X, y)
+
+
+def _mlp_per_layer_reference(X, y, *, E, layers, units, epochs, bs, seed, beta2):
+    """MLPEnsemble's training written the plain way: one torch leaf and one Adam state per
+    layer (the implementation before the flat parameter vector)."""
+    import torch
+
+    gen = torch.Generator().manual_seed(seed)
+    ys = (y - y.mean()) / y.std()
+    sizes = [X.shape[1]] + [units] * layers + [1]
+    params = []
+    for fi, fo in zip(sizes[:-1], sizes[1:]):
+        bound = 1.0 / np.sqrt(fi)
+        W = (torch.rand((E, fi, fo), generator=gen) * 2 - 1) * bound
+        b = (torch.rand((E, 1, fo), generator=gen) * 2 - 1) * bound
+        params += [W.requires_grad_(), b.requires_grad_()]
+    Xt = torch.as_tensor(X, dtype=torch.float32)
+    yt = torch.as_tensor(ys, dtype=torch.float32)
+    opt = torch.optim.Adam(params, lr=0.01, betas=(0.9, beta2))
+    n = X.shape[0]
+    for _ in range(epochs):
+        perm = torch.stack([torch.randperm(n, generator=gen) for _ in range(E)])
+        for s in range(0, n, bs):
+            h = Xt[perm[:, s:s + bs]]
+            for i in range(len(params) // 2):
+                h = torch.baddbmm(params[2 * i + 1], h, params[2 * i])
+                if i < len(params) // 2 - 1:
+                    h = torch.relu(h)
+            obj = (h[..., 0] - yt[perm[:, s:s + bs]]).abs().mean(dim=1).sum()
+            opt.zero_grad(set_to_none=True)
+            obj.backward()
+            opt.step()
+    return [p.detach().numpy().astype(np.float64) for p in params]
+
+
+def test_mlp_flat_parameters_are_per_layer_adam_bit_for_bit():
+    """The flat parameter vector (one Adam update per step) changes no arithmetic."""
+    from dalgo.nas import MLPEnsemble
+
+    rng = np.random.default_rng(0)
+    X, y = rng.random((45, 6)), rng.random(45)
+    kw = dict(E=3, layers=3, units=5, epochs=8, bs=16, seed=7, beta2=0.99)
+    ref = _mlp_per_layer_reference(X, y, **kw)
+    m = MLPEnsemble(3, n_layers=3, n_units=5, n_epochs=8, batch_size=16, random_state=7,
+                    beta2=0.99).fit(X, y)
+    for got, want in zip(m.coefs_, ref[0::2]):
+        assert np.array_equal(got, want)
+    for got, want in zip(m.intercepts_, ref[1::2]):
+        assert np.array_equal(got, want[:, 0, :])
+
+
+def test_mlp_keras_options():
+    """init="glorot" (Keras' Dense: Glorot-uniform weights, zero biases), eps, standardize."""
+    from dalgo._validation import InvalidParameterError
+    from dalgo.nas import MLPEnsemble
+
+    rng = np.random.default_rng(0)
+    X, y = rng.random((30, 4)), 50 + rng.random(30)
+    m = MLPEnsemble(2, n_layers=2, n_units=6, n_epochs=1, learning_rate=1e-12, init="glorot",
+                    random_state=0).fit(X, y)  # a step of 1e-12 leaves the initialisation
+    assert all(np.abs(b).max() < 1e-9 for b in m.intercepts_)
+    for W in m.coefs_:
+        bound = np.sqrt(6.0 / (W.shape[1] + W.shape[2]))
+        assert np.abs(W).max() <= bound and np.abs(W).max() > 0.5 * bound
+    u = MLPEnsemble(2, n_layers=2, n_units=6, n_epochs=1, random_state=0).fit(X, y)
+    assert all(np.abs(b).max() > 0 for b in u.intercepts_)
+    raw = MLPEnsemble(2, n_epochs=3, standardize=False, random_state=0).fit(X, y)
+    assert (raw.y_mean_, raw.y_scale_) == (0.0, 1.0)
+    assert u.y_mean_ == pytest.approx(y.mean())
+    a = MLPEnsemble(2, n_epochs=5, random_state=0).fit(X, y).predict(X)
+    b = MLPEnsemble(2, n_epochs=5, random_state=0, eps=1e-7).fit(X, y).predict(X)
+    assert not np.array_equal(a, b)
+    with pytest.raises(InvalidParameterError, match="init"):
+        MLPEnsemble(init="he").fit(X, y)
+    with pytest.raises(InvalidParameterError, match="eps"):
+        MLPEnsemble(eps=0).fit(X, y)

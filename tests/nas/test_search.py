@@ -234,7 +234,7 @@ def test_bananas_defaults_are_the_reference_implementations():
                      mutation="edgewise", acquisition="its", ucb_kappa=0.5, ei_calibration=5.0,
                      encoding=None, n_estimators=5, n_layers=10, n_units=20,
                      learning_rate=0.01, n_epochs=150, mlp_batch_size=32, adam_beta2=0.99,
-                     n_threads=1)
+                     mlp_init="uniform", adam_eps=1e-8, mlp_standardize=True, n_threads=1)
     tr = nas.search("nb201-cifar10", "bananas", budget=20, random_state=0)
     assert len(tr) == 20
 

@@ -275,3 +275,21 @@ def test_subspace(nb201, rng):
     with pytest.raises(ValueError):
         sub.validate(nb201.all_archs()[60])
     assert np.array_equal(sub.encode(members[3]), nb201.encode(members[3], "path"))
+
+
+def test_trunc_path_does_not_see_the_edge_from_node_1_to_node_2(nb201):
+    """BANANAS' 30-bit truncation keeps the 1- and 2-edge paths only; the edge 1->2 lies on
+    the 3-edge path alone, so the predictor cannot tell cells that differ only there
+    (documented in docs/nas.md, BANANAS against the reference)."""
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        s = nb201.to_string(nb201.sample(rng))
+        groups = s.split("+")
+        ops = [o for o in NB201_OPS if f"{o}~1" not in groups[1]]
+        op = ops[int(rng.integers(len(ops)))]
+        old = groups[1].split("|")[2]  # "<op>~1", the edge 1 -> 2
+        t = "+".join([groups[0], groups[1].replace(old, f"{op}~1"), groups[2]])
+        a, b = nb201.from_string(s), nb201.from_string(t)
+        assert a != b
+        assert np.array_equal(nb201.encode(a, "trunc_path"), nb201.encode(b, "trunc_path"))
+        assert not np.array_equal(nb201.encode(a, "path"), nb201.encode(b, "path"))
