@@ -581,12 +581,12 @@ def _beta_gram_lloyd(X, G, w, seeds, beta, max_iter, want_centers):
     coef = np.zeros(n)
     n_iter, converged = _kg.gram_beta_lloyd(G, w, seeds, beta, max_iter, *_inner_limits(beta),
                                             labels, dist, center_labels, coef)
-    return _gram_result(X, w, beta, labels, dist, center_labels, coef, seeds.shape[0], n_iter,
-                        converged, want_centers)
+    return _beta_gram_result(X, w, beta, labels, dist, center_labels, coef, seeds.shape[0], n_iter,
+                             converged, want_centers)
 
 
-def _gram_result(X, w, beta, labels, dist, center_labels, coef, k, n_iter, converged,
-                 want_centers):
+def _beta_gram_result(X, w, beta, labels, dist, center_labels, coef, k, n_iter, converged,
+                      want_centers):
     centers = None
     if want_centers:
         centers = np.empty((k, X.shape[1]))

@@ -96,7 +96,7 @@ def test_one_vs_two_threads_identical_bytes():
     two = _run(2)
     assert one.pop("threads") == "1"
     assert two.pop("threads") == "2"
-    assert len(one) == 14
+    assert len(one) == 16  # every configuration of the script ran
     diffs = {k: (one[k], two[k]) for k in one if one[k] != two[k]}
     assert not diffs, diffs
 
