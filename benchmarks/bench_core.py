@@ -92,6 +92,15 @@ class one_thread:
         numba.set_num_threads(self._numba)
 
 
+#: Pause before every timed call.  An OpenMP pool (scikit-learn's, and numba's "omp"
+#: layer) spin-waits for a while after each parallel region; on 2 cores the previous
+#: library's spinning threads then steal the cores from the next call (measured on MNIST
+#: seeding, idle machine: dalgo 37.7 ms right after scikit-learn, 13.7 ms after a 0.2 s
+#: pause; scikit-learn 21.9 / 21.0 ms).  A user runs one library at a time, so each call
+#: starts from quiet threads here.
+SETTLE_SECONDS = 0.2
+
+
 def _interleaved(fns, reps):
     wall = [[] for _ in fns]
     cpu = [[] for _ in fns]
@@ -99,6 +108,7 @@ def _interleaved(fns, reps):
         f()
     for _ in range(reps):
         for j, f in enumerate(fns):
+            time.sleep(SETTLE_SECONDS)
             c = time.process_time()
             t = time.perf_counter()
             f()
@@ -402,7 +412,11 @@ def render(args, info, ls_head, ls_rows, t_build, seed, variants, sizes, memory,
              "`dalpha_seeding(X, 10, 2.0, draw_z(10, 0))`.\n")
 
     L.append("\n## Headline comparisons (what a user waits for)\n")
-    L.append(f"Median of {args.reps} interleaved repetitions after a warm-up. *default*: "
+    L.append(f"Median of {args.reps} interleaved repetitions after a warm-up."
+             " Every timed call starts after a 0.2 s pause (`SETTLE_SECONDS`): an OpenMP "
+             "pool spin-waits after a parallel region, and on 2 cores the previous "
+             "library's spinning threads would steal the cores from the next call "
+             "(seeding right after scikit-learn: 37.7 ms instead of 13.7 ms). *default*: "
              "each side with its default threads (dalgo: numba's threads, BLAS held at "
              "one thread inside its kernels; scikit-learn: its OpenMP and BLAS threads); "
              "*one thread*: numba and every threadpoolctl pool at one thread. CPU = "

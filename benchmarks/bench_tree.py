@@ -98,7 +98,14 @@ def draw_instance(X, y, k, n, rng):
     return np.ascontiguousarray(X[idx]), y[idx], rng.random(k)
 
 
+#: Pause before every timed call: an OpenMP pool (scikit-learn's, numba's "omp" layer)
+#: spin-waits after a parallel region, and on 2 cores the previous library's spinning
+#: threads would steal the cores from the next call (see benchmarks/bench_core.py).
+SETTLE_SECONDS = 0.2
+
+
 def clock(fn, *args):
+    time.sleep(SETTLE_SECONDS)
     w, c = time.perf_counter(), time.process_time()
     out = fn(*args)
     return out, time.perf_counter() - w, time.process_time() - c
@@ -195,7 +202,8 @@ def part_a(names, n_instances, reps, seed, lines):
         "α ∈ [0, 20], β = 2, Hamming loss)",
         "",
         f"Per instance the median of {reps} interleaved repetitions (curve, grid, curve on "
-        "one thread, grid on one thread). Default threads: numba "
+        "one thread, grid on one thread), each call after a 0.2 s pause (`SETTLE_SECONDS`: "
+        "OpenMP pools spin-wait after a parallel region). Default threads: numba "
         f"{numba.get_num_threads()} (dalgo), scikit-learn {sklearn_threads()}; one thread: "
         "`numba.set_num_threads(1)` and `threadpool_limits(1)`. Wall = what a user waits "
         "for; CPU = process CPU time (all threads). Ratio = curve / grid (< 1: the exact "
