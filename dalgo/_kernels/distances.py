@@ -187,20 +187,27 @@ def assign_from_sq_distances(sqd, labels, dist):
 
 
 @njit(cache=True, nogil=True)
+def nearest_center(X, i, centers):
+    """``(c, ||X[i] - centers[c]||^2)`` for the nearest centre by :func:`sq_dist`
+    (ties: lowest index): the one exact assignment rule."""
+    best = np.inf
+    arg = 0
+    for c in range(centers.shape[0]):
+        v = sq_dist(X, i, centers, c)
+        if v < best:
+            best = v
+            arg = c
+    return arg, best
+
+
+@njit(cache=True, nogil=True)
 def assign_to_centers(X, centers, labels, dist):
     """Nearest centre by :func:`sq_dist` (ties: lowest index); ``dist`` squared.
     Returns the number of labels that changed."""
     n = X.shape[0]
-    k = centers.shape[0]
     changed = 0
     for i in range(n):
-        best = np.inf
-        arg = 0
-        for c in range(k):
-            v = sq_dist(X, i, centers, c)
-            if v < best:
-                best = v
-                arg = c
+        arg, best = nearest_center(X, i, centers)
         if labels[i] != arg:
             changed += 1
         labels[i] = arg

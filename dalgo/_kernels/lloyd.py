@@ -30,7 +30,7 @@ import numpy as np
 from numba import njit, prange
 
 from .centers import cluster_beta_center
-from .distances import PARALLEL_MIN_WORK, assign_to_centers, sq_dist
+from .distances import PARALLEL_MIN_WORK, assign_to_centers, nearest_center, sq_dist
 from .medoids import assign_medoids, assign_medoids_by_coordinates, cluster_medoid, medoid_costs
 
 #: ``mode`` of :func:`partition_lloyd` and its steps: β-centres of the members'
@@ -551,13 +551,7 @@ def _lloyd_block(X, X32, x_norm, Ct32, C, c_sq, c_norm, w, labels, sums, wsum, l
             decided = b2 - b1 > screen_margin(x_norm[i], c_norm, d) and b1 > -np.inf
         if not decided:
             exact += 1
-            best = np.inf
-            arg = 0
-            for c in range(k):
-                v = sq_dist(X, i, C, c)
-                if v < best:
-                    best = v
-                    arg = c
+            arg, _ = nearest_center(X, i, C)
         labels[i] = arg
         wi = w[i]
         wsum[arg] += wi
