@@ -41,6 +41,7 @@ import sklearn  # noqa: E402
 from sklearn.cluster import KMeans, kmeans_plusplus  # noqa: E402
 
 import dalgo  # noqa: E402
+from benchmarks.settle import settle  # noqa: E402
 from dalgo import SharedLocalSearch, dalpha_seeding, draw_z, local_search  # noqa: E402
 from dalgo.local_search import GRAM_MAX_SAMPLES, gram_matrix, plan_local_search  # noqa: E402
 
@@ -92,14 +93,6 @@ class one_thread:
         numba.set_num_threads(self._numba)
 
 
-#: Pause before every timed call.  An OpenMP pool (scikit-learn's, and numba's "omp"
-#: layer) spin-waits for a while after each parallel region; on 2 cores the previous
-#: library's spinning threads then steal the cores from the next call (measured on MNIST
-#: seeding, idle machine: dalgo 37.7 ms right after scikit-learn, 13.7 ms after a 0.2 s
-#: pause; scikit-learn 21.9 / 21.0 ms).  A user runs one library at a time, so each call
-#: starts from quiet threads here.
-SETTLE_SECONDS = 0.2
-
 
 def _interleaved(fns, reps):
     wall = [[] for _ in fns]
@@ -108,7 +101,7 @@ def _interleaved(fns, reps):
         f()
     for _ in range(reps):
         for j, f in enumerate(fns):
-            time.sleep(SETTLE_SECONDS)
+            settle()
             c = time.process_time()
             t = time.perf_counter()
             f()

@@ -54,6 +54,7 @@ from sklearn.cluster import KMeans  # noqa: E402
 from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 
 import dalgo  # noqa: E402
+from benchmarks.settle import settle  # noqa: E402
 from dalgo import (  # noqa: E402
     SharedLocalSearch,
     alpha_pieces,
@@ -98,14 +99,9 @@ def draw_instance(X, y, k, n, rng):
     return np.ascontiguousarray(X[idx]), y[idx], rng.random(k)
 
 
-#: Pause before every timed call: an OpenMP pool (scikit-learn's, numba's "omp" layer)
-#: spin-waits after a parallel region, and on 2 cores the previous library's spinning
-#: threads would steal the cores from the next call (see benchmarks/bench_core.py).
-SETTLE_SECONDS = 0.2
-
 
 def clock(fn, *args):
-    time.sleep(SETTLE_SECONDS)
+    settle()
     w, c = time.perf_counter(), time.process_time()
     out = fn(*args)
     return out, time.perf_counter() - w, time.process_time() - c
