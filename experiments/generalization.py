@@ -182,10 +182,9 @@ def plot(doc, out_path):
             label=f"data-dependent bound (Massart, δ = {doc['delta']})")
     if "exact_rademacher_bound_H1" in rows[0]:
         ax.plot(m, [r["exact_rademacher_bound"] for r in rows], "P-", color="C5",
-                label=f"exact empirical Rademacher bound, H = {doc['H']:g} (certified range; "
-                      f"δ = {doc['delta']})")
+                label=f"exact Rademacher bound, certified H = {doc['H']:g} (δ = {doc['delta']})")
         ax.plot(m, [r["exact_rademacher_bound_H1"] for r in rows], "P--", color="C5", lw=0.8,
-                label="the same chain at H = 1 (number of classes not stated)")
+                label="the same chain at H = 1 (classes not stated)")
         ax.plot(m, [r["exact_rademacher_bound_mcdiarmid"] for r in rows], "x:", color="C5",
                 lw=0.8, label=f"the same R̂, textbook McDiarmid steps (H = {doc['H']:g})")
     ax.plot(m, [r["apriori_bound_alpha_0_20"] for r in rows], "v:", color="C4",
