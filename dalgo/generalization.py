@@ -450,12 +450,13 @@ def rademacher_complexity_bound(curves, *, delta=0.05, H=1.0, n_draws=1000,
     textbook form ``2 (R̃ + t_mc) + 3 H sqrt(ln(8/delta) / (2m))`` (four events at
     ``delta/8``), kept for comparison.
 
-    Every confidence term is proportional to H (steps 2 and 3) or at most proportional to it
-    (step 1's range term), so a smaller certified range of the loss gives a proportionally
-    smaller confidence term: for the Hamming loss with at most k clusters and c classes per
-    instance, ``H = 1 − 1/max(k, c)`` (:func:`dalgo.losses.hamming_loss_range`) — valid only
-    if every instance of the distribution, not just the sampled ones, has at most c
-    classes.
+    The bound is homogeneous in H: scaling the losses and H by the same factor scales every
+    term by it, and for fixed losses the confidence terms of steps 2 and 3 are proportional
+    to H (step 1's range term too), so a smaller certified range of the loss gives a
+    proportionally smaller confidence term: for the Hamming loss with at most k clusters
+    and c classes per instance, ``H = 1 − 1/max(k, c)``
+    (:func:`dalgo.losses.hamming_loss_range`) — valid only if every instance of the
+    distribution, not just the sampled ones, has at most c classes.
 
     Parameters
     ----------
