@@ -4,10 +4,17 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ._kernels import distances as distance_kernels
-from ._validation import InvalidParameterError, check_beta, check_points, check_sample_weight
+from ._validation import (
+    InvalidParameterError,
+    check_beta,
+    check_points,
+    check_positive_int,
+    check_sample_weight,
+)
 
 __all__ = [
     "hamming_loss",
+    "hamming_loss_range",
     "beta_cost",
     "kmeans_cost",
     "kmedian_cost",
@@ -65,6 +72,53 @@ def hamming_loss(y_true, y_pred):
     rows, cols = linear_sum_assignment(table, maximize=True)
     # (n - matched) / n, not 1 - matched / n: exact when the loss is m / n
     return float((n - int(table[rows, cols].sum())) / n)
+
+
+def hamming_loss_range(n_clusters, n_classes):
+    """The largest value :func:`hamming_loss` can take: ``1 − 1 / max(n_clusters, n_classes)``.
+
+    A certified range H of the loss — the constant that scales every concentration term of
+    the generalization bounds (:mod:`dalgo.generalization`) — when every clustering has at
+    most ``n_clusters`` clusters and every ground truth at most ``n_classes`` classes.
+
+    Proof. Let ``D = max(k, c)`` for k clusters and c classes, and number both from 0 (pad
+    the smaller side with empty labels up to D). The D "diagonals"
+    ``M_s = {(a, (a + s) mod D) : a = 0 .. D − 1}``, ``s = 0 .. D − 1``, are one-to-one
+    matchings of classes to clusters, and every pair (class a, cluster b) lies in exactly
+    one of them (``s = b − a mod D``): the complete bipartite graph ``K_{D,D}`` splits into D
+    perfect matchings (König's edge-colouring theorem gives the same for any bipartite graph
+    of largest degree D). Each of the n points is one (class, cluster) pair, so the numbers
+    of points the D matchings agree on add up to n, and one of them agrees on at least
+    ``n / D`` points. The best matching agrees on at least as many, so
+    ``hamming_loss <= (n − n / D) / n = 1 − 1 / D``. The bound is attained: a contingency
+    table with the same count in every cell (every cluster holding equally many points of
+    every class) agrees on ``min(k, c)`` cells of ``n / (k c)`` points under any matching.
+
+    Parameters
+    ----------
+    n_clusters : int
+        The most clusters a clustering has (k).
+    n_classes : int
+        The most classes a ground truth has (c).
+
+    Returns
+    -------
+    float
+        ``(D − 1) / D`` — the same floating-point number :func:`hamming_loss` returns when it
+        attains the bound.
+
+    Examples
+    --------
+    >>> from dalgo.losses import hamming_loss, hamming_loss_range
+    >>> hamming_loss_range(5, 5)
+    0.8
+    >>> hamming_loss([0, 0, 1, 1], [0, 1, 0, 1]) == hamming_loss_range(2, 2)
+    True
+    """
+    k = check_positive_int(n_clusters, "n_clusters")
+    c = check_positive_int(n_classes, "n_classes")
+    most = max(k, c)
+    return float((most - 1) / most)
 
 
 def _contingency(y_true, y_pred):
