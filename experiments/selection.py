@@ -32,6 +32,10 @@ the first ones (a check on the held-out sample's own noise), ``rotate`` cuts the
 drawn from the other blocks), so that every instance is held out equally often; its gain is
 the mean over the pool's instances of each instance's mean paired difference, in units of
 the paired s.e. over the pool — an additional view, not a replacement of the two splits.
+For every split, ``pooled_gain`` is that same quantity: per held-out instance the mean over
+the training sets of (k-means++ − rule), then mean ± paired s.e. over the instances (the
+expected held-out gain of the rule; unlike the mean of per-set ratios it is not inflated by
+the training sets in which a rule keeps k-means++ and the per-set paired s.e. is 0).
 
 Usage::
 
@@ -146,8 +150,12 @@ def study(name, args, log):
             else:  # the goal's unit: the paired s.e. on the held-out sample (mean over sets)
                 g, gs = float(np.mean(st["gain"])), float(np.mean(st["gain_se"]))
             ratio = np.array(st["ratio"])
+            seen = diff_n > 0  # the mean over training sets, paired over held-out instances
+            pg, pgs = mean_se(diff_sum[v][seen] / diff_n[seen])
             row["variants"][v] = {
                 "gain_in_heldout_paired_se": g / gs if gs > 0 else 0.0,
+                "pooled_gain": [pg, pgs],
+                "pooled_gain_in_se": pg / pgs if pgs > 0 else 0.0,
                 "kmeanspp_kept": st["kept"] / args.reps,
                 "guard_kept": st["guarded"] / args.reps,
                 "cv_abs_gap": mean_se(st["gap"]),
