@@ -41,6 +41,7 @@ from pathlib import Path
 
 import common as C
 import numpy as np
+from selection import DEFAULT_VARIANT, VARIANTS
 
 from dalgo.datasets import list_clustering_benchmarks, load_clustering_benchmark
 from dalgo.instances import Instance
@@ -49,7 +50,8 @@ from dalgo.piecewise import PiecewiseConstant
 from dalgo.plotting import step_xy
 from dalgo.seeding import draw_z
 from dalgo.stats import mean_se
-from dalgo.tuning import BASELINE_ALPHAS, representative_alpha, summarize
+from dalgo.tuning import BASELINE_ALPHAS, representative_alpha
+from dalgo.tuning.model_selection import cross_validate
 
 BATTERIES = ("fcps", "graves", "other", "sipu", "uci", "wut")
 KEYS = tuple(BASELINE_ALPHAS)  # "0", "1", "2", "inf"
@@ -95,6 +97,22 @@ def build(args, log):
 
 def interval_hi(hi):
     return "∞" if np.isinf(hi) else f"{hi:.3g}"
+
+
+def _variant_summary(lodo, v):
+    """Mean held-out loss, paired gain over k-means++ and keep count of one variant."""
+    kpp = np.array([x["kmeanspp_loss"] for x in lodo])
+    loss = np.array([x["variants"][v]["heldout_loss"] for x in lodo])
+    ratio = np.array([abs(x["variants"][v]["cv_loss"] - x["variants"][v]["heldout_loss"])
+                      / x["variants"][v]["cv_se"] if x["variants"][v]["cv_se"] > 0 else np.inf
+                      for x in lodo])
+    return {"mean_loss": mean_se(loss), "gain_over_kmeanspp": mean_se(kpp - loss),
+            "kept_kmeanspp": int(sum(x["variants"][v]["rule"] == "alpha=2" for x in lodo)),
+            "guard_kept": int(sum(x["variants"][v]["guarded"] for x in lodo)),
+            "n_better": int(np.sum(kpp - loss > 1e-12)),
+            "n_worse": int(np.sum(kpp - loss < -1e-12)),
+            "cv_gap_in_cv_se_median": float(np.median(ratio)),
+            "cv_gap_within_2se": float(np.mean(ratio <= 2.0))}
 
 
 def selection(args):
@@ -155,16 +173,31 @@ def main(argv=None):
             a = representative_alpha(*oarg.intervals[0])
             held = float(np.mean([r.curve(2.0)(a) for r in d["rs"]]))
             kpp = float(np.mean(d["base"]["2"]))
-            # dalgo's default selection on the other data sets: each data set (its z
-            # draws) one group, so it stays in one fold and is one unit of the estimate
+            # dalgo's selections on the other data sets: each data set (its z draws) one
+            # group, so it stays in one fold and is one unit of the estimate; every variant
+            # of experiments/selection.py from one cross-validation
             train = [r for i, e in enumerate(per_ds) if i != j for r in e["rs"]]
             groups = [e["name"] for i, e in enumerate(per_ds) if i != j for _ in e["rs"]]
-            cv = summarize(train, [], C.tune_config(), groups=groups, uniform_bound=False)
-            cv_held = float(np.mean([r.curve(cv.beta)(cv.alpha) for r in d["rs"]]))
+            report = (cross_validate(train, C.tune_config(), groups=groups, nested=True)
+                      if len(set(groups)) >= 2 else None)  # one data set: the exact ERM
+            variants = {}
+            for v, (n_se, guard_se) in VARIANTS.items():
+                if report is None:
+                    va, rule, guarded, cvl, cvs = a, "exact", False, float("nan"), float("nan")
+                else:
+                    sel = report.select(n_se, guard_se)
+                    cand = report.candidates[sel.index]
+                    va = cand.fit_alpha(PiecewiseConstant.mean([r.curve(2.0) for r in train]))
+                    rule, guarded, cvl, cvs = cand.rule, sel.guarded, sel.cv_loss, sel.cv_se
+                variants[v] = {"alpha": va, "rule": rule, "guarded": guarded, "cv_loss": cvl,
+                               "cv_se": cvs, "heldout_loss": float(np.mean([r.curve(2.0)(va)
+                                                                         for r in d["rs"]]))}
+            cv = variants[DEFAULT_VARIANT]
             lodo.append({"dataset": d["name"], "n": d["n"], "k": d["k"],
                          "alpha": a, "lodo_loss": held, "kmeanspp_loss": kpp,
-                         "cv_alpha": cv.alpha, "cv_rule": cv.selected_rule,
-                         "cv_loss_estimate": cv.cv_loss, "cv_heldout_loss": cv_held,
+                         "cv_alpha": cv["alpha"], "cv_rule": cv["rule"],
+                         "cv_loss_estimate": cv["cv_loss"], "cv_heldout_loss": cv["heldout_loss"],
+                         "variants": variants,
                          "best_alpha_loss_in_hindsight": d["curve"].min(),
                          **{f"alpha_{k}_loss": float(np.mean(d["base"][k])) for k in KEYS}})
         lodo_loss = np.array([x["lodo_loss"] for x in lodo])
@@ -193,6 +226,7 @@ def main(argv=None):
             "cv_kept_kmeanspp": int(sum(x["cv_rule"] == "alpha=2" for x in lodo)),
             "cv_n_better": int(np.sum(cv_diff > 1e-12)),
             "cv_n_worse": int(np.sum(cv_diff < -1e-12)),
+            "variants": {v: _variant_summary(lodo, v) for v in VARIANTS} if lodo else {},
             "n_better": int(np.sum(diff > 1e-12)), "n_worse": int(np.sum(diff < -1e-12)),
             "n_equal": int(np.sum(np.abs(diff) <= 1e-12)),
             "mean_leaves": float(np.mean([r.n_leaves for d in per_ds for r in d["rs"]])),
@@ -288,6 +322,20 @@ def main(argv=None):
               f"| {cm[0]:.4f} ± {cm[1]:.4f} | {g[0]:+.4f} ± {g[1]:.4f} ({in_se:+.2f}) | "
               f"{s['cv_kept_kmeanspp']} / {len(s['lodo'])} | {s['cv_n_better']} / "
               f"{s['cv_n_worse']} |")
+    print("\nEvery selection variant (experiments/selection.py; default "
+          f"{DEFAULT_VARIANT}): gain over k-means++ ± s.e. (in s.e.), k-means++ kept:\n")
+    print("| battery | " + " | ".join(VARIANTS) + " |")
+    print("|---|" + "---|" * len(VARIANTS))
+    for b, s in summary.items():
+        if not s["lodo"]:
+            continue
+        cells = []
+        for v in VARIANTS:
+            x = s["variants"][v]
+            g, gs = x["gain_over_kmeanspp"]
+            in_se = f"{g / gs:+.2f}" if gs > 0 else "kept"
+            cells.append(f"{g:+.4f} ± {gs:.4f} ({in_se}), {x['kept_kmeanspp']}/{len(s['lodo'])}")
+        print(f"| {b} | " + " | ".join(cells) + " |")
     print("\nskipped: " + "; ".join(f"{b}/{n} ({why})" for b, n, why in skipped))
     print(f"\ntotal wall time {time.time() - t0:.0f} s")
 

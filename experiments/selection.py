@@ -11,18 +11,37 @@ held-out sample (same instances, same z for every rule):
 * ``exact``: the exact ERM (midpoint of the lowest minimising interval; the paper);
 * ``grid``: the ERM over a 101-point grid α ∈ {0, 0.2, …, 20} plus ∞;
 * ``smooth(h)``: the ERM of the window-smoothed risk, half-width h in log(1 + α);
-* ``cv``: dalgo's default selection (5-fold cross-validation over the training instances,
-  one-s.e. rule, k-means++ kept unless beaten);
+* the cross-validated selections, all from one :func:`cross_validate` per training set
+  (5-fold cross-validation over the training instances; the variants differ only in the
+  arithmetic on its fold losses): ``cv_1se`` the one-s.e. rule alone (the default before the
+  guard), ``cv_2se`` / ``cv_3se`` simply stricter thresholds, ``guard_0`` / ``guard_1`` /
+  ``guard_2`` the one-s.e. rule guarded by nested cross-validation of the selection (k-means++
+  kept unless the nested paired gain exceeds 0 / 1 / 2 paired s.e.); ``guard_1`` is dalgo's
+  default (:data:`DEFAULT_VARIANT`, fixed before any held-out number was looked at);
 * ``kmeans++``: α = 2, fixed.
 
 Reported per (data set, m): the expected held-out loss of each rule (mean over the
-repetitions ± s.e.), the paired difference with k-means++, and for ``cv`` the mean of
-|cv_loss − held-out loss| and how often k-means++ was kept.
+repetitions ± s.e.), the paired difference with k-means++ on the held-out instances in units
+of its paired s.e. (the goals' unit), and for every selection variant how often k-means++
+was kept and |cv_loss − held-out loss| in units of the reported ``cv_se`` (median, and the
+share of training sets within 2 ``cv_se``).
+
+``--heldout last`` (default) holds out the last ``--n-test`` instances of the pool, ``first``
+the first ones (a check on the held-out sample's own noise), ``rotate`` cuts the pool into
+``--blocks`` blocks and holds out block ``r mod blocks`` for repetition ``r`` (training sets
+drawn from the other blocks), so that every instance is held out equally often; its gain is
+the mean over the pool's instances of each instance's mean paired difference, in units of
+the paired s.e. over the pool — an additional view, not a replacement of the two splits.
+For every split, ``pooled_gain`` is that same quantity: per held-out instance the mean over
+the training sets of (k-means++ − rule), then mean ± paired s.e. over the instances (the
+expected held-out gain of the rule; unlike the mean of per-set ratios it is not inflated by
+the training sets in which a rule keeps k-means++ and the per-set paired s.e. is 0).
 
 Usage::
 
     python experiments/selection.py                           # all five data sets, pools of 1,100
     python experiments/selection.py --datasets digits gaussian_grid --pool 600 --n-test 300
+    python experiments/selection.py --heldout rotate   # each instance held out once per 5 reps
     python experiments/selection.py --smoke --out-dir /tmp/x --cache /tmp/xc
 """
 
@@ -38,15 +57,21 @@ import numpy as np
 from dalgo.jsonio import read_json, write_json
 from dalgo.piecewise import PiecewiseConstant
 from dalgo.stats import mean_se, paired_mean_se
-from dalgo.tuning import representative_alpha, summarize
-from dalgo.tuning.model_selection import DEFAULT_BANDWIDTHS, smoothed_argmin
+from dalgo.tuning import representative_alpha
+from dalgo.tuning.model_selection import DEFAULT_BANDWIDTHS, cross_validate, smoothed_argmin
 
 M_GRID = (10, 25, 50, 100, 200)
 GRID = np.concatenate([np.linspace(0.0, 20.0, 101), [np.inf]])
+#: The selection variants: name -> (n_se of the one-s.e. rule, guard_se of the nested guard).
+VARIANTS = {"cv_1se": (1.0, None), "cv_2se": (2.0, None), "cv_3se": (3.0, None),
+            "guard_0": (1.0, 0.0), "guard_1": (1.0, 1.0), "guard_2": (1.0, 2.0)}
+#: dalgo's default (``summarize``'s ``n_se=1, guard_se=1``).
+DEFAULT_VARIANT = "guard_1"
 
 
 def _rules(train, config):
-    """α chosen by each rule from the training results alone."""
+    """α chosen by each rule from the training results alone, and per selection variant
+    its :class:`~dalgo.tuning.model_selection.Selected` outcome."""
     mean = PiecewiseConstant.mean([r.curve(2.0) for r in train])
     out = {"exact": representative_alpha(*mean.argmin().intervals[0])}
     grid_values = mean(GRID)
@@ -54,67 +79,112 @@ def _rules(train, config):
     for h in DEFAULT_BANDWIDTHS:
         out[f"smooth(h={h:g})"] = smoothed_argmin(mean, h)[0]
     out["kmeans++"] = 2.0
-    cv = summarize(train, [], config)
-    out["cv"] = cv.alpha
-    return out, cv
+    report = cross_validate(train, config, nested=True)
+    outcomes = {}
+    for name, (n_se, guard_se) in VARIANTS.items():
+        sel = report.select(n_se, guard_se)
+        out[name] = report.candidates[sel.index].fit_alpha(mean)
+        outcomes[name] = sel
+    return out, outcomes
+
+
+def _split(results, args, rep):
+    """(test, candidates) for repetition ``rep``, and the test instances' pool indices."""
+    n = len(results)
+    if args.heldout == "last":
+        idx = np.arange(n - args.n_test, n)
+    elif args.heldout == "first":  # the other split of the same pool
+        idx = np.arange(args.n_test)
+    else:
+        idx = np.array_split(np.arange(n), args.blocks)[rep % args.blocks]
+    rest = np.setdiff1d(np.arange(n), idx)
+    return idx, rest
 
 
 def study(name, args, log):
     config = C.tune_config()
     insts = C.pool(name, args.pool, args.data_dir, smoke=args.smoke)
     results = C.evaluate_pool(insts, config, cache_dir=args.cache, n_jobs=args.n_jobs, log=log)
-    if args.heldout == "last":
-        test, candidates = results[-args.n_test:], results[:-args.n_test]
-    else:  # the other split of the same pool: a check on the held-out sample's own noise
-        test, candidates = results[:args.n_test], results[args.n_test:]
-    test_curves = [r.curve(2.0) for r in test]
+    curves = [r.curve(2.0) for r in results]
     rng = np.random.default_rng(C.SEEDS[name])
     rows = []
-    for m in [m for m in M_GRID if m <= len(candidates)]:
-        held = {}
-        cv_gap, kept, paired = [], 0, []
-        for _ in range(args.reps):
-            pick = rng.choice(len(candidates), size=m, replace=False)
-            train = [candidates[i] for i in pick]
-            alphas, cv = _rules(train, config)
-            for rule, a in alphas.items():
-                held.setdefault(rule, []).append(float(np.mean([c(a) for c in test_curves])))
-            cv_gap.append(abs(cv.cv_loss - held["cv"][-1]))
-            paired.append(paired_mean_se([c(2.0) for c in test_curves],
-                                         [c(alphas["cv"]) for c in test_curves]))
-            kept += cv.selected_rule == "alpha=2"
+    for m in M_GRID:
+        if m > len(results) - len(_split(results, args, 0)[0]):
+            continue
+        held, stats = {}, {v: {"gap": [], "ratio": [], "kept": 0, "guarded": 0, "gain": [],
+                               "gain_se": []} for v in VARIANTS}
+        diff_sum = {v: np.zeros(len(results)) for v in VARIANTS}
+        diff_n = np.zeros(len(results))
+        for rep in range(args.reps):
+            test_idx, cand_idx = _split(results, args, rep)
+            pick = cand_idx[rng.choice(len(cand_idx), size=m, replace=False)]
+            train = [results[i] for i in pick]
+            alphas, outcomes = _rules(train, config)
+            at = {rule: np.array([curves[i](a) for i in test_idx]) for rule, a in alphas.items()}
+            for rule, v in at.items():
+                held.setdefault(rule, []).append(float(v.mean()))
+            diff_n[test_idx] += 1
+            for v, sel in outcomes.items():
+                st = stats[v]
+                gap = abs(sel.cv_loss - held[v][-1])
+                st["gap"].append(gap)
+                st["ratio"].append(gap / sel.cv_se if sel.cv_se > 0 else np.inf)
+                st["kept"] += sel.index == 0
+                st["guarded"] += sel.guarded
+                g, gs = paired_mean_se(at["kmeans++"], at[v])
+                st["gain"].append(g)
+                st["gain_se"].append(gs)
+                diff_sum[v][test_idx] += at["kmeans++"] - at[v]
         base = np.array(held["kmeans++"])
-        row = {"m": m, "reps": args.reps, "rules": {}}
+        row = {"m": m, "reps": args.reps, "rules": {}, "variants": {}}
         for rule, v in held.items():
             v = np.array(v)
             mean, se = mean_se(v)
             d, dse = mean_se(base - v)
             row["rules"][rule] = {"heldout_loss": mean, "se": se, "gain_vs_kmeanspp": d,
                                   "gain_se": dse}
-        row["cv_abs_gap"] = mean_se(cv_gap)
-        # the goal's unit: the paired s.e. of (k-means++ − cv) on the held-out sample
-        gain, gain_se = (float(np.mean(col)) for col in zip(*paired))
-        row["cv_gain_in_heldout_paired_se"] = gain / gain_se if gain_se > 0 else 0.0
-        row["kmeanspp_kept"] = kept / args.reps
+        for v, st in stats.items():
+            if args.heldout == "rotate":  # per pool instance: its mean paired difference
+                seen = diff_n > 0
+                g, gs = mean_se(diff_sum[v][seen] / diff_n[seen])
+            else:  # the goal's unit: the paired s.e. on the held-out sample (mean over sets)
+                g, gs = float(np.mean(st["gain"])), float(np.mean(st["gain_se"]))
+            ratio = np.array(st["ratio"])
+            seen = diff_n > 0  # the mean over training sets, paired over held-out instances
+            pg, pgs = mean_se(diff_sum[v][seen] / diff_n[seen])
+            row["variants"][v] = {
+                "gain_in_heldout_paired_se": g / gs if gs > 0 else 0.0,
+                "pooled_gain": [pg, pgs],
+                "pooled_gain_in_se": pg / pgs if pgs > 0 else 0.0,
+                "kmeanspp_kept": st["kept"] / args.reps,
+                "guard_kept": st["guarded"] / args.reps,
+                "cv_abs_gap": mean_se(st["gap"]),
+                "cv_gap_in_cv_se_median": float(np.median(ratio)),
+                "cv_gap_within_2se": float(np.mean(ratio <= 2.0)),
+            }
         rows.append(row)
         log(f"m={m}: " + ", ".join(f"{k} {v['heldout_loss']:.4f}" for k, v in
                                     row["rules"].items()))
-    return {"pool": args.pool, "n_test": args.n_test, "heldout": args.heldout, "rows": rows}
+    return {"pool": args.pool, "n_test": args.n_test, "heldout": args.heldout,
+            "blocks": args.blocks if args.heldout == "rotate" else None,
+            "default_variant": DEFAULT_VARIANT, "rows": rows}
 
 
 def print_table(name, doc):
-    rules = list(doc["rows"][0]["rules"]) if doc["rows"] else []
-    print(f"\n### {name} (held-out sample of {doc['n_test']} instances)\n")
-    print("| m | " + " | ".join(rules) + " | cv: |cv − held-out| | k-means++ kept | cv gain "
-          "over k-means++ (held-out paired s.e.) |")
-    print("|---|" + "---|" * (len(rules) + 3))
+    print(f"\n### {name} (held-out: {doc['heldout']})\n")
+    print("| m | exact ERM | smoothed (h = 0.15) | k-means++ | " + " | ".join(VARIANTS) + " |")
+    print("|---|---|---|---|" + "---|" * len(VARIANTS))
     for row in doc["rows"]:
-        cells = [f"{row['rules'][r]['heldout_loss']:.4f} ± {row['rules'][r]['se']:.4f}"
-                 for r in rules]
-        gap, gap_se = row["cv_abs_gap"]
-        print(f"| {row['m']} | " + " | ".join(cells)
-              + f" | {gap:.4f} ± {gap_se:.4f} | {100 * row['kmeanspp_kept']:.0f} % | "
-              f"{row['cv_gain_in_heldout_paired_se']:+.2f} |")
+        r = row["rules"]
+        cells = [f"{r[k]['heldout_loss']:.4f} ± {r[k]['se']:.4f}"
+                 for k in ("exact", "smooth(h=0.15)")] + [f"{r['kmeans++']['heldout_loss']:.4f}"]
+        for v in VARIANTS:
+            x = row["variants"][v]
+            cells.append(f"{r[v]['heldout_loss']:.4f} ({x['gain_in_heldout_paired_se']:+.2f}; "
+                         f"kept {100 * x['kmeanspp_kept']:.0f} %; |cv−ho| "
+                         f"{x['cv_gap_in_cv_se_median']:.2f} se, ≤2 se "
+                         f"{100 * x['cv_gap_within_2se']:.0f} %)")
+        print(f"| {row['m']} | " + " | ".join(cells) + " |")
 
 
 def main(argv=None):
@@ -123,12 +193,14 @@ def main(argv=None):
     parser.add_argument("--pool", type=int, default=1100)
     parser.add_argument("--n-test", type=int, default=500)
     parser.add_argument("--reps", type=int, default=20)
-    parser.add_argument("--heldout", choices=("last", "first"), default="last",
-                        help="which end of the pool is the held-out sample")
+    parser.add_argument("--blocks", type=int, default=5,
+                        help="with --heldout rotate: blocks of the pool, each held out in turn")
+    parser.add_argument("--heldout", choices=("last", "first", "rotate"), default="last",
+                        help="which part of the pool is the held-out sample")
     args = parser.parse_args(argv)
     if args.smoke:
         args.pool, args.n_test, args.reps = min(args.pool, 40), min(args.n_test, 15), 3
-    suffix = "" if args.heldout == "last" else "_heldout_first"
+    suffix = {"last": "", "first": "_heldout_first", "rotate": "_heldout_rotate"}[args.heldout]
     out = Path(args.out_dir) / f"selection{suffix}.json"
     doc = read_json(out) if out.exists() else {}
     for name in args.datasets:

@@ -126,9 +126,16 @@ def test_selection_smoke(scripts, tmp_path, data_dir):
     scripts["selection"].main(_common_args(tmp_path, data_dir) + ["--datasets", "gaussian_grid"])
     doc = read_output(tmp_path / "out" / "selection.json")["gaussian_grid"]
     assert [r["m"] for r in doc["rows"]] == [10, 25]
+    assert doc["default_variant"] == "guard_1"
     for row in doc["rows"]:
-        assert set(row["rules"]) >= {"exact", "grid", "cv", "kmeans++"}
-        assert 0 <= row["kmeanspp_kept"] <= 1 and row["cv_abs_gap"][0] >= 0
+        assert set(row["rules"]) >= {"exact", "grid", "kmeans++", "cv_1se", "guard_1"}
+        for v in row["variants"].values():
+            assert 0 <= v["guard_kept"] <= v["kmeanspp_kept"] <= 1 and v["cv_abs_gap"][0] >= 0
+    # the rotating view: every instance of the pool is held out in turn
+    scripts["selection"].main(_common_args(tmp_path, data_dir)
+                              + ["--datasets", "gaussian_grid", "--heldout", "rotate"])
+    rot = read_output(tmp_path / "out" / "selection_heldout_rotate.json")["gaussian_grid"]
+    assert rot["blocks"] == 5 and rot["rows"][0]["variants"]["guard_1"]["cv_abs_gap"][0] >= 0
 
 
 def test_beta_smoke(scripts, tmp_path, data_dir):

@@ -10,6 +10,17 @@ among the candidates within one paired s.e. of the best, it takes the simplest k
 classical member, then a smoothed ERM, then the exact ERM) and, within that kind, the lowest
 cross-validated loss.
 
+On a flat landscape the largest of several noisy cross-validated gains exceeds one s.e. by
+chance often (with ~7 candidates, in a quarter to a half of the training sets), and the
+winner's cross-validated loss is then optimistic. Two safeguards follow from *nested*
+cross-validation of the selection procedure itself, which costs only arithmetic on fold means
+because every curve is exact: for each outer fold, the whole one-s.e. selection is rerun on
+the other folds (their K − 1 folds as inner folds) and its choice, fitted on those folds, is
+scored on the outer fold. The mean of these out-of-fold losses is an estimate of the
+procedure's loss free of selection optimism (reported as ``cv_loss``), and the *guard* keeps
+k-means++ unless the procedure's nested paired gain over it exceeds ``guard_se`` paired
+standard errors (:meth:`CVReport.select`).
+
 Smoothing is done on the scale u = log(1 + α): the breakpoints of the loss curves crowd at
 small α, and a window of fixed width in u is narrow there and wide at large α. The window
 average of a piecewise-constant curve is continuous and piecewise linear-fractional in the
@@ -25,9 +36,9 @@ import numpy as np
 from ..piecewise import PiecewiseConstant
 from ..stats import mean_se
 
-__all__ = ["DEFAULT_BANDWIDTHS", "DEFAULT_N_FOLDS", "DEFAULT_N_SE", "SELECTIONS", "CVReport",
-           "Candidate", "candidates", "cross_validate", "log1p_curve", "plateau",
-           "representative_alpha", "smoothed_argmin", "smoothed_risk"]
+__all__ = ["DEFAULT_BANDWIDTHS", "DEFAULT_GUARD_SE", "DEFAULT_N_FOLDS", "DEFAULT_N_SE",
+           "SELECTIONS", "CVReport", "Candidate", "Selected", "candidates", "cross_validate",
+           "log1p_curve", "plateau", "representative_alpha", "smoothed_argmin", "smoothed_risk"]
 
 #: The selection rules :func:`dalgo.tune` knows.
 SELECTIONS = ("cv", "exact")
@@ -37,6 +48,9 @@ DEFAULT_BANDWIDTHS = (0.05, 0.15, 0.4)
 DEFAULT_N_FOLDS = 5
 #: Paired standard errors by which a simpler candidate may trail the best and still win.
 DEFAULT_N_SE = 1.0
+#: Paired standard errors by which the nested cross-validated gain of the whole selection over
+#: the default member must exceed zero for the selection to replace it (None: no guard).
+DEFAULT_GUARD_SE = 1.0
 #: The user's default member of the family: k-means++ (α = 2) with Lloyd's (β = 2).
 DEFAULT_ALPHA, DEFAULT_BETA = 2.0, 2.0
 
@@ -188,6 +202,39 @@ def candidates(config, bandwidths=DEFAULT_BANDWIDTHS):
     return out
 
 
+@dataclass(frozen=True)
+class Selected:
+    """The outcome of a selection rule applied to a :class:`CVReport`.
+
+    Attributes
+    ----------
+    index : int
+        Index of the selected candidate.
+    reason : str
+        Why, in one sentence.
+    cv_loss, cv_se : float
+        The estimate of the selected rule's loss: with the guard, the nested cross-validated
+        loss of the selection procedure when it replaced the default member, or the default
+        member's cross-validated loss when it was kept (neither is the minimum of several
+        noisy estimates); without the guard, the winner's own cross-validated loss (the old,
+        optimistic report).
+    guarded : bool
+        True when the one-s.e. rule chose another candidate but the guard kept the default.
+    nested_gain, nested_se : float
+        The procedure's nested cross-validated paired gain over the default member (default
+        − procedure, positive = the procedure is better) and its paired s.e.; NaN when not
+        computed (no guard, or fewer than 3 folds).
+    """
+
+    index: int
+    reason: str
+    cv_loss: float
+    cv_se: float
+    guarded: bool = False
+    nested_gain: float = float("nan")
+    nested_se: float = float("nan")
+
+
 @dataclass
 class CVReport:
     """Cross-validated comparison of the candidates.
@@ -206,6 +253,16 @@ class CVReport:
     reason : str
         Why the selected candidate won, in one sentence.
     n_folds : int
+    folds : ndarray of shape (n_units,)
+        The fold of each unit.
+    inner_losses : ndarray of shape (n_folds, n_candidates, n_units) or None
+        ``inner_losses[f, i, u]`` is candidate ``i`` fitted on the folds other than ``f``
+        and ``u``'s fold, scored on unit ``u`` (NaN for the units of fold ``f``): the
+        (K − 1)-fold cross-validation run inside outer fold ``f``. None when not computed
+        (fewer than 3 folds, or ``nested=False``).
+    outcome : Selected
+        The selection :func:`cross_validate` was asked for (``selected``, ``reason`` and
+        the reported estimate).
     """
 
     candidates: list
@@ -214,6 +271,9 @@ class CVReport:
     best: int
     reason: str
     n_folds: int
+    folds: np.ndarray = None
+    inner_losses: np.ndarray = None
+    outcome: Selected = None
 
     def cv(self, i):
         """Cross-validated loss and its standard error for candidate ``i``."""
@@ -229,6 +289,69 @@ class CVReport:
                          "diff_vs_best": d, "diff_se": ds})
         return rows
 
+    def one_se(self, n_se=DEFAULT_N_SE):
+        """Index chosen by the one-s.e. rule at ``n_se`` on the (outer) cross-validation."""
+        return _one_se_choice(self.candidates, self.losses, n_se)
+
+    def nested_choices(self, n_se=DEFAULT_N_SE):
+        """Per outer fold ``f``, the candidate the one-s.e. rule at ``n_se`` picks from the
+        inner cross-validation on the other folds."""
+        if self.inner_losses is None:
+            raise ValueError("nested cross-validation needs at least 3 folds (and nested=True).")
+        return np.array([_one_se_choice(self.candidates,
+                                        self.inner_losses[f][:, self.folds != f], n_se)
+                         for f in range(self.n_folds)], dtype=np.intp)
+
+    def nested_losses(self, n_se=DEFAULT_N_SE):
+        """Per unit, the loss of the whole selection procedure (one-s.e. rule at ``n_se``)
+        under nested cross-validation: the candidate chosen without the unit's fold, fitted
+        on the other folds, scored on the unit."""
+        choice = self.nested_choices(n_se)[self.folds]
+        return self.losses[choice, np.arange(self.losses.shape[1])]
+
+    def select(self, n_se=DEFAULT_N_SE, guard_se=DEFAULT_GUARD_SE):
+        """The one-s.e. rule at ``n_se``, guarded by nested cross-validation.
+
+        Without a guard (``guard_se=None``) this is the one-s.e. rule alone. With it, a
+        candidate other than the default member (candidate 0) is kept only if the nested
+        cross-validated paired gain of the whole procedure over the default member,
+        ``mean(default − procedure)``, exceeds ``guard_se`` times its paired s.e.;
+        otherwise (or with fewer than 3 folds, where no inner cross-validation is possible)
+        the default member is kept.
+
+        Returns
+        -------
+        Selected
+        """
+        sel = self.one_se(n_se)
+        cands, default = self.candidates, _default_alpha(self.candidates)
+        if guard_se is None or sel == 0:
+            m, s = self.cv(sel)
+            return Selected(sel, _reason(cands, self.losses, sel, _best(self.losses),
+                                         self.n_folds, default, n_se), m, s)
+        label = cands[0].label
+        if self.inner_losses is None:
+            m, s = self.cv(0)
+            return Selected(0, f"{label} kept: {self.n_folds} folds of training instances are "
+                               "too few to check the selection by nested cross-validation.",
+                            m, s, guarded=True)
+        nested = self.nested_losses(n_se)
+        gain, gain_se = mean_se(self.losses[0] - nested)
+        passed = gain > (0.0 if np.isnan(gain_se) else guard_se * gain_se)
+        check = (f"nested {self.n_folds}-fold cross-validation of the whole selection gains "
+                 f"{gain:+.4f} ± {gain_se:.4f} over {label} (paired)")
+        if not passed:
+            m, s = self.cv(0)
+            d, ds = mean_se(self.losses[0] - self.losses[sel])
+            return Selected(0, f"{label} kept by the nested check: {cands[sel].label} beat it "
+                               f"by {d:.4f} ± {ds:.4f} in cross-validation, but {check}, not "
+                               f"more than {guard_se:g} paired s.e.", m, s, True, gain, gain_se)
+        m, s = mean_se(nested)
+        reason = _reason(cands, self.losses, sel, _best(self.losses), self.n_folds, default,
+                         n_se)
+        return Selected(sel, f"{reason} Confirmed: {check}, more than {guard_se:g} paired "
+                             f"s.e.; cv loss = the nested estimate.", m, s, False, gain, gain_se)
+
 
 def _group_codes(groups, m):
     """Groups as codes ``0, 1, …`` in order of first appearance (each instance its own
@@ -242,22 +365,43 @@ def _group_codes(groups, m):
     return np.array([first.setdefault(g, len(first)) for g in groups], dtype=np.intp)
 
 
+def _default_alpha(cands):
+    return cands[0].fixed_alpha
+
+
+def _best(losses):
+    return int(np.argmin(losses.mean(axis=1)))
+
+
 def cross_validate(train_results, config, *, n_folds=DEFAULT_N_FOLDS,
-                   bandwidths=DEFAULT_BANDWIDTHS, n_se=DEFAULT_N_SE, groups=None):
-    """K-fold cross-validation over training instances of every candidate.
+                   bandwidths=DEFAULT_BANDWIDTHS, n_se=DEFAULT_N_SE, guard_se=DEFAULT_GUARD_SE,
+                   groups=None, nested=None):
+    """K-fold cross-validation over training instances of every candidate, and nested
+    cross-validation of the selection.
 
     Instance ``i`` is in fold ``i mod K`` (instances are exchangeable draws, so a fixed
     assignment is as good as a random one and needs no seed). Each candidate's rule is
     fitted on the mean curve of the other folds and scored on each held-out instance's exact
-    curve; the selected candidate follows the one-s.e. rule: the default member if its paired
-    mean difference from the best is at most ``n_se`` paired standard errors, else the best
-    candidate of the simplest kind (classical, smoothed, exact) among those that are.
+    curve; the one-s.e. rule picks the default member if its paired mean difference from
+    the best is at most ``n_se`` paired standard errors, else the best candidate of the
+    simplest kind (classical, smoothed, exact) among those that are.
+
+    Nested cross-validation (K ≥ 3 folds): for every outer fold ``f`` the same comparison is
+    run on the other folds alone, with those K − 1 folds as inner folds (each candidate
+    fitted on the mean curve of K − 2 folds), and the one-s.e. rule's choice there, fitted on
+    all folds but ``f``, is scored on ``f``. With ``guard_se`` (default 1) the default
+    member is kept unless this nested estimate of the whole procedure beats it by more than
+    ``guard_se`` paired s.e. (:meth:`CVReport.select`); ``guard_se=None`` is the one-s.e.
+    rule alone.
 
     ``groups`` (one label per instance, e.g. the data set each instance was drawn from, or
     one label for several z draws of the same data) keeps each group in one fold — group
     ``j`` in order of first appearance goes to fold ``j mod K`` — and makes the groups the
     units of the estimate: the losses are averaged per group before the means and paired
     standard errors, so correlated instances are not counted as independent evidence.
+
+    ``nested`` (default: whether ``guard_se`` is given) computes the inner cross-validations
+    even without the guard (for :meth:`CVReport.select` with other settings).
 
     Returns
     -------
@@ -272,35 +416,59 @@ def cross_validate(train_results, config, *, n_folds=DEFAULT_N_FOLDS,
                          "selection='exact'.")
     n_folds = max(2, min(int(n_folds), n_units))
     folds = codes % n_folds
+    unit_folds = np.arange(n_units) % n_folds
     cands = candidates(config, bandwidths)
-    losses = np.empty((len(cands), m))
-    for f in range(n_folds):
-        inside = [r for r, g in zip(results, folds) if g != f]
-        held = [r for r, g in zip(results, folds) if g == f]
-        idx = np.flatnonzero(folds == f)
+    sizes = np.bincount(codes, minlength=n_units)
+
+    def per_unit(rows):  # one unit per group: the mean of its instances' losses
+        if groups is None:
+            return rows
+        return np.stack([np.bincount(codes, weights=row, minlength=n_units) / sizes
+                         for row in rows])
+
+    def fit_and_score(excluded, score_folds):
+        """Every candidate fitted on the folds not in ``excluded``, its loss on the
+        instances of ``score_folds`` (an (n_candidates, m) array, NaN elsewhere)."""
+        inside = [r for r, g in zip(results, folds) if g not in excluded]
+        idx = np.flatnonzero(np.isin(folds, list(score_folds)))
+        out = np.full((len(cands), m), np.nan)
         means = {b: PiecewiseConstant.mean([r.curve(b) for r in inside]) for b in config.betas}
         for i, c in enumerate(cands):
             alpha = c.fit_alpha(means[c.beta])
-            losses[i, idx] = [r.curve(c.beta)(alpha) for r in held]
-    if groups is not None:  # one unit per group: the mean of its instances' losses
-        sizes = np.bincount(codes, minlength=n_units)
-        losses = np.stack([np.bincount(codes, weights=row, minlength=n_units) / sizes
-                           for row in losses])
-    cv_means = losses.mean(axis=1)
-    best = int(np.argmin(cv_means))
-    selected = _one_se_choice(cands, losses, cv_means, best, n_se)
-    default = config.family_spec.members[config.family_spec.default_label]
-    reason = _reason(cands, losses, selected, best, n_folds, default)
-    return CVReport(cands, losses, selected, best, reason, n_folds)
+            out[i, idx] = [results[j].curve(c.beta)(alpha) for j in idx]
+        return out
+
+    losses = np.empty((len(cands), m))
+    for f in range(n_folds):
+        idx = np.flatnonzero(folds == f)
+        losses[:, idx] = fit_and_score({f}, {f})[:, idx]
+    losses = per_unit(losses)
+    inner = None
+    if nested is None:
+        nested = guard_se is not None
+    if nested and n_folds >= 3:
+        inner = np.full((n_folds, len(cands), n_units), np.nan)
+        for f in range(n_folds):
+            for g in range(f + 1, n_folds):  # fitted without f and g: scores g for f, f for g
+                pair = per_unit(np.nan_to_num(fit_and_score({f, g}, {f, g}), nan=0.0))
+                inner[f][:, unit_folds == g] = pair[:, unit_folds == g]
+                inner[g][:, unit_folds == f] = pair[:, unit_folds == f]
+    report = CVReport(cands, losses, 0, _best(losses), "", n_folds, unit_folds, inner)
+    outcome = report.select(n_se, guard_se)
+    report.selected, report.reason, report.outcome = outcome.index, outcome.reason, outcome
+    return report
 
 
-def _one_se_choice(cands, losses, cv_means, best, n_se):
+def _one_se_choice(cands, losses, n_se):
     """The one-standard-error rule: the family's default member (candidate 0) if it trails
     the best by at most ``n_se`` paired s.e.; otherwise, among the candidates that do, the
     simplest kind (a classical member, then a smoothed ERM, then the exact ERM) and within
     that kind the lowest cross-validated loss. Ranking the classical members by loss, not
     by their order, matters: the rule must not prefer α = 0 (uniform seeding) to α = ∞
     merely because it is listed first."""
+    cv_means = losses.mean(axis=1)
+    best = int(np.argmin(cv_means))
+
     def near_best(i):
         d, se = mean_se(losses[i] - losses[best])
         return d <= (0.0 if np.isnan(se) else n_se * se)
@@ -313,20 +481,22 @@ def _one_se_choice(cands, losses, cv_means, best, n_se):
                key=lambda i: (cv_means[i], i))
 
 
-def _reason(cands, losses, selected, best, n_folds, default_alpha):
+def _reason(cands, losses, selected, best, n_folds, default_alpha, n_se=DEFAULT_N_SE):
     sel, b = cands[selected], cands[best]
     m_sel, s_sel = mean_se(losses[selected])
+    within = "one paired s.e." if n_se == 1 else f"{n_se:g} paired s.e."
     if selected == 0 and sel.fixed_alpha == default_alpha:
         if best == 0:
             return (f"{sel.label} kept: it has the lowest {n_folds}-fold cross-validated "
                     f"loss ({m_sel:.4f} ± {s_sel:.4f}).")
         d, se = mean_se(losses[selected] - losses[best])
-        return (f"{sel.label} kept: no candidate is better by more than one paired s.e. "
+        return (f"{sel.label} kept: no candidate is better by more than {within} "
                 f"(best: {b.label}, {n_folds}-fold cv loss lower by {d:.4f} ± {se:.4f}).")
     d0, se0 = mean_se(losses[0] - losses[selected])
     return (f"{sel.label} selected: {n_folds}-fold cv loss {m_sel:.4f} ± {s_sel:.4f}, better "
             f"than {cands[0].label} by {d0:.4f} ± {se0:.4f} (paired); among the candidates "
-            f"within one s.e. of the best ({b.label}), the best of the simplest kind.")
+            f"within {within.replace('paired ', '')} of the best ({b.label}), the best of the "
+            "simplest kind.")
 
 
 def plateau(curve, half_width, tolerance):

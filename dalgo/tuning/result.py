@@ -140,7 +140,11 @@ class TuneResult:
     cv_loss, cv_se : float
         Cross-validated estimate (K folds of training instances) of the loss of the
         selected rule, and its standard error — the honest estimate of what the tuned
-        configuration will do on new instances, unlike ``train_loss``.
+        configuration will do on new instances, unlike ``train_loss``. With the default
+        selection: the nested cross-validated estimate of the whole selection when it
+        replaced k-means++, k-means++'s own cross-validated loss when it was kept (the
+        reason then says whether the nested check kept it); never the minimum of several
+        candidates' noisy estimates.
     plateau : (float, float)
         The α interval around the smoothed minimum of the selected β's training curve on
         which the smoothed risk is within ``cv_se`` of its minimum.

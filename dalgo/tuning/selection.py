@@ -11,6 +11,7 @@ from ..stats import mean_se
 from .config import TuneConfig
 from .model_selection import (
     DEFAULT_BANDWIDTHS,
+    DEFAULT_GUARD_SE,
     DEFAULT_N_FOLDS,
     DEFAULT_N_SE,
     SELECTIONS,
@@ -76,7 +77,7 @@ def paired_comparisons(test_results, alpha, beta):
 
 def summarize(train_results, test_results, config, *, selection="cv", n_folds=None,
               bandwidths=None, n_se=None, groups=None, uniform_bound=True, started=None,
-              extra_config=None):
+              extra_config=None, guard_se=DEFAULT_GUARD_SE):
     """The tuning result of per-instance results: the selected (α, β) on ``train_results``
     and its test loss, curves, baselines and paired comparisons on ``test_results``.
 
@@ -94,7 +95,8 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
         (:func:`dalgo.tuning.model_selection.cross_validate`); k-means++ is kept unless a
         candidate beats it by more than one paired s.e. ``"exact"``: the exact ERM of the
         paper — the minimiser of the mean training curve per β, the β with the lowest
-        training loss.
+        training loss. The cross-validated choice is guarded by nested cross-validation
+        of the selection itself (``guard_se``).
     n_folds : int, default=None
         Folds for the cross-validation (default 5; at most the number of instances).
     bandwidths : sequence of float, default=None
@@ -106,6 +108,12 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
         One label per training instance; instances of one group stay in one fold and are
         one unit of the cross-validated estimate (e.g. several z draws of one data set; see
         :func:`dalgo.tuning.model_selection.cross_validate`).
+    guard_se : float or None, default=1.0
+        With ``selection="cv"``: k-means++ (the family's default member) is replaced only if
+        nested cross-validation of the whole selection (the one-s.e. rule rerun inside each
+        outer fold) gains more than ``guard_se`` paired s.e. over it
+        (:meth:`dalgo.tuning.model_selection.CVReport.select`); None: the one-s.e. rule
+        alone, as before the guard.
     uniform_bound : bool, default=True
         Compute the certified uniform bound (Hamming loss only). False skips its sign draws
         (for studies that call ``summarize`` many times and do not report it).
@@ -117,9 +125,12 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
     Returns
     -------
     TuneResult
-        With both rules, ``cv_loss``/``cv_se`` is the cross-validated estimate of the
-        selected rule (NaN with a single training instance), ``plateau`` the near-optimal α
-        interval, ``comparisons`` the paired test comparisons with every baseline.
+        ``cv_loss``/``cv_se`` is the cross-validated estimate of the selected rule (NaN
+        with a single training instance): with ``selection="cv"`` and the guard, the nested
+        estimate of the selection procedure when it replaced k-means++, else the
+        cross-validated loss of k-means++ (free of selection optimism either way);
+        ``plateau`` the near-optimal α interval, ``comparisons`` the paired test
+        comparisons with every baseline.
     """
     if not isinstance(config, TuneConfig):
         raise TypeError(f"config must be a TuneConfig; got {type(config).__name__}.")
@@ -136,8 +147,14 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
     argmins = {b: train_curves[b].argmin() for b in betas}
     n_se = DEFAULT_N_SE if n_se is None else float(n_se)
     n_units = len(train_results) if groups is None else len(set(groups))
+    guard = None if selection == "exact" else guard_se
+    if guard is not None:
+        guard = float(guard)
+        if not guard >= 0:
+            raise InvalidParameterError(f"guard_se must be >= 0 or None; got {guard_se!r}.")
     report = (cross_validate(train_results, config, n_folds=n_folds, bandwidths=bandwidths,
-                             n_se=n_se, groups=groups) if n_units >= 2 else None)
+                             n_se=n_se, guard_se=guard, groups=groups)
+              if n_units >= 2 else None)
     if selection == "exact" or report is None:
         best_beta = min(betas, key=lambda b: (argmins[b].value, betas.index(b)))
         alpha = representative_alpha(*argmins[best_beta].intervals[0])
@@ -158,7 +175,8 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
     cv_loss = cv_se = float("nan")
     plateau_interval = (float("nan"), float("nan"))
     if report is not None:
-        cv_loss, cv_se = report.cv(chosen)
+        cv_loss, cv_se = (report.cv(chosen) if selection == "exact" else
+                          (report.outcome.cv_loss, report.outcome.cv_se))
         width = report.candidates[chosen].half_width or bandwidths[len(bandwidths) // 2]
         plateau_interval = plateau(train_curves[best_beta], width,
                                    0.0 if np.isnan(cv_se) else cv_se)
