@@ -287,47 +287,125 @@ def merge_parts(part_starts, part_positions, part_m, first, last, b, order, star
     return m
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def expand_nodes(rows, slot, seeds, depth, z, hi, logw, part_first, part_a, part_b, starts,
-                 children, n_children):
-    """The children of a batch of nodes, in parallel over the parts of their intervals.
+@njit(cache=True, nogil=True)
+def child_sorted(parent_D, parent_order, parent_logd, row, logw, D, order, logd, logw_sorted,
+                 changed, moved):
+    """:func:`sorted_node` for a child, from its parent's sorted points in O(n).
 
-    Inputs ``rows``, ``slot``, ``logw`` as :func:`sorted_node`; ``seeds``
-    (m, k) with node ``j``'s seeds in ``seeds[j, :depth[j]]``; ``z`` (k,) the
-    whole draw (node ``j`` uses ``z[depth[j]]``); ``hi`` (m,) the nodes' upper
-    ends; node ``j``'s interval is cut into the parts ``part_first[j] ..
+    Inputs: the parent's ``parent_D``, ``parent_order``, ``parent_logd`` (n,)
+    (outputs of :func:`sorted_node` or of this function), ``row`` (n,) the
+    distances to the child's new seed, ``logw`` (n,).  Outputs ``D``,
+    ``order``, ``logd``, ``logw_sorted`` (n,) and the returned zero-distance
+    count, bit for bit those of :func:`sorted_node` on the child's seeds:
+    ``D`` is the same exact minimum; the order by (distance, index) is unique,
+    and the points whose distance did not decrease keep their keys, hence
+    their relative order, and their logs; only the points the new seed came
+    nearer to are sorted (stably, by index on ties) and merged in.  Scratch:
+    ``changed`` (n,) int, ``moved`` (n,) bool.
+    """
+    n = parent_D.shape[0]
+    m = 0
+    for i in range(n):
+        v = row[i]
+        if v < parent_D[i]:
+            D[i] = v
+            changed[m] = i
+            m += 1
+            moved[i] = True
+        else:
+            D[i] = parent_D[i]
+            moved[i] = False
+    vals = np.empty(m)
+    for q in range(m):
+        vals[q] = D[changed[q]]
+    srt = np.argsort(vals, kind="mergesort")  # stable: ties stay in index order
+    ia = 0
+    ib = 0
+    n_zero = 0
+    for pos in range(n):
+        while ia < n and moved[parent_order[ia]]:
+            ia += 1
+        if ib >= m:
+            take_parent = True
+        elif ia >= n:
+            take_parent = False
+        else:
+            ua = parent_order[ia]
+            ub = changed[srt[ib]]
+            take_parent = D[ua] < D[ub] or (D[ua] == D[ub] and ua < ub)
+        if take_parent:
+            u = parent_order[ia]
+            order[pos] = u
+            logd[pos] = parent_logd[ia]
+            ia += 1
+        else:
+            u = changed[srt[ib]]
+            order[pos] = u
+            v = D[u]
+            if v > 0.0:
+                logd[pos] = np.log(v)
+            else:
+                logd[pos] = -np.inf
+            ib += 1
+        logw_sorted[pos] = logw[u]
+        if not D[u] > 0.0:
+            n_zero += 1
+    return n_zero
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def expand_batch(rows, slot, seeds, depth, z, hi, logw, parent, parent_D, parent_order,
+                 parent_logd, part_first, part_a, part_b, D, order, logd, starts, children,
+                 n_children):
+    """The children of a batch of nodes, in parallel over nodes, then over parts.
+
+    Inputs ``rows``, ``slot``, ``logw`` as :func:`sorted_node`; ``seeds`` (m, k)
+    with node ``j``'s seeds in ``seeds[j, :depth[j]]``; ``z`` (k,) the whole
+    draw (node ``j`` uses ``z[depth[j]]``); ``hi`` (m,) the nodes' upper ends;
+    ``parent`` (m,): node ``j``'s parent is row ``parent[j]`` of ``parent_D``,
+    ``parent_order``, ``parent_logd`` (outputs ``D``, ``order``, ``logd`` of
+    an earlier call), or ``-1``: sort from scratch (:func:`sorted_node`);
+    node ``j``'s interval is cut into the parts ``part_first[j] ..
     part_first[j + 1] - 1``, part ``p`` covering ``[part_a[p], part_b[p])``
     (consecutive, so that wide intervals spread over the threads).  Outputs
-    rows ``j`` of ``starts`` and ``children`` (m, n + 1) and ``n_children[j]``
-    as :func:`merge_parts`.  One parallel loop: each part sorts its node's
-    points and sweeps its sub-interval serially, into its own rows; then the
-    parts are merged serially.  So the results depend neither on the thread
-    count nor on the cuts.
+    rows ``j`` of ``D``, ``order``, ``logd`` (m, n) (node ``j``'s sorted
+    points, :func:`sorted_node` / :func:`child_sorted`), of ``starts`` and
+    ``children`` (m, n + 1) and ``n_children[j]`` as :func:`merge_parts`.
+    Each node is sorted, each part swept (:func:`node_pieces`), serially into
+    its own rows; then the parts are merged serially.  So the results depend
+    neither on the thread count nor on the batches or cuts.
     """
     m = seeds.shape[0]
     n = logw.shape[0]
     n_parts = part_a.shape[0]
+    n_zero = np.empty(m, dtype=np.intp)
+    logw_sorted = np.empty((m, n))
+    for j in prange(m):
+        t = depth[j]
+        q = parent[j]
+        if q < 0:
+            n_zero[j] = sorted_node(rows, slot, seeds[j], t, logw, D[j], order[j], logd[j],
+                                    logw_sorted[j])
+        else:
+            n_zero[j] = child_sorted(parent_D[q], parent_order[q], parent_logd[q],
+                                     rows[slot[seeds[j, t - 1]]], logw, D[j], order[j],
+                                     logd[j], logw_sorted[j], np.empty(n, dtype=np.intp),
+                                     np.empty(n, dtype=np.bool_))
     part_node = np.empty(n_parts, dtype=np.intp)
     for j in range(m):
         for p in range(part_first[j], part_first[j + 1]):
             part_node[p] = j
-    part_order = np.empty((n_parts, n), dtype=np.intp)
     part_starts = np.empty((n_parts, n + 1))
     part_positions = np.empty((n_parts, n + 1), dtype=np.intp)
     part_m = np.empty(n_parts, dtype=np.intp)
     for p in prange(n_parts):
         j = part_node[p]
-        D = np.empty(n)
-        logd = np.empty(n)
-        logw_sorted = np.empty(n)
-        n_zero = sorted_node(rows, slot, seeds[j], depth[j], logw, D, part_order[p], logd,
-                             logw_sorted)
-        part_m[p] = node_pieces(logd, logw_sorted, n_zero, z[depth[j]], part_a[p], part_b[p],
-                                part_starts[p], part_positions[p])
+        part_m[p] = node_pieces(logd[j], logw_sorted[j], n_zero[j], z[depth[j]], part_a[p],
+                                part_b[p], part_starts[p], part_positions[p])
     for j in range(m):
         n_children[j] = merge_parts(part_starts, part_positions, part_m, part_first[j],
-                                    part_first[j + 1], hi[j], part_order[part_first[j]],
-                                    starts[j], children[j])
+                                    part_first[j + 1], hi[j], order[j], starts[j],
+                                    children[j])
 
 
 @njit(cache=True, nogil=True, parallel=True)
