@@ -10,7 +10,7 @@ import numpy as np
 from numba import njit, prange
 
 from .distances import distances_to_point
-from .seeding import choose_position, sort_by_distance
+from .seeding import choose_position_buf, sort_by_distance
 
 #: Bisection stops when the bracket is at most this many ulps wide; with 1 ulp
 #: the breakpoint is the first float at which the choice changes.
@@ -75,7 +75,7 @@ def _log_odds(logd, logw, n_zero, j, alpha):
 
 
 @njit(cache=True, nogil=True)
-def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi):
+def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi, weights):
     """Bisection on the rule down to ``BISECTION_ULPS``; see :func:`_first_change`.
 
     ``jhi`` is the rule's choice at ``hi``; returns ``(hi, choice at hi)``."""
@@ -93,7 +93,7 @@ def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi):
             mid = lo + 0.5 * (hi - lo)
         if mid <= lo or mid >= hi:
             return hi, jhi
-        jm = choose_position(logd, logw, n_zero, mid, z)
+        jm = choose_position_buf(logd, logw, n_zero, mid, z, weights)
         if jm > j:
             hi = mid
             jhi = jm
@@ -102,16 +102,16 @@ def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi):
 
 
 @njit(cache=True, nogil=True)
-def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi):
+def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi, weights):
     """A float in ``(lo, hi]`` where the choice first exceeds ``j``, and the choice there.
 
     Precondition: ``choose(lo) <= j < choose(hi) = jhi``.  Returns ``(x, choose(x))``
     (the rule's value at ``x`` as computed when ``x`` became the upper end).
     The crossing is the root of the smooth, decreasing ``F_j(α) - z``, or of
     the log-odds ``log(L_j / R_j) - log(z / (1 - z))`` (:func:`_log_odds`),
-    nearly linear in α; a safeguarded Newton iteration on the latter (kept inside the bracket, bisecting
-    when a step leaves it) locates the
-    root to a few ulps, then ``choose_position`` is evaluated at ``x`` and at
+    nearly linear in α; a safeguarded Newton iteration on the latter (kept
+    inside the bracket, bisecting when a step leaves it) locates the root to a
+    few ulps, then the rule (``choose_position_buf``) is evaluated at ``x`` and at
     ``x -/+ 4, 8, 16, ...`` ulps (``GALLOP_ULPS``) on the side where the
     crossing lies until the rule brackets it, and a final bisection on the rule
     itself finishes to ``BISECTION_ULPS``.  The bracket invariant
@@ -153,7 +153,7 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi):
     if converged and x > lo and x < hi:
         # gallop out from Newton's root (usually a few ulps from the crossing):
         # the rule at x picks the side, then probes at x -/+ 4, 8, 16, ... ulps
-        jx = choose_position(logd, logw, n_zero, x, z)
+        jx = choose_position_buf(logd, logw, n_zero, x, z, weights)
         if jx > j:
             hi = x
             jhi = jx
@@ -166,7 +166,7 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi):
             probe = x + sign * delta
             if probe <= lo or probe >= hi:
                 break
-            jp = choose_position(logd, logw, n_zero, probe, z)
+            jp = choose_position_buf(logd, logw, n_zero, probe, z, weights)
             if jp > j:
                 hi = probe
                 jhi = jp
@@ -177,7 +177,7 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi):
                 if sign < 0.0:
                     break
             delta *= 2.0
-    return _bisect(logd, logw, n_zero, z, lo, hi, j, jhi)
+    return _bisect(logd, logw, n_zero, z, lo, hi, j, jhi, weights)
 
 
 @njit(cache=True, nogil=True)
@@ -189,29 +189,32 @@ def node_pieces(logd, logw, n_zero, z, a, b, starts, positions):
     interval.  Outputs: ``starts`` and ``positions`` (capacity n + 1): piece
     ``i`` starts at ``starts[i]`` and chooses sorted position
     ``positions[i]``.  Returns the number of pieces.  Positions only increase
-    along the sweep, so there are at most n pieces.
+    along the sweep, so there are at most n pieces.  The rule is
+    :func:`dalgo._kernels.seeding.choose_position_buf` with one scratch array
+    for the whole sweep.
     """
-    j = choose_position(logd, logw, n_zero, a, z)
+    weights = np.empty(logd.shape[0])
+    j = choose_position_buf(logd, logw, n_zero, a, z, weights)
     starts[0] = a
     positions[0] = j
     m = 1
     if np.isinf(b):
-        j_end = choose_position(logd, logw, n_zero, np.inf, z)
+        j_end = choose_position_buf(logd, logw, n_zero, np.inf, z, weights)
         last = np.inf
     else:
         last = np.nextafter(b, -np.inf)
         if last < a:
             return m
-        j_end = choose_position(logd, logw, n_zero, last, z)
+        j_end = choose_position_buf(logd, logw, n_zero, last, z, weights)
     cur = a
     while j < j_end:
         # upper bracket: a float where the choice already moved past j
         if np.isinf(last):
             hi = 2.0 * cur if cur >= 1.0 else 1.0
-            jhi = choose_position(logd, logw, n_zero, hi, z)
+            jhi = choose_position_buf(logd, logw, n_zero, hi, z, weights)
             while hi < ALPHA_SEARCH_MAX and jhi <= j:
                 hi *= 2.0
-                jhi = choose_position(logd, logw, n_zero, hi, z)
+                jhi = choose_position_buf(logd, logw, n_zero, hi, z, weights)
             if jhi <= j:
                 # no finite α moves the choice: the limit at inf differs only
                 # through ties closer than the float grid; give inf its own piece
@@ -221,7 +224,7 @@ def node_pieces(logd, logw, n_zero, z, a, b, starts, positions):
         else:
             hi = last
             jhi = j_end
-        cross, j = _first_change(logd, logw, n_zero, z, cur, hi, j, jhi)
+        cross, j = _first_change(logd, logw, n_zero, z, cur, hi, j, jhi, weights)
         starts[m] = cross
         positions[m] = j
         m += 1
