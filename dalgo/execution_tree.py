@@ -16,7 +16,7 @@ import numpy as np
 
 from ._kernels.distances import PARALLEL_MIN_WORK, distances_to_point, pairwise_distances
 from ._kernels.seeding import first_seed
-from ._kernels.tree import distance_rows, expand_nodes
+from ._kernels.tree import distance_rows, expand_batch
 from ._validation import (
     InvalidParameterError,
     check_beta,
@@ -148,79 +148,98 @@ class _TreeArrays:
 
 
 def _enumerate_pieces(inst, z, lo, hi):
-    """The leaves in increasing α.
+    """The leaves in increasing α, as arrays ``(lo (L,), hi (L,), seeds (L, k))``.
 
-    Nodes are expanded in batches of up to ``NODE_BATCH`` from a stack (in
-    parallel within a batch, :func:`dalgo._kernels.tree.expand_nodes`); each
-    node's children depend only on the node, and the leaves, which tile the
-    range, are put in order of their left ends at the end, so the result does
-    not depend on the batching or the thread count.
+    Nodes wait on a stack of blocks (nodes of one depth with their parents'
+    sorted points) and are expanded in batches of up to ``NODE_BATCH``
+    (:func:`dalgo._kernels.tree.expand_batch`: in parallel; a child's points
+    are sorted from its parent's in O(n)); each node's children depend only on
+    the node, and the leaves, which tile the range, are put in order of their
+    left ends at the end, so the result does not depend on the batching or the
+    thread count.
     """
     X = inst.X
     n = X.shape[0]
     k = z.shape[0]
     logw = np.zeros(n)
     first = int(first_seed(logw, z[0]))
-    root = np.full(k, -1, dtype=np.intp)
-    root[0] = first
+    root = np.full((1, k), -1, dtype=np.intp)
+    root[0, 0] = first
     if k == 1:
-        return [Piece(float(lo), float(hi), root)]
-    inst.ensure_rows(root[:1])
-    # stack of (seeds (k,) with the first ``depth`` set, depth, a, b)
-    stack = [(root, 1, float(lo), float(hi))]
+        return np.array([float(lo)]), np.array([float(hi)]), root
     if np.isinf(hi):
         grid = lo + SPLIT_STEP * np.arange(1, SPLIT_PARTS)
     else:
         grid = lo + (hi - lo) * np.arange(1, SPLIT_PARTS) / SPLIT_PARTS
-    leaves = []
+    no_parent = (np.empty((1, n)), np.empty((1, n), dtype=np.intp), np.empty((1, n)))
+    # a block: [seeds (m, k), depth, a (m,), b (m,), parent (m,), parent arrays];
+    # batches are taken from the end of the top block
+    stack = [[root, 1, np.array([float(lo)]), np.array([float(hi)]),
+              np.array([-1], dtype=np.intp), no_parent]]
+    leaf_lo, leaf_hi, leaf_seeds = [], [], []
+    size = max(1, min(NODE_BATCH, NODE_BATCH_ELEMENTS // (n + 1)))
     while stack:
-        size = max(1, min(NODE_BATCH, NODE_BATCH_ELEMENTS // (n + 1)))
-        batch = stack[-size:]
-        del stack[-size:]
-        m = len(batch)
-        seeds = np.array([node[0] for node in batch])
-        depth = np.array([node[1] for node in batch], dtype=np.intp)
-        a = np.array([node[2] for node in batch])
-        b = np.array([node[3] for node in batch])
-        inst.ensure_rows(seeds[np.arange(m), depth - 1])
+        block = stack[-1]
+        block_seeds, t, block_a, block_b, block_parent, parents = block
+        total = block_seeds.shape[0]
+        take = slice(max(0, total - size), total)
+        seeds, a, b, parent = (block_seeds[take], block_a[take], block_b[take],
+                               block_parent[take])
+        if take.start == 0:
+            stack.pop()
+        else:
+            keep = slice(0, take.start)
+            block[0], block[2], block[3], block[4] = (block_seeds[keep], block_a[keep],
+                                                      block_b[keep], block_parent[keep])
+        m = seeds.shape[0]
+        inst.ensure_rows(seeds[:, t - 1])
         # the grid points strictly inside each node's interval cut it into parts
         cut_lo = np.searchsorted(grid, a, side="right")
-        cut_hi = np.searchsorted(grid, b, side="left")
-        n_cuts = np.maximum(cut_hi - cut_lo, 0)
+        n_cuts = np.maximum(np.searchsorted(grid, b, side="left") - cut_lo, 0)
         part_first = np.zeros(m + 1, dtype=np.intp)
         np.cumsum(n_cuts + 1, out=part_first[1:])
-        part_a = np.empty(part_first[-1])
-        part_b = np.empty(part_first[-1])
-        for j in range(m):
-            cuts = grid[cut_lo[j]:cut_lo[j] + n_cuts[j]]
-            part_a[part_first[j]:part_first[j + 1]] = np.concatenate(([a[j]], cuts))
-            part_b[part_first[j]:part_first[j + 1]] = np.concatenate((cuts, [b[j]]))
+        node = np.repeat(np.arange(m), n_cuts + 1)
+        local = np.arange(part_first[-1]) - part_first[node]
+        padded = np.concatenate((grid, [0.0]))  # read only where a cut exists
+        part_a = np.where(local == 0, a[node], padded[cut_lo[node] + local - 1])
+        part_b = np.where(local == n_cuts[node], b[node], padded[cut_lo[node] + local])
+        D = np.empty((m, n))
+        order = np.empty((m, n), dtype=np.intp)
+        logd = np.empty((m, n))
         starts = np.empty((m, n + 1))
         children = np.empty((m, n + 1), dtype=np.intp)
         counts = np.empty(m, dtype=np.intp)
         previous = numba.set_parallel_chunksize(1)  # uneven nodes: dynamic scheduling
         try:
-            expand_nodes(inst.rows, inst.slot, seeds, depth, z, b, logw, part_first, part_a,
-                         part_b, starts, children, counts)
+            expand_batch(inst.rows, inst.slot, seeds, np.full(m, t, dtype=np.intp), z, b,
+                         logw, parent, *parents, part_first, part_a, part_b, D, order, logd,
+                         starts, children, counts)
         finally:
             numba.set_parallel_chunksize(previous)
-        for j in range(m):
-            t = int(depth[j])
-            c = int(counts[j])
-            if c < 0:
-                raise ValueError(f"fewer than {k} distinct points: cannot choose seed "
-                                 f"{t + 1}.")
-            for i in range(c):
-                child = seeds[j].copy()
-                child[t] = children[j, i]
-                child_lo = float(starts[j, i])
-                child_hi = float(starts[j, i + 1]) if i + 1 < c else float(b[j])
-                if t + 1 == k:
-                    leaves.append(Piece(child_lo, child_hi, child))
-                else:
-                    stack.append((child, t + 1, child_lo, child_hi))
-    leaves.sort(key=lambda p: p.lo)
-    return leaves
+        if counts.min() < 0:
+            raise ValueError(f"fewer than {k} distinct points: cannot choose seed {t + 1}.")
+        # child i of node j covers [starts[j, i], starts[j, i + 1]) (the last one up to b[j])
+        owner = np.repeat(np.arange(m), counts)
+        index = np.arange(owner.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
+        child_lo = starts[owner, index]
+        child_hi = np.where(index + 1 < counts[owner],
+                            starts[owner, np.minimum(index + 1, n)], b[owner])
+        child_seeds = seeds[owner]
+        child_seeds[:, t] = children[owner, index]
+        if t + 1 == k:
+            leaf_lo.append(child_lo)
+            leaf_hi.append(child_hi)
+            leaf_seeds.append(child_seeds)
+        else:
+            stack.append([child_seeds, t + 1, child_lo, child_hi, owner, (D, order, logd)])
+    leaf_lo = np.concatenate(leaf_lo)
+    by_lo = np.argsort(leaf_lo, kind="stable")
+    return leaf_lo[by_lo], np.concatenate(leaf_hi)[by_lo], np.concatenate(leaf_seeds)[by_lo]
+
+
+def _as_pieces(leaves):
+    lo, hi, seeds = leaves
+    return [Piece(float(a), float(b), s) for a, b, s in zip(lo, hi, seeds)]
 
 
 def _validate_instance(X, n_clusters, z, alpha_range):
@@ -277,7 +296,8 @@ def alpha_pieces(X, n_clusters, z, alpha_range=DEFAULT_ALPHA_RANGE):
     0.3691 inf [0 2]
     """
     X, k, z, lo, hi = _validate_instance(X, n_clusters, z, alpha_range)
-    return _enumerate_pieces(_TreeArrays(X, need_gram=False, need_distances=False), z, lo, hi)
+    return _as_pieces(_enumerate_pieces(_TreeArrays(X, need_gram=False,
+                                                    need_distances=False), z, lo, hi))
 
 
 def loss_curves(X, n_clusters, z, *, y=None, loss="hamming", betas=(2.0,),
@@ -350,12 +370,12 @@ def _instance_curves(instance, loss_fn, betas, center, lo, hi, max_iter):
     t0 = time.perf_counter()
     inst = _TreeArrays(X, need_gram=any(p.needs_gram for p in plans),
                        need_distances=any(p.needs_distance_matrix for p in plans))
-    pieces = _enumerate_pieces(inst, instance.z, lo, hi)
+    leaf_lo, leaf_hi, seeds = _enumerate_pieces(inst, instance.z, lo, hi)
+    pieces = _as_pieces((leaf_lo, leaf_hi, seeds))
     t_tree = time.perf_counter() - t0
     w = np.ones(n)
-    breakpoints = np.array([p.lo for p in pieces] + [hi])
+    breakpoints = np.append(leaf_lo, hi)
     want_centers = getattr(loss_fn, "needs_centers", False)
-    seeds = np.array([p.seeds for p in pieces], dtype=np.intp).reshape(len(pieces), -1)
     curves = {}
     t_search = 0.0
     for beta in betas:

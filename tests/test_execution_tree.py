@@ -514,3 +514,37 @@ def test_leaf_chunks_do_not_change_the_curve(monkeypatch):
     got = loss_curve(X, 4, z, y=y, alpha_range=(0.0, 20.0))
     assert np.array_equal(got.breakpoints, ref.breakpoints)
     assert np.array_equal(got.values, ref.values)
+
+
+@pytest.mark.parametrize("n, levels", [(40, 3), (1500, 2)])
+def test_child_sorted_equals_full_sort(global_random_seed, n, levels):
+    """A child's points merged from its parent's sorted points equal the full sort bit
+    for bit (ties and duplicate points included; n >= 1024 sorts by radix)."""
+    from dalgo._kernels.distances import distances_to_point
+    from dalgo._kernels.tree import child_sorted, sorted_node
+
+    rng = np.random.default_rng(global_random_seed)
+    X = rng.integers(0, 5, size=(n, 2)).astype(float)  # many equal distances
+    X[-3:] = X[0]
+    seeds = rng.choice(n, levels + 1, replace=False)
+    rows = np.empty((levels + 1, n))
+    for r, c in enumerate(seeds):
+        distances_to_point(X, X[c], rows[r])
+    slot = np.full(n, -1, dtype=np.intp)
+    slot[seeds] = np.arange(levels + 1)
+    logw = np.zeros(n)
+
+    def full(t):
+        out = (np.empty(n), np.empty(n, dtype=np.intp), np.empty(n), np.empty(n))
+        return sorted_node(rows, slot, seeds, t, logw, *out), out
+
+    nz, (D, order, logd, _) = full(1)
+    for t in range(2, levels + 2):
+        out = (np.empty(n), np.empty(n, dtype=np.intp), np.empty(n), np.empty(n))
+        got = child_sorted(D, order, logd, rows[t - 1], logw, *out,
+                           np.empty(n, dtype=np.intp), np.empty(n, dtype=np.bool_))
+        ref_nz, ref = full(t)
+        assert got == ref_nz
+        for a, b in zip(out, ref):
+            assert np.array_equal(a, b)
+        D, order, logd = out[0], out[1], out[2]

@@ -10,7 +10,7 @@ import numpy as np
 from numba import njit, prange
 
 from .distances import distances_to_point
-from .seeding import choose_position, sort_by_distance
+from .seeding import choose_position_buf, sort_by_distance
 
 #: Bisection stops when the bracket is at most this many ulps wide; with 1 ulp
 #: the breakpoint is the first float at which the choice changes.
@@ -19,12 +19,14 @@ BISECTION_ULPS = 1
 ALPHA_SEARCH_MAX = 1e300
 
 
-#: Newton steps on the smooth prefix fraction before the final bisection.
+#: Newton steps on the smooth log-odds of the prefix before the final bisection.
 NEWTON_MAX_ITER = 30
-#: Newton stops when its step is below this relative size; the rule then
-#: brackets the crossing by galloping out of Newton's root ``x`` (any bracket the
-#: rule confirms gives the same, exact, breakpoint).
-NEWTON_RTOL = 4e-15
+#: Newton stops after a step below this relative size: its convergence is
+#: quadratic on the nearly linear log-odds, so that last step lands within a few
+#: ulps of the crossing; the rule then brackets the crossing by galloping out of
+#: Newton's root ``x`` (any bracket the rule confirms gives the same, exact,
+#: breakpoint, so this only trades Newton steps against rule evaluations).
+NEWTON_RTOL = 1e-7
 #: First probe of the gallop out of Newton's root, in units of its ulp (about
 #: ``x * 2**-52``); the median distance to the crossing is 3–4 ulps on MNIST and
 #: digits nodes.
@@ -33,14 +35,16 @@ _EPS = 2.0**-52
 
 
 @njit(cache=True, nogil=True)
-def _prefix_fraction(logd, logw, n_zero, j, alpha):
-    """``F_j(alpha)`` and its derivative in α, in the scaling of ``choose_position``.
+def _log_odds(logd, logw, n_zero, j, alpha):
+    """``log(L_j / R_j)`` and its derivative in α: the guide of Newton's method.
 
     Inputs: sorted ``logd``/``logw``, ``n_zero``, position ``j``, finite
-    ``alpha``.  Returns ``(F_j, dF_j/dα)`` with ``F_j`` the fraction of the
-    weight ``exp(α (logd - top) + logw - wtop)`` on positions ``<= j``.  Only a
-    guide for Newton's method: decisions are always taken by
-    :func:`dalgo._kernels.choose_position`.
+    ``alpha``.  ``L_j`` sums the weights ``exp(α (logd - top) + logw - wtop)``
+    of positions ``<= j``, ``R_j`` those after it; ``F_j > z`` exactly when
+    ``log(L_j / R_j) > log(z / (1 - z))``.  The log-odds are close to linear in
+    α (exactly so for two distances), so Newton needs few steps.  Only a
+    guide: decisions are always taken by :func:`dalgo._kernels.choose_position`.
+    Returns ``(nan, nan)`` when a sum underflows.
     """
     n = logd.shape[0]
     top = -np.inf
@@ -50,27 +54,28 @@ def _prefix_fraction(logd, logw, n_zero, j, alpha):
             top = logd[i]
             if logw[i] > wtop:
                 wtop = logw[i]
-    total = 0.0
-    dtotal = 0.0
-    part = 0.0
-    dpart = 0.0
+    left = 0.0
+    dleft = 0.0
+    right = 0.0
+    dright = 0.0
     for i in range(n_zero, n):
         if logw[i] == -np.inf:
             continue
         r = logd[i] - top
         v = np.exp(alpha * r + (logw[i] - wtop))
-        total += v
-        dtotal += r * v
         if i <= j:
-            part += v
-            dpart += r * v
-    if total <= 0.0:
-        return 0.0, 0.0
-    return part / total, (dpart * total - part * dtotal) / (total * total)
+            left += v
+            dleft += r * v
+        else:
+            right += v
+            dright += r * v
+    if left <= 0.0 or right <= 0.0:
+        return np.nan, np.nan
+    return np.log(left) - np.log(right), dleft / left - dright / right
 
 
 @njit(cache=True, nogil=True)
-def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi):
+def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi, weights):
     """Bisection on the rule down to ``BISECTION_ULPS``; see :func:`_first_change`.
 
     ``jhi`` is the rule's choice at ``hi``; returns ``(hi, choice at hi)``."""
@@ -88,7 +93,7 @@ def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi):
             mid = lo + 0.5 * (hi - lo)
         if mid <= lo or mid >= hi:
             return hi, jhi
-        jm = choose_position(logd, logw, n_zero, mid, z)
+        jm = choose_position_buf(logd, logw, n_zero, mid, z, weights)
         if jm > j:
             hi = mid
             jhi = jm
@@ -97,15 +102,16 @@ def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi):
 
 
 @njit(cache=True, nogil=True)
-def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi):
+def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi, weights):
     """A float in ``(lo, hi]`` where the choice first exceeds ``j``, and the choice there.
 
     Precondition: ``choose(lo) <= j < choose(hi) = jhi``.  Returns ``(x, choose(x))``
     (the rule's value at ``x`` as computed when ``x`` became the upper end).
-    The crossing is the root of the smooth, decreasing ``F_j(α) - z``; a
-    safeguarded Newton iteration on it (kept inside the bracket, bisecting
-    when a step leaves it) locates the
-    root to ~4e-15, then ``choose_position`` is evaluated at ``x`` and at
+    The crossing is the root of the smooth, decreasing ``F_j(α) - z``, or of
+    the log-odds ``log(L_j / R_j) - log(z / (1 - z))`` (:func:`_log_odds`),
+    nearly linear in α; a safeguarded Newton iteration on the latter (kept
+    inside the bracket, bisecting when a step leaves it) locates the root to a
+    few ulps, then the rule (``choose_position_buf``) is evaluated at ``x`` and at
     ``x -/+ 4, 8, 16, ...`` ulps (``GALLOP_ULPS``) on the side where the
     crossing lies until the rule brackets it, and a final bisection on the rule
     itself finishes to ``BISECTION_ULPS``.  The bracket invariant
@@ -116,14 +122,16 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi):
     """
     a = lo
     b = hi
+    target = np.log(z) - np.log1p(-z)  # F_j > z  <=>  log-odds > target
     x = lo  # F_j(lo) > z: Newton moves right from the left end
     converged = False
     for _ in range(NEWTON_MAX_ITER):
-        f, df = _prefix_fraction(logd, logw, n_zero, j, x)
-        g = f - z
+        h, dh = _log_odds(logd, logw, n_zero, j, x)
+        g = h - target
+        df = dh
         if g > 0.0:
             a = x
-        else:
+        elif g <= 0.0:  # nan (a sum underflowed) moves neither end
             b = x
         if df < 0.0:
             step = g / df
@@ -145,7 +153,7 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi):
     if converged and x > lo and x < hi:
         # gallop out from Newton's root (usually a few ulps from the crossing):
         # the rule at x picks the side, then probes at x -/+ 4, 8, 16, ... ulps
-        jx = choose_position(logd, logw, n_zero, x, z)
+        jx = choose_position_buf(logd, logw, n_zero, x, z, weights)
         if jx > j:
             hi = x
             jhi = jx
@@ -158,7 +166,7 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi):
             probe = x + sign * delta
             if probe <= lo or probe >= hi:
                 break
-            jp = choose_position(logd, logw, n_zero, probe, z)
+            jp = choose_position_buf(logd, logw, n_zero, probe, z, weights)
             if jp > j:
                 hi = probe
                 jhi = jp
@@ -169,7 +177,7 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi):
                 if sign < 0.0:
                     break
             delta *= 2.0
-    return _bisect(logd, logw, n_zero, z, lo, hi, j, jhi)
+    return _bisect(logd, logw, n_zero, z, lo, hi, j, jhi, weights)
 
 
 @njit(cache=True, nogil=True)
@@ -181,29 +189,32 @@ def node_pieces(logd, logw, n_zero, z, a, b, starts, positions):
     interval.  Outputs: ``starts`` and ``positions`` (capacity n + 1): piece
     ``i`` starts at ``starts[i]`` and chooses sorted position
     ``positions[i]``.  Returns the number of pieces.  Positions only increase
-    along the sweep, so there are at most n pieces.
+    along the sweep, so there are at most n pieces.  The rule is
+    :func:`dalgo._kernels.seeding.choose_position_buf` with one scratch array
+    for the whole sweep.
     """
-    j = choose_position(logd, logw, n_zero, a, z)
+    weights = np.empty(logd.shape[0])
+    j = choose_position_buf(logd, logw, n_zero, a, z, weights)
     starts[0] = a
     positions[0] = j
     m = 1
     if np.isinf(b):
-        j_end = choose_position(logd, logw, n_zero, np.inf, z)
+        j_end = choose_position_buf(logd, logw, n_zero, np.inf, z, weights)
         last = np.inf
     else:
         last = np.nextafter(b, -np.inf)
         if last < a:
             return m
-        j_end = choose_position(logd, logw, n_zero, last, z)
+        j_end = choose_position_buf(logd, logw, n_zero, last, z, weights)
     cur = a
     while j < j_end:
         # upper bracket: a float where the choice already moved past j
         if np.isinf(last):
             hi = 2.0 * cur if cur >= 1.0 else 1.0
-            jhi = choose_position(logd, logw, n_zero, hi, z)
+            jhi = choose_position_buf(logd, logw, n_zero, hi, z, weights)
             while hi < ALPHA_SEARCH_MAX and jhi <= j:
                 hi *= 2.0
-                jhi = choose_position(logd, logw, n_zero, hi, z)
+                jhi = choose_position_buf(logd, logw, n_zero, hi, z, weights)
             if jhi <= j:
                 # no finite α moves the choice: the limit at inf differs only
                 # through ties closer than the float grid; give inf its own piece
@@ -213,7 +224,7 @@ def node_pieces(logd, logw, n_zero, z, a, b, starts, positions):
         else:
             hi = last
             jhi = j_end
-        cross, j = _first_change(logd, logw, n_zero, z, cur, hi, j, jhi)
+        cross, j = _first_change(logd, logw, n_zero, z, cur, hi, j, jhi, weights)
         starts[m] = cross
         positions[m] = j
         m += 1
@@ -287,47 +298,125 @@ def merge_parts(part_starts, part_positions, part_m, first, last, b, order, star
     return m
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def expand_nodes(rows, slot, seeds, depth, z, hi, logw, part_first, part_a, part_b, starts,
-                 children, n_children):
-    """The children of a batch of nodes, in parallel over the parts of their intervals.
+@njit(cache=True, nogil=True)
+def child_sorted(parent_D, parent_order, parent_logd, row, logw, D, order, logd, logw_sorted,
+                 changed, moved):
+    """:func:`sorted_node` for a child, from its parent's sorted points in O(n).
 
-    Inputs ``rows``, ``slot``, ``logw`` as :func:`sorted_node`; ``seeds``
-    (m, k) with node ``j``'s seeds in ``seeds[j, :depth[j]]``; ``z`` (k,) the
-    whole draw (node ``j`` uses ``z[depth[j]]``); ``hi`` (m,) the nodes' upper
-    ends; node ``j``'s interval is cut into the parts ``part_first[j] ..
+    Inputs: the parent's ``parent_D``, ``parent_order``, ``parent_logd`` (n,)
+    (outputs of :func:`sorted_node` or of this function), ``row`` (n,) the
+    distances to the child's new seed, ``logw`` (n,).  Outputs ``D``,
+    ``order``, ``logd``, ``logw_sorted`` (n,) and the returned zero-distance
+    count, bit for bit those of :func:`sorted_node` on the child's seeds:
+    ``D`` is the same exact minimum; the order by (distance, index) is unique,
+    and the points whose distance did not decrease keep their keys, hence
+    their relative order, and their logs; only the points the new seed came
+    nearer to are sorted (stably, by index on ties) and merged in.  Scratch:
+    ``changed`` (n,) int, ``moved`` (n,) bool.
+    """
+    n = parent_D.shape[0]
+    m = 0
+    for i in range(n):
+        v = row[i]
+        if v < parent_D[i]:
+            D[i] = v
+            changed[m] = i
+            m += 1
+            moved[i] = True
+        else:
+            D[i] = parent_D[i]
+            moved[i] = False
+    vals = np.empty(m)
+    for q in range(m):
+        vals[q] = D[changed[q]]
+    srt = np.argsort(vals, kind="mergesort")  # stable: ties stay in index order
+    ia = 0
+    ib = 0
+    n_zero = 0
+    for pos in range(n):
+        while ia < n and moved[parent_order[ia]]:
+            ia += 1
+        if ib >= m:
+            take_parent = True
+        elif ia >= n:
+            take_parent = False
+        else:
+            ua = parent_order[ia]
+            ub = changed[srt[ib]]
+            take_parent = D[ua] < D[ub] or (D[ua] == D[ub] and ua < ub)
+        if take_parent:
+            u = parent_order[ia]
+            order[pos] = u
+            logd[pos] = parent_logd[ia]
+            ia += 1
+        else:
+            u = changed[srt[ib]]
+            order[pos] = u
+            v = D[u]
+            if v > 0.0:
+                logd[pos] = np.log(v)
+            else:
+                logd[pos] = -np.inf
+            ib += 1
+        logw_sorted[pos] = logw[u]
+        if not D[u] > 0.0:
+            n_zero += 1
+    return n_zero
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def expand_batch(rows, slot, seeds, depth, z, hi, logw, parent, parent_D, parent_order,
+                 parent_logd, part_first, part_a, part_b, D, order, logd, starts, children,
+                 n_children):
+    """The children of a batch of nodes, in parallel over nodes, then over parts.
+
+    Inputs ``rows``, ``slot``, ``logw`` as :func:`sorted_node`; ``seeds`` (m, k)
+    with node ``j``'s seeds in ``seeds[j, :depth[j]]``; ``z`` (k,) the whole
+    draw (node ``j`` uses ``z[depth[j]]``); ``hi`` (m,) the nodes' upper ends;
+    ``parent`` (m,): node ``j``'s parent is row ``parent[j]`` of ``parent_D``,
+    ``parent_order``, ``parent_logd`` (outputs ``D``, ``order``, ``logd`` of
+    an earlier call), or ``-1``: sort from scratch (:func:`sorted_node`);
+    node ``j``'s interval is cut into the parts ``part_first[j] ..
     part_first[j + 1] - 1``, part ``p`` covering ``[part_a[p], part_b[p])``
     (consecutive, so that wide intervals spread over the threads).  Outputs
-    rows ``j`` of ``starts`` and ``children`` (m, n + 1) and ``n_children[j]``
-    as :func:`merge_parts`.  One parallel loop: each part sorts its node's
-    points and sweeps its sub-interval serially, into its own rows; then the
-    parts are merged serially.  So the results depend neither on the thread
-    count nor on the cuts.
+    rows ``j`` of ``D``, ``order``, ``logd`` (m, n) (node ``j``'s sorted
+    points, :func:`sorted_node` / :func:`child_sorted`), of ``starts`` and
+    ``children`` (m, n + 1) and ``n_children[j]`` as :func:`merge_parts`.
+    Each node is sorted, each part swept (:func:`node_pieces`), serially into
+    its own rows; then the parts are merged serially.  So the results depend
+    neither on the thread count nor on the batches or cuts.
     """
     m = seeds.shape[0]
     n = logw.shape[0]
     n_parts = part_a.shape[0]
+    n_zero = np.empty(m, dtype=np.intp)
+    logw_sorted = np.empty((m, n))
+    for j in prange(m):
+        t = depth[j]
+        q = parent[j]
+        if q < 0:
+            n_zero[j] = sorted_node(rows, slot, seeds[j], t, logw, D[j], order[j], logd[j],
+                                    logw_sorted[j])
+        else:
+            n_zero[j] = child_sorted(parent_D[q], parent_order[q], parent_logd[q],
+                                     rows[slot[seeds[j, t - 1]]], logw, D[j], order[j],
+                                     logd[j], logw_sorted[j], np.empty(n, dtype=np.intp),
+                                     np.empty(n, dtype=np.bool_))
     part_node = np.empty(n_parts, dtype=np.intp)
     for j in range(m):
         for p in range(part_first[j], part_first[j + 1]):
             part_node[p] = j
-    part_order = np.empty((n_parts, n), dtype=np.intp)
     part_starts = np.empty((n_parts, n + 1))
     part_positions = np.empty((n_parts, n + 1), dtype=np.intp)
     part_m = np.empty(n_parts, dtype=np.intp)
     for p in prange(n_parts):
         j = part_node[p]
-        D = np.empty(n)
-        logd = np.empty(n)
-        logw_sorted = np.empty(n)
-        n_zero = sorted_node(rows, slot, seeds[j], depth[j], logw, D, part_order[p], logd,
-                             logw_sorted)
-        part_m[p] = node_pieces(logd, logw_sorted, n_zero, z[depth[j]], part_a[p], part_b[p],
-                                part_starts[p], part_positions[p])
+        part_m[p] = node_pieces(logd[j], logw_sorted[j], n_zero[j], z[depth[j]], part_a[p],
+                                part_b[p], part_starts[p], part_positions[p])
     for j in range(m):
         n_children[j] = merge_parts(part_starts, part_positions, part_m, part_first[j],
-                                    part_first[j + 1], hi[j], part_order[part_first[j]],
-                                    starts[j], children[j])
+                                    part_first[j + 1], hi[j], order[j], starts[j],
+                                    children[j])
 
 
 @njit(cache=True, nogil=True, parallel=True)
