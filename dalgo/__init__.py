@@ -35,6 +35,7 @@ from .local_search import LocalSearchResult, SharedLocalSearch, local_search
 from .losses import (
     beta_cost,
     hamming_loss,
+    hamming_loss_range,
     kcenter_cost,
     kmeans_cost,
     kmedian_cost,
@@ -69,6 +70,7 @@ __all__ = [
     "random_state",
     "greedy_kmeans_plusplus",
     "hamming_loss",
+    "hamming_loss_range",
     "instances_from_benchmark_battery",
     "kcenter_cost",
     "kmeans_cost",

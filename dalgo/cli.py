@@ -241,6 +241,7 @@ def _is_path(name):
 
 def _sampled_instances(args, train_seed, test_seed):
     """Instances drawn from a built-in data set or the user's labelled table."""
+    from .losses import hamming_loss_range
     from .protocols import protocol_distribution
 
     name = args.dataset or "digits"
@@ -265,7 +266,12 @@ def _sampled_instances(args, train_seed, test_seed):
     n_test = DEFAULT_N_INSTANCES if args.n_test is None else args.n_test
     train = dist.sample(n_train, random_state=train_seed)
     test = dist.sample(n_test, random_state=test_seed)
-    return train, test, label, {"dataset": name, "distribution": repr(dist)}, ""
+    # every instance of these distributions has k classes and is cut into k clusters, so
+    # the Hamming loss is certified to lie in [0, 1 - 1/k] (tightens the uniform bound)
+    k = dist.n_clusters
+    extra = {"dataset": name, "distribution": repr(dist),
+             "loss_range": hamming_loss_range(k, k) if args.loss == "hamming" else None}
+    return train, test, label, extra, ""
 
 
 def _file_instances(args, train_seed, test_seed, split_seed):
@@ -367,7 +373,7 @@ def _run_tune(args):
         result = tune(train, test, alpha_range=(args.alpha_min, args.alpha_max),
                       betas=args.betas, loss=args.loss, center=args.center, n_jobs=n_jobs,
                       selection=args.selection, family=args.family, cache_dir=args.cache,
-                      progress=not args.no_progress)
+                      progress=not args.no_progress, loss_range=extra.get("loss_range"))
     result.config.update({**extra, "seed": args.seed})
     _write_tune_outputs(result, out, label)
     print()

@@ -24,6 +24,8 @@ def test_tune_digits_writes_json_and_png(tmp_path, capsys):
     assert d["config"]["alpha_range"] == [0.0, 10.0]
     assert 0.0 <= d["train_loss"] <= 1.0 and 0.0 <= d["test_loss"] <= 1.0
     assert set(d["baselines"]) == {"0", "1", "2", "inf"}
+    # 3 classes cut into 3 clusters: the bound uses the certified range 1 - 1/3
+    assert d["uniform_bound"]["H"] == pytest.approx(2 / 3, rel=1e-15)
     png = (out / "tune_curves.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
 

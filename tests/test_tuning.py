@@ -490,3 +490,38 @@ def test_data_driven_kmeans_from_tuples_of_one_k():
     model = DataDrivenKMeans(alpha_range=(0.0, 5.0), random_state=0).fit(tuples)
     assert model.instance_n_clusters_ == 3
     assert model.predict(tuples[0][0]).shape == (24,)
+
+
+# ---------------------------------------------------------------------------
+# the certified loss range in the reported uniform bound
+# ---------------------------------------------------------------------------
+
+
+def test_loss_range_tightens_the_reported_bound():
+    from dalgo import hamming_loss_range
+
+    train, test = grid_instances(6, 0), grid_instances(3, 1)
+    plain = tune(train, test, alpha_range=(0, 10), progress=False)
+    H = hamming_loss_range(3, 3)
+    ranged = tune(train, test, alpha_range=(0, 10), progress=False, loss_range=H)
+    assert plain.uniform_bound["H"] == 1.0 and ranged.uniform_bound["H"] == H
+    # every term of the bound is homogeneous of degree 1 in H (the draws are the same)
+    for key in ("epsilon", "upper_epsilon", "massart_epsilon"):
+        assert ranged.uniform_bound[key] < plain.uniform_bound[key]
+    assert ranged.alpha == plain.alpha and ranged.cv_loss == plain.cv_loss
+
+
+@pytest.mark.parametrize("bad", [0.0, -0.1, 1.5])
+def test_loss_range_outside_unit_interval_is_rejected(bad):
+    with pytest.raises(ValueError, match="loss_range"):
+        tune(grid_instances(3, 0), alpha_range=(0, 10), progress=False, loss_range=bad)
+
+
+def test_loss_range_below_a_training_loss_is_rejected():
+    train = grid_instances(4, 0)
+    worst = max(float(np.max(r.curve(2.0).values)) for r in
+                dalgo.tuning.evaluate_instances(train, dalgo.tuning.TuneConfig(
+                    alpha_range=(0, 10)), progress=False))
+    assert worst > 0.0  # some α misclusters some point of these overlapping grids
+    with pytest.raises(ValueError, match="below a training loss"):
+        tune(train, alpha_range=(0, 10), progress=False, loss_range=worst / 2)

@@ -36,7 +36,7 @@ from .evaluation import (
 from .families import FAMILIES, Family, get_family
 from .model_selection import representative_alpha
 from .result import TuneResult, baseline_label
-from .selection import mean_curve, summarize, test_curve_stats
+from .selection import check_loss_range, mean_curve, summarize, test_curve_stats
 
 __all__ = [
     "BASELINE_ALPHAS",
@@ -139,7 +139,7 @@ def as_instances(items, *, n_clusters=None, random_state=None, what="instances",
 def tune(train, test=None, *, n_clusters=None, alpha_range=None, betas=(2.0,),
          loss="hamming", center="euclidean", n_jobs=1, cache_dir=None, progress=True,
          max_iter=300, n_draws=1, selection="cv", n_folds=None, n_se=None,
-         random_state=None, family="lloyd"):
+         random_state=None, family="lloyd", loss_range=None):
     """Learn α (exactly) and β (over a grid) from sampled clustering instances.
 
     The algorithm family is a parameter: ``family="lloyd"`` (default) tunes d^α seeding +
@@ -196,6 +196,11 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=None, betas=(2.0,),
         Seeds the z of tuple instances (:mod:`dalgo.random_state`).
     family : str, default="lloyd"
         A key of :data:`dalgo.tuning.FAMILIES`: ``"lloyd"`` or ``"linkage-minmax"``.
+    loss_range : float, default=None
+        Certified range of the Hamming loss on every instance of the distribution, used by
+        the uniform bound (default 1, always valid); e.g.
+        :func:`dalgo.losses.hamming_loss_range` ``(k, c)`` when every instance has at most
+        k clusters and c classes. See :func:`summarize`.
 
     Returns
     -------
@@ -230,6 +235,8 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=None, betas=(2.0,),
     started = time.perf_counter()
     config = TuneConfig(alpha_range=alpha_range, betas=betas, center=center, loss=loss,
                         max_iter=max_iter, n_draws=n_draws, family=family)
+    if loss_range is not None:
+        check_loss_range(loss_range)
     seed_train, seed_test = spawn_seeds(2, random_state)
     train_set = as_instances(train, n_clusters=n_clusters, random_state=seed_train,
                              what="train", needs_labels=config.needs_labels)
@@ -240,4 +247,5 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=None, betas=(2.0,),
                                  baselines=[False] * len(train_set) + [True] * len(test_set),
                                  cache_dir=cache_dir, n_jobs=n_jobs, progress=progress)
     return summarize(results[:len(train_set)], results[len(train_set):], config,
-                     selection=selection, n_folds=n_folds, n_se=n_se, started=started)
+                     selection=selection, n_folds=n_folds, n_se=n_se, started=started,
+                     loss_range=loss_range)

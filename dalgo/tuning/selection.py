@@ -25,7 +25,7 @@ from .result import TuneResult
 RADEMACHER_DELTA = 0.05
 RADEMACHER_DRAWS = 4000
 
-__all__ = ["mean_curve", "paired_comparisons", "summarize", "test_curve_stats"]
+__all__ = ["check_loss_range", "mean_curve", "paired_comparisons", "summarize", "test_curve_stats"]
 
 
 def mean_curve(results, beta):
@@ -75,9 +75,22 @@ def paired_comparisons(test_results, alpha, beta):
     return out
 
 
+def check_loss_range(loss_range, train_results=(), betas=()):
+    """``loss_range`` as a float in (0, 1], checked against every training curve given."""
+    H = float(loss_range)
+    if not 0.0 < H <= 1.0:
+        raise ValueError(f"loss_range must lie in (0, 1] for the Hamming loss; got {loss_range}.")
+    worst = max((float(np.max(r.curve(b).values)) for r in train_results for b in betas),
+                default=0.0)
+    if worst > H + 1e-12:
+        raise ValueError(f"loss_range={loss_range} is below a training loss ({worst:.4f}); "
+                         "it must bound the loss of every instance.")
+    return H
+
+
 def summarize(train_results, test_results, config, *, selection="cv", n_folds=None,
               bandwidths=None, n_se=None, groups=None, uniform_bound=True, started=None,
-              extra_config=None, guard_se=DEFAULT_GUARD_SE):
+              extra_config=None, guard_se=DEFAULT_GUARD_SE, loss_range=None):
     """The tuning result of per-instance results: the selected (α, β) on ``train_results``
     and its test loss, curves, baselines and paired comparisons on ``test_results``.
 
@@ -117,6 +130,12 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
     uniform_bound : bool, default=True
         Compute the certified uniform bound (Hamming loss only). False skips its sign draws
         (for studies that call ``summarize`` many times and do not report it).
+    loss_range : float, default=None
+        The certified range H of the Hamming loss on every instance of the distribution,
+        which scales the bound's concentration terms (``None``: 1, valid for any
+        instances). Pass :func:`dalgo.losses.hamming_loss_range` ``(k, c)`` when every
+        instance has at most k clusters and c classes (the bound's reference: user guide
+        §4); a range below a training curve's values raises ValueError.
     started : float, default=None
         ``time.perf_counter()`` at the start of the run, for ``timings["total_seconds"]``.
     extra_config : dict, default=None
@@ -202,13 +221,15 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
         draws = {b: rademacher_draws([r.curve(b) for r in train_results], RADEMACHER_DRAWS,
                                      random_state=0) for b in betas}
         m, share = len(train_results), RADEMACHER_DELTA / len(betas)
-        rademacher = max(rademacher_bound_from_draws(d, m, delta=share)["bound"]
+        H = 1.0 if loss_range is None else check_loss_range(loss_range, train_results, betas)
+        rademacher = max(rademacher_bound_from_draws(d, m, delta=share, H=H)["bound"]
                          for d in draws.values())
-        upper = max(rademacher_bound_from_draws(d, m, delta=share, sides="upper")["bound"]
+        upper = max(rademacher_bound_from_draws(d, m, delta=share, H=H,
+                                                sides="upper")["bound"]
                     for d in draws.values())
         bound = {"epsilon": rademacher, "upper_epsilon": upper,
-                 "massart_epsilon": selection_uniform_bound(n_pieces, len(train_results)),
-                 "delta": RADEMACHER_DELTA, "H": 1.0, "n_pieces": max(n_pieces),
+                 "massart_epsilon": selection_uniform_bound(n_pieces, m, H=H),
+                 "delta": RADEMACHER_DELTA, "H": H, "n_pieces": max(n_pieces),
                  "n_betas": len(betas)}
     all_results = train_results + test_results
     timings = {"tree_seconds": float(sum(r.tree_seconds for r in all_results)),
