@@ -59,7 +59,8 @@ COARSE = np.concatenate([np.arange(0.0, 20.0 + 1e-9, 0.25), [np.inf]])
 #: 4 s per digits instance and per β with shared leaf searches, but over a minute
 #: per MNIST instance (d = 784); at the protocol size it runs on the Gaussian grid
 #: and digits only.
-EUCLIDEAN_BETAS = {"gaussian_grid": (1.0, 1.5, 2.0, 3.0), "digits": (1.0, 2.0, 3.0)}
+EUCLIDEAN_BETAS = {"gaussian_grid": (1.0, 1.5, 2.0, 3.0), "digits": (1.0, 2.0, 3.0),
+                   "mnist": (1.0, 2.0, 3.0), "cnae9": (1.0, 2.0, 3.0), "cifar10": (1.0, 2.0, 3.0)}
 BASE_LABELS = {"0": "α=0 (uniform)", "1": "α=1 (d¹)", "2": "α=2 (k-means++)",
                "inf": "α=∞ (farthest-first)"}
 
@@ -408,7 +409,7 @@ def main(argv=None):
                    help="β grid with medoid centres (empty: none)")
     p.add_argument("--euclidean-betas", type=float, nargs="+", default=None,
                    help="β grid with Euclidean centres, must contain 2 (default: "
-                        "1 1.5 2 3 on the Gaussian grid, 1 2 3 on digits, 2 elsewhere)")
+                        "1 1.5 2 3 on the Gaussian grid, 1 2 3 elsewhere)")
     args = p.parse_args(argv)
     if args.smoke:
         args.n_train, args.n_test = min(args.n_train, 3), min(args.n_test, 3)
