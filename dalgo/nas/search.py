@@ -385,11 +385,20 @@ def bananas(
     ``mutation="one_edge"`` (dalgo's former rule, with ``n_parents=10``): the parents in
     turn, each candidate 1..``max_mutations`` one-edge mutations.
 
-    ``encoding=None``: the reference's ``"trunc_path"`` (paths of length <= 2) where the
-    space has it, else the space's default (one-hot for NAS-Bench-Graph).
+    ``encoding=None``: the full path encoding ``"path"`` (every input->output path, 155
+    bits on NB201) where the space has it, else the space's default (one-hot for
+    NAS-Bench-Graph).  This is the encoding of the BANANAS paper and of NASLib's BANANAS
+    (``naslib/predictors/ensemble.py``: ``MLPPredictor(encoding_type=EncodingType.PATH)``);
+    naszilla's NAS-Bench-201 runs truncate it to the first 30 bits (``"trunc_path"``, paths
+    of length <= 2), which hides the edge 1->2 from the predictor and, in a pre-registered
+    replication on 100 fresh seeds (docs/nas.md), made BANANAS no better than regularized
+    evolution.  ``encoding="trunc_path"`` is naszilla's choice.
 
     dalgo's former defaults are ``n_parents=10, mutation="one_edge", ucb_kappa=1.0,
-    ei_calibration=1.0, encoding="path", mlp_batch_size=None, adam_beta2=0.999``.
+    ei_calibration=1.0, mlp_batch_size=None, adam_beta2=0.999``; the defaults with
+    ``encoding="trunc_path"`` are naszilla's NAS-Bench-201 configuration (up to the Keras
+    details listed in docs/nas.md, available as ``mlp_init``, ``adam_eps``,
+    ``mlp_standardize``).
     """
     for name, v in (("n_init", n_init), ("n_candidates", n_candidates),
                     ("batch_size", batch_size), ("n_parents", n_parents),
@@ -406,7 +415,7 @@ def bananas(
 
     space = rec.task.space
     if encoding is None:
-        encoding = "trunc_path" if "trunc_path" in space.encodings else space.default_encoding
+        encoding = "path" if "path" in space.encodings else space.default_encoding
     space.encoding_size(encoding)  # validates the name for this space
     for _ in range(n_init):
         if rec.done:

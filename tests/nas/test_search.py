@@ -225,8 +225,8 @@ def test_positive_int_checks_name_the_value(nb201_task):
 
 def test_bananas_defaults_are_the_reference_implementations():
     """naszilla's bananas(): 10 initial, 10 per batch, 5 parents (1 x patience 5), 100
-    mutations each at rate 1, trunc_path encoding, MLP batch 32, Adam beta2 0.99, UCB 0.5,
-    EI calibration 5."""
+    mutations each at rate 1, MLP batch 32, Adam beta2 0.99, UCB 0.5, EI calibration 5; the
+    encoding is NASLib's (the full path encoding, see the next test)."""
     from dalgo.nas.search import default_hyperparameters
 
     h = default_hyperparameters("bananas")
@@ -237,6 +237,51 @@ def test_bananas_defaults_are_the_reference_implementations():
                      mlp_init="uniform", adam_eps=1e-8, mlp_standardize=True, n_threads=1)
     tr = nas.search("nb201-cifar10", "bananas", budget=20, random_state=0)
     assert len(tr) == 20
+
+
+@pytest.mark.parametrize("encoding, expect", [(None, "path"), ("trunc_path", "trunc_path")])
+def test_bananas_default_encoding_is_the_full_path_encoding(nb201_task, monkeypatch,
+                                                            encoding, expect):
+    # NASLib's BANANAS predictor uses EncodingType.PATH (all paths, 155 bits on NB201);
+    # naszilla's NB201 runs truncate it to 30 bits, available as encoding="trunc_path".
+    used = []
+    original = NB201.encode_many
+
+    def spy(self, archs, encoding="path"):
+        used.append(encoding)
+        return original(self, archs, encoding)
+
+    monkeypatch.setattr(NB201, "encode_many", spy)
+    nas.search(nb201_task, "bananas", budget=20, random_state=0, encoding=encoding)
+    assert used and set(used) == {expect}
+
+
+def test_path_encoding_follows_naslibs_index_formula_on_the_true_paths():
+    """NASLib (naslib/search_spaces/nasbench201/encodings.py::get_path_indices) numbers a path
+    of op indices (a_1, .., a_L) as offset_L + sum_j a_j 5**(j-1) with offsets 0, 5, 30,
+    and sets one bit per path.  Its blueprints are [[3], [0, 4], [1, 5], [0, 2, 5]] in the
+    edge order (0->1, 0->2, 0->3, 1->2, 1->3, 2->3) that dalgo shares; the true input->output
+    paths are [[2], [0, 4], [1, 5], [0, 3, 5]] (edges 2 and 3 swapped in the first and the
+    last).  With the true paths, the formula gives dalgo's encoding on every cell."""
+    import itertools
+
+    space = NB201()
+    true_paths = [[2], [0, 4], [1, 5], [0, 3, 5]]
+    for p in true_paths:  # each is a chain from node 0 to node 3
+        nodes = [space.edges[e] for e in p]
+        assert nodes[0][0] == 0 and nodes[-1][1] == 3
+        assert all(a[1] == b[0] for a, b in zip(nodes, nodes[1:]))
+    assert [list(p) for p in space.paths_edges] == true_paths
+    # NASLib's first blueprint, edge 3, is the edge 1->2: not an input->output path
+    assert space.edges[3] == (1, 2)
+    archs = list(itertools.product(range(5), repeat=6))
+    X = space.encode_many(archs, "path")
+    for arch, row in zip(archs, X):
+        expect = np.zeros(155)
+        for p in true_paths:
+            index = (0, 5, 30)[len(p) - 1] + sum(arch[e] * 5**j for j, e in enumerate(p))
+            expect[index] = 1.0
+        np.testing.assert_array_equal(row, expect)
 
 
 def test_edgewise_mutation_changes_each_edge_with_probability_a_quarter():
