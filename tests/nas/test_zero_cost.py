@@ -455,8 +455,8 @@ def test_matches_recorded_reference_values(shared_data):
     # grasp and plain are sums whose terms cancel (plain = sum of grad * weight is 0.0057
     # from terms up to ~1e-2), so float32 summation order shows: with 1 and 2 torch threads
     # on one machine grasp is 1.7e-5 / 1.8e-4 and plain 1.0e-3 / 8.6e-5 off the recorded
-    # values (measured 2026-12-02; another CPU gave grasp 1.7e-5 with 2 threads).  A
-    # different definition is off by orders of magnitude, so these tolerances still decide.
+    # values, which were recorded on another machine (measured 2026-12-02).  A different
+    # definition is off by orders of magnitude, so these tolerances still decide.
     rel = {"grasp": 1e-3, "plain": 5e-3}
     for p in zc.PROXIES:
         assert s[p] == pytest.approx(rec["reference"][p][k], rel=rel.get(p, 1e-6), abs=1e-12), p
