@@ -152,7 +152,8 @@ def main(argv=None):
         x, y = torch.from_numpy(xf), torch.from_numpy(yb.astype(np.int64))
         for k, arch in enumerate(archs):
             net = nb201_network(arch, random_state=args.seed)
-            s = zero_cost(net, data=(xf, yb), random_state=args.seed)
+            s = zero_cost(net, data=(xf, yb), random_state=args.seed,
+                          n_threads=args.threads)
             for p in PROXIES:
                 ours[p].append(s[p])
                 ref[p].append(_reference(predictive, net, x.clone(), y.clone(), p, args.seed))

@@ -111,7 +111,8 @@ def add_nas_parser(subparsers):
     z.add_argument("--batch-size", type=_positive_int, default=32)
     z.add_argument("--seed", type=_nonneg_int, default=0,
                    help="seeds the initialisation, the minibatch and zen's inputs")
-    z.add_argument("--threads", type=_positive_int, default=None, help="torch threads")
+    z.add_argument("--threads", type=_positive_int, default=1,
+                   help="torch threads (default 1: the same scores on any machine)")
     z.add_argument("--data-dir", default=None, help="data folder (default: $DALGO_DATA)")
     z.add_argument("--out", default=None, help="CSV file to write")
 

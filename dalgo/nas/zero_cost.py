@@ -529,7 +529,7 @@ def zero_cost(
     C=16,
     n_cells=5,
     data_dir=None,
-    n_threads=None,
+    n_threads=1,
     return_times=False,
     nonfinite="worst",
     seed=None,
@@ -561,8 +561,12 @@ def zero_cost(
         Network size (NB201 defaults 10, 16, 5).
     data_dir : path-like, default=None
         Folder containing ``cifar10/`` (see :func:`load_cifar10_batch`).
-    n_threads : int, default=None
-        Torch intra-op threads inside the call (restored afterwards); None leaves it.
+    n_threads : int or None, default=1
+        Torch intra-op threads inside the call (restored afterwards).  The default, one
+        thread, makes the scores the same whatever torch's global setting: torch splits its
+        float32 reductions by thread, and grasp and plain (sums whose terms cancel) move in
+        the fourth or fifth digit between 1 and 2 threads.  More threads are faster and give
+        values that depend on the count; None leaves torch's setting alone.
     return_times : bool, default=False
         Also return the wall time in seconds of each proxy.
     nonfinite : {"worst", "keep"}, default="worst"

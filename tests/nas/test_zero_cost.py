@@ -460,3 +460,29 @@ def test_matches_recorded_reference_values(shared_data):
     rel = {"grasp": 1e-3, "plain": 5e-3}
     for p in zc.PROXIES:
         assert s[p] == pytest.approx(rec["reference"][p][k], rel=rel.get(p, 1e-6), abs=1e-12), p
+
+
+ALL_3X3_ARCH = ("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+                "nor_conv_3x3~2|")
+
+
+def test_default_scores_do_not_depend_on_torch_thread_setting():
+    """Same seed, same scores, whatever torch's global thread count: the default runs on one
+    thread (with ``n_threads=None`` grasp and plain differ between 1 and 2 threads even on
+    this small network, measured 2026-12-02) and restores the caller's setting."""
+    import torch
+
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, size=(8, 16, 16, 3), dtype=np.uint8)
+    y = np.arange(8) % 10
+    before = torch.get_num_threads()
+    try:
+        got = []
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            got.append(zc.zero_cost(ALL_3X3_ARCH, ["grasp", "plain", "snip"], data=(X, y), C=8,
+                                    n_cells=1))
+            assert torch.get_num_threads() == threads
+    finally:
+        torch.set_num_threads(before)
+    assert got[0] == got[1]
