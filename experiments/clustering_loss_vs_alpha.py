@@ -12,7 +12,8 @@ centres with β ∈ {1, 2, 3} (``--medoid-betas``; the variant the learning theo
 Euclidean centres with β ≠ 2 (``--euclidean-betas``) run by default with β ∈ {1, 1.5, 2, 3} on
 the Gaussian grid and β ∈ {1, 2, 3} elsewhere: their centres need an iterative solver per
 distinct cluster, solved on the members' Gram matrix (a few seconds per MNIST instance and
-β; about 7,700 s of wall time for MNIST's 200 + 200 at load 3–4).
+β; about 7,700 s of wall time for MNIST's 200 + 200 at load 3–4, 5,250 s for CIFAR-10's with
+two jobs at load 5–6).
 
 * ERM: per (centre, β), the exact minimiser of the mean training curve over α ∈ [0, ∞] (the
   lowest minimising interval; the test loss is measured at its midpoint, or at ∞ if the
