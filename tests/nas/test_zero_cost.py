@@ -17,6 +17,8 @@ from dalgo.nas.networks import nb201_network  # noqa: E402
 
 ARCH = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|"
 ARCH2 = "|nor_conv_1x1~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|none~2|"
+ALL_3X3_ARCH = ("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+                "nor_conv_3x3~2|")
 TINY = dict(C=4, n_cells=1)
 
 
@@ -460,10 +462,6 @@ def test_matches_recorded_reference_values(shared_data):
     rel = {"grasp": 1e-3, "plain": 5e-3}
     for p in zc.PROXIES:
         assert s[p] == pytest.approx(rec["reference"][p][k], rel=rel.get(p, 1e-6), abs=1e-12), p
-
-
-ALL_3X3_ARCH = ("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|"
-                "nor_conv_3x3~2|")
 
 
 def test_default_scores_do_not_depend_on_torch_thread_setting():
