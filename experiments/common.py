@@ -7,9 +7,11 @@ Everything general comes from dalgo: the protocol distributions
 (:func:`dalgo.tuning.summarize`), JSON output (:func:`dalgo.jsonio.write_json`), mean ±
 s.e. (:mod:`dalgo.stats`) and step plots (:mod:`dalgo.plotting`). Here remain the paths, the
 per-data-set seeds of the instance streams (:data:`SEEDS`), the α range of the experiments,
-and two thin helpers:
+and thin helpers:
 
-* :func:`pool` — instances ``start .. start+n-1`` of a data set's fixed stream;
+* :func:`pool` — instances ``start .. start+n-1`` of a data set's fixed stream
+  (:func:`pool_chunks` the same a chunk at a time, :func:`pool_instances` chosen ones);
+* :func:`pool_results` — :func:`evaluate_pool` of a pool, a chunk in memory at a time;
 * :func:`evaluate_pool` — :func:`dalgo.tuning.evaluate_instances` with every instance
   evaluated with its baselines (α ∈ {0, 1, 2, ∞} with the same z), so one pool can be split
   into train and test sets in any way afterwards, and every script asking for the same
@@ -42,6 +44,9 @@ ALPHA_RANGE = (0.0, np.inf)  # [0, 20] plus the farthest-first piece; see ALPHA_
 ALPHA_MAX = 20.0  # the protocol: α ∈ [0, 20] plus ∞ (figures draw the finite part up to here)
 #: The seeds of each data set's instance stream (train and test are disjoint draws).
 SEEDS = {"mnist": 1001, "cifar10": 1002, "cnae9": 1003, "gaussian_grid": 1004, "digits": 1005}
+#: Instances :func:`pool_chunks` holds in memory at once: a whole pool of 1,100 CIFAR-10
+#: instances is 13.5 GB of points, and two such processes exhaust this 24 GB machine.
+POOL_CHUNK = 100
 
 
 def pool(name, n, data_dir=DEFAULT_DATA_DIR, *, smoke=False, start=0):
@@ -50,11 +55,26 @@ def pool(name, n, data_dir=DEFAULT_DATA_DIR, *, smoke=False, start=0):
     return dist.sample(n, random_state=SEEDS[name], start=start)
 
 
+def pool_chunks(name, n, data_dir=DEFAULT_DATA_DIR, *, smoke=False, chunk=POOL_CHUNK):
+    """:func:`pool` ``(name, n)`` a chunk at a time: yields ``(start, instances)`` for
+    instances ``start .. start+chunk-1``, so that only one chunk's points are in memory."""
+    dist = protocol_distribution(name, data_dir, smoke=smoke)
+    for start in range(0, n, chunk):
+        yield start, dist.sample(min(chunk, n - start), random_state=SEEDS[name], start=start)
+
+
+def pool_instances(name, indices, data_dir=DEFAULT_DATA_DIR, *, smoke=False):
+    """The instances of the data set's stream at ``indices`` (instance ``i`` equals
+    ``pool(name, i + 1)[i]``)."""
+    dist = protocol_distribution(name, data_dir, smoke=smoke)
+    return [dist.sample(1, random_state=SEEDS[name], start=int(i))[0] for i in indices]
+
+
 def tune_config(*, betas=(2.0,), center="euclidean", alpha_range=ALPHA_RANGE, loss="hamming",
-                max_iter=300):
+                max_iter=300, n_draws=1):
     """The :class:`dalgo.tuning.TuneConfig` of the experiments (α ∈ [0, ∞] by default)."""
-    return TuneConfig(alpha_range=alpha_range, betas=betas,
-                      center=center, loss=loss, max_iter=max_iter)
+    return TuneConfig(alpha_range=alpha_range, betas=betas, center=center, loss=loss,
+                      max_iter=max_iter, n_draws=n_draws)
 
 
 def evaluate_pool(instances, config=None, *, cache_dir=DEFAULT_CACHE, n_jobs=1, progress=False,
@@ -75,6 +95,18 @@ def evaluate_pool(instances, config=None, *, cache_dir=DEFAULT_CACHE, n_jobs=1, 
                                       cache_dir=cache_dir, n_jobs=n_jobs, progress=progress))
         if log is not None:
             log(f"  {len(out)}/{len(instances)} instances, {time.time() - t0:.0f} s")
+    return out
+
+
+def pool_results(name, n, config=None, data_dir=DEFAULT_DATA_DIR, *, smoke=False,
+                 cache_dir=DEFAULT_CACHE, n_jobs=1, log=None):
+    """:func:`evaluate_pool` of :func:`pool` ``(name, n)``, generated and evaluated a chunk at
+    a time (:func:`pool_chunks`): only the results stay in memory, not the points."""
+    out = []
+    for _, instances in pool_chunks(name, n, data_dir, smoke=smoke):
+        out.extend(evaluate_pool(instances, config, cache_dir=cache_dir, n_jobs=n_jobs))
+        if log is not None:
+            log(f"  {len(out)}/{n} instances")
     return out
 
 

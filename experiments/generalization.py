@@ -65,7 +65,6 @@ from dalgo.tuning import representative_alpha
 M_GRID = (5, 10, 20, 50, 100, 200, 500)
 DELTA = 0.05
 SIGN_DRAWS = 4000  # sign vectors of the exact empirical Rademacher complexity
-POOL_CHUNK = 100  # instances held in memory at once
 BOUND_TERMS = ("complexity_term", "mc_term", "rademacher_step", "deviation_step")
 COARSE = np.concatenate([np.arange(0.0, 20.0 + 1e-9, 0.25), [np.inf]])  # grid-ERM comparison
 
@@ -78,9 +77,7 @@ def study(name, args, log):
     # the pool in chunks, keeping only the curves: 1,100 CIFAR-10 instances are 13.5 GB of
     # points (a whole-pool run was killed for memory at load)
     results, R = [], 0.0
-    for start in range(0, args.pool, POOL_CHUNK):
-        insts = dist.sample(min(POOL_CHUNK, args.pool - start), random_state=C.SEEDS[name],
-                            start=start)  # C.pool(name, n, start=start), loaded once
+    for start, insts in C.pool_chunks(name, args.pool, args.data_dir, smoke=args.smoke):
         results.extend(C.evaluate_pool(insts, cache_dir=args.cache, n_jobs=args.n_jobs))
         # R for the a-priori bound: the largest distance ratio over the pool
         R = max(R, max(distance_ratio(inst.X) for inst in insts))

@@ -103,8 +103,8 @@ def _split(results, args, rep):
 
 def study(name, args, log):
     config = C.tune_config()
-    insts = C.pool(name, args.pool, args.data_dir, smoke=args.smoke)
-    results = C.evaluate_pool(insts, config, cache_dir=args.cache, n_jobs=args.n_jobs, log=log)
+    results = C.pool_results(name, args.pool, config, args.data_dir, smoke=args.smoke,
+                             cache_dir=args.cache, n_jobs=args.n_jobs, log=log)
     curves = [r.curve(2.0) for r in results]
     rng = np.random.default_rng(C.SEEDS[name])
     rows = []
