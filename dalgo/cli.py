@@ -139,6 +139,10 @@ def add_tune_parser(sub):
                    help="cv (default): cross-validated choice among the classical members, "
                         "the exact ERM and smoothed ERMs, keeping k-means++ unless something "
                         "beats it by more than one s.e.; exact: the paper's exact ERM")
+    t.add_argument("--n-draws", type=positive_int, default=1,
+                   help="seeding draws z per instance, each one exact curve (lloyd only); "
+                        "with a few dozen training instances, 8 gives the selection's "
+                        "nested check the power to see a real gain (docs/results.md §10)")
     t.add_argument("--loss", default="hamming",
                    choices=("hamming", "kmeans", "kmedian", "kcenter"),
                    help="hamming needs labels; the objectives (normalised k-means, k-median, "
@@ -361,7 +365,7 @@ def _run_tune(args):
 
     # every parameter checked before any work (tune checks them again, cheaply)
     TuneConfig(alpha_range=(args.alpha_min, args.alpha_max), betas=args.betas,
-               center=args.center, loss=args.loss, family=args.family)
+               center=args.center, loss=args.loss, family=args.family, n_draws=args.n_draws)
     with _executor(args) as (n_jobs, where):
         sizes = sorted({inst.n_samples for inst in train + test})
         n_text = f"n={sizes[0]}" if len(sizes) == 1 else f"n={sizes[0]}..{sizes[-1]}"
@@ -372,7 +376,8 @@ def _run_tune(args):
               f"loss {args.loss}{where}", flush=True)
         result = tune(train, test, alpha_range=(args.alpha_min, args.alpha_max),
                       betas=args.betas, loss=args.loss, center=args.center, n_jobs=n_jobs,
-                      selection=args.selection, family=args.family, cache_dir=args.cache,
+                      selection=args.selection, family=args.family, n_draws=args.n_draws,
+                      cache_dir=args.cache,
                       progress=not args.no_progress, loss_range=extra.get("loss_range"))
     result.config.update({**extra, "seed": args.seed})
     _write_tune_outputs(result, out, label)

@@ -46,6 +46,23 @@ def test_tune_gaussian_grid_with_beta_grid_and_cache(tmp_path, capsys):
         assert first[key] == second[key]
 
 
+def test_tune_with_several_seeding_draws(tmp_path, capsys):
+    out = tmp_path / "o"
+    argv = ["tune", "--dataset", "gaussian_grid", "--n-train", "3", "--n-test", "2",
+            "--per-class", "10", "--k", "3", "--n-draws", "2", "--jobs", "1", "--no-progress",
+            "--out", str(out)]
+    assert main(argv) == 0
+    d = json.loads((out / "tune_result.json").read_text())
+    assert d["config"]["n_draws"] == 2
+    # α-linkage is deterministic: draws are refused before any work, naming the option
+    code = main(["tune", "--family", "linkage-minmax", "--n-draws", "2", "--no-progress",
+                 "--out", str(tmp_path / "l")])
+    assert code == 2
+    assert "n_draws" in capsys.readouterr().err and not (tmp_path / "l").exists()
+    with pytest.raises(SystemExit):
+        main(["tune", "--n-draws", "0"])
+
+
 def test_missing_data_dir_exit_code_2(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("DALGO_DATA", raising=False)
     code = main(["tune", "--dataset", "mnist", "--data-dir", "/nonexistent", "--no-progress",

@@ -325,3 +325,31 @@ def test_guard_lets_a_clear_gain_through():
     shift = np.array([0, 0, 0, 0, 0, -0.04, -0.04, -0.04])
     _, guard = _keep_rates(shift, 60)
     assert guard <= 0.1
+
+
+def test_reason_says_what_would_give_the_nested_check_power_when_it_keeps_kmeanspp():
+    """When the guard overrules the one-s.e. rule, the reason names the two levers (more
+    instances, more seeding draws); not with draws already > 1, not with groups, and not
+    when the one-s.e. rule kept k-means++ by itself."""
+    cfg = TuneConfig(alpha_range=(0, np.inf))
+    guarded = kept_alone = None
+    for s in range(40):  # flat curves: the guard overrules the one-s.e. rule in ~1/3 of sets
+        rng = np.random.default_rng(s)
+        res = _results(0.3 + rng.normal(0, 0.05, size=(30, 8)), _FLAT_BP)
+        outcome = cross_validate(res, cfg).outcome
+        if outcome.guarded and guarded is None:
+            guarded = res
+        if outcome.index == 0 and not outcome.guarded and kept_alone is None:
+            kept_alone = res
+    assert guarded is not None and kept_alone is not None
+    out = summarize(guarded, [], cfg, uniform_bound=False)
+    assert "nested check" in out.selection_reason
+    assert "30 training instances of one seeding draw each" in out.selection_reason
+    assert "n_draws > 1" in out.selection_reason
+    with_draws = TuneConfig(alpha_range=(0, np.inf), n_draws=4)
+    assert "n_draws" not in summarize(guarded, [], with_draws, uniform_bound=False
+                                      ).selection_reason
+    groups = [i // 2 for i in range(30)]
+    assert "n_draws" not in summarize(guarded, [], cfg, groups=groups, uniform_bound=False
+                                      ).selection_reason
+    assert "n_draws" not in summarize(kept_alone, [], cfg, uniform_bound=False).selection_reason

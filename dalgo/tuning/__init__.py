@@ -178,7 +178,9 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=None, betas=(2.0,),
     max_iter : int, default=300
         Local-search iterations per run.
     n_draws : int, default=1
-        Seeding draws z per instance (see :class:`TuneConfig`).
+        Seeding draws z per instance (see :class:`TuneConfig`); each costs one exact curve.
+        With a few dozen training instances, ``n_draws=8`` gives the selection's nested
+        check the power to see a real gain (docs/results.md §10).
     selection : {"cv", "exact"}, default="cv"
         ``"cv"``: model selection by K-fold cross-validation over the training instances
         among the classical members α ∈ {0, 1, 2, ∞}, the exact ERM and ERMs of the

@@ -82,7 +82,10 @@ class TuneConfig:
         Seeding draws ``z`` per instance. Draw 0 is the instance's own ``z``; draw ``j``
         is derived from the instance's content hash and ``j``, so it is the same in every
         process. An instance's curve and baseline losses are the means over its draws.
-        Lloyd's only (α-linkage is deterministic).
+        Each draw costs one exact curve. Worth it when training instances are few: most of
+        an instance's loss noise is its draw's, and with 30 instances 8 draws let the
+        selection keep gains that one draw hides (docs/results.md §10). Lloyd's only
+        (α-linkage is deterministic).
     family : str, default="lloyd"
         The algorithm family (:data:`dalgo.tuning.families.FAMILIES`): ``"lloyd"`` — d^α
         seeding + β-Lloyd's, baselines α ∈ {0, 1, 2, ∞}; ``"linkage-minmax"`` — α-linkage

@@ -88,6 +88,16 @@ def check_loss_range(loss_range, train_results=(), betas=()):
     return H
 
 
+def _power_hint(config, n_units, groups):
+    """What would give the nested check more power, appended when it kept the default
+    member: more instances and, for a randomised family, more seeding draws per instance
+    (most of the per-instance noise is the draw's: docs/results.md §10)."""
+    if groups is None and config.n_draws == 1 and config.family_spec.accepts_draws:
+        return (f" With {n_units} training instances of one seeding draw each, more instances "
+                "or n_draws > 1 (several draws per instance) would give the check more power.")
+    return ""
+
+
 def summarize(train_results, test_results, config, *, selection="cv", n_folds=None,
               bandwidths=None, n_se=None, groups=None, uniform_bound=True, started=None,
               extra_config=None, guard_se=DEFAULT_GUARD_SE, loss_range=None):
@@ -190,6 +200,8 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
         cand = report.candidates[chosen]
         best_beta, rule, reason = cand.beta, cand.rule, report.reason
         alpha = cand.fit_alpha(train_curves[best_beta])
+        if report.outcome.guarded:
+            reason += _power_hint(config, n_units, groups)
     arg = argmins[best_beta]
     cv_loss = cv_se = float("nan")
     plateau_interval = (float("nan"), float("nan"))
