@@ -16,7 +16,7 @@ from dalgo.tuning.model_selection import (
     smoothed_argmin,
     smoothed_risk,
 )
-from dalgo.tuning.selection import paired_comparisons
+from dalgo.tuning.selection import _power_hint, paired_comparisons
 
 
 def _window_mean_brute(curve, u, h, cap):
@@ -329,7 +329,7 @@ def test_guard_lets_a_clear_gain_through():
 
 def test_reason_says_what_would_give_the_nested_check_power_when_it_keeps_kmeanspp():
     """When the guard overrules the one-s.e. rule, the reason names the two levers (more
-    instances, more seeding draws); not with draws already > 1, not with groups, and not
+    instances, more seeding draws) with the numbers of this run; not with groups, and not
     when the one-s.e. rule kept k-means++ by itself."""
     cfg = TuneConfig(alpha_range=(0, np.inf))
     guarded = kept_alone = None
@@ -342,14 +342,19 @@ def test_reason_says_what_would_give_the_nested_check_power_when_it_keeps_kmeans
         if outcome.index == 0 and not outcome.guarded and kept_alone is None:
             kept_alone = res
     assert guarded is not None and kept_alone is not None
-    out = summarize(guarded, [], cfg, uniform_bound=False)
-    assert "nested check" in out.selection_reason
-    assert "30 training instances of one seeding draw each" in out.selection_reason
-    assert "n_draws > 1" in out.selection_reason
+    reason = summarize(guarded, [], cfg, uniform_bound=False).selection_reason
+    assert "nested check" in reason
+    assert reason.endswith("With 30 training instances of one seeding draw each, more "
+                           "instances or more draws per instance (n_draws) would give the "
+                           "check more power.")
     with_draws = TuneConfig(alpha_range=(0, np.inf), n_draws=4)
-    assert "n_draws" not in summarize(guarded, [], with_draws, uniform_bound=False
-                                      ).selection_reason
+    assert "of 4 seeding draws each" in summarize(guarded, [], with_draws,
+                                                  uniform_bound=False).selection_reason
     groups = [i // 2 for i in range(30)]
     assert "n_draws" not in summarize(guarded, [], cfg, groups=groups, uniform_bound=False
                                       ).selection_reason
     assert "n_draws" not in summarize(kept_alone, [], cfg, uniform_bound=False).selection_reason
+    # α-linkage is deterministic: only more instances can help
+    linkage = TuneConfig(family="linkage-minmax", alpha_range=(0.0, 1.0))
+    assert _power_hint(linkage, 30, None) == (" With 30 training instances, more would give "
+                                              "the check more power.")

@@ -91,11 +91,15 @@ def check_loss_range(loss_range, train_results=(), betas=()):
 def _power_hint(config, n_units, groups):
     """What would give the nested check more power, appended when it kept the default
     member: more instances and, for a randomised family, more seeding draws per instance
-    (most of the per-instance noise is the draw's: docs/results.md §10)."""
-    if groups is None and config.n_draws == 1 and config.family_spec.accepts_draws:
-        return (f" With {n_units} training instances of one seeding draw each, more instances "
-                "or n_draws > 1 (several draws per instance) would give the check more power.")
-    return ""
+    (most of the per-instance noise is the draw's: docs/results.md §10). Nothing with
+    ``groups``, whose units the caller chose."""
+    if groups is not None:
+        return ""
+    if not config.family_spec.accepts_draws:
+        return f" With {n_units} training instances, more would give the check more power."
+    draws = "one seeding draw" if config.n_draws == 1 else f"{config.n_draws} seeding draws"
+    return (f" With {n_units} training instances of {draws} each, more instances or more "
+            "draws per instance (n_draws) would give the check more power.")
 
 
 def summarize(train_results, test_results, config, *, selection="cv", n_folds=None,
