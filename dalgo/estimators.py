@@ -369,6 +369,10 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     center : {"euclidean", "medoid"}, default="euclidean"
     selection : {"cv", "exact"}, default="cv"
         How (α, β) is chosen from the exact curves (see :func:`dalgo.tune`).
+    n_draws : int, default=1
+        Seeding draws z per training instance during ``fit``, each one exact curve (see
+        :func:`dalgo.tune`): with a few dozen data sets, 8 lets the selection see a real
+        gain that one draw hides.
     n_init, max_iter, tol : passed to :class:`AlphaBetaKMeans`
         (``tol=0`` by default, so that clustering uses exactly the runs that
         were tuned).
@@ -405,14 +409,16 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     """
 
     def __init__(self, n_clusters=None, *, alpha_range=DEFAULT_ALPHA_RANGE, betas=(2.0,),
-                 loss="hamming", center="euclidean", selection="cv", n_init=1, max_iter=300,
-                 tol=0.0, n_jobs=1, cache_dir=None, progress=False, random_state=None):
+                 loss="hamming", center="euclidean", selection="cv", n_draws=1, n_init=1,
+                 max_iter=300, tol=0.0, n_jobs=1, cache_dir=None, progress=False,
+                 random_state=None):
         self.n_clusters = n_clusters
         self.alpha_range = alpha_range
         self.betas = betas
         self.loss = loss
         self.center = center
         self.selection = selection
+        self.n_draws = n_draws
         self.n_init = n_init
         self.max_iter = max_iter
         self.tol = tol
@@ -453,7 +459,8 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
                       alpha_range=self.alpha_range, betas=self.betas, loss=self.loss,
                       center=self.center, n_jobs=self.n_jobs, cache_dir=self.cache_dir,
                       progress=bool(self.progress), max_iter=self.max_iter,
-                      selection=self.selection, random_state=self.random_state)
+                      selection=self.selection, n_draws=self.n_draws,
+                      random_state=self.random_state)
         ks = set(result.n_clusters["train"])
         self.tune_result_ = result
         self.alpha_interval_ = result.alpha_interval

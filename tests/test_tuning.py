@@ -483,6 +483,16 @@ def test_data_driven_kmeans_from_tuples_and_mixed_k():
     assert model.predict(tuples[1][0]).shape == (24,)
 
 
+def test_data_driven_kmeans_passes_seeding_draws_to_tune():
+    train = grid_instances(4, 20)
+    model = DataDrivenKMeans(alpha_range=(0.0, 10.0), n_draws=3, random_state=0).fit(train)
+    ref = tune(train, alpha_range=(0.0, 10.0), n_draws=3, progress=False, random_state=0)
+    assert model.tune_result_.config["n_draws"] == 3
+    assert comparable(model.tune_result_) == comparable(ref)
+    with pytest.raises(ValueError, match="n_draws"):
+        DataDrivenKMeans(n_draws=0).fit(train)
+
+
 def test_data_driven_kmeans_from_tuples_of_one_k():
     rng = np.random.default_rng(2)
     tuples = [(np.vstack([rng.normal(size=(8, 2)) + 6.0 * j for j in range(3)]),
