@@ -3,6 +3,7 @@ randomness and validation conventions shared by every public function."""
 
 import json
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from dalgo.instances import GaussianGrid
 from dalgo.jsonio import decode_float, dumps, encode_float, to_jsonable, write_json
 from dalgo.random_state import as_seed_sequence, check_random_state, int_seed, spawn_seeds
 from dalgo.tuning import (
+    BASELINE_ALPHAS,
     CACHE_FORMAT,
     InstanceResult,
     TuneConfig,
@@ -23,6 +25,7 @@ from dalgo.tuning import (
     evaluate_instances,
     summarize,
 )
+from dalgo.tuning.selection import paired_comparisons
 
 
 def grid_instances(n, seed, k=3, m=8):
@@ -113,6 +116,23 @@ def test_several_draws_average_their_curves():
         [evaluate_instance(inst.with_z(z), cfg1).curve(2.0) for z in draws])
     assert triple.curve(2.0) == by_hand.simplify()
     assert triple.n_leaves > single.n_leaves
+
+
+def test_several_draws_baselines_equal_the_curve_at_their_alpha_bit_for_bit():
+    """A member's baseline and the curve at its α average the same draws; summed in the
+    same order they are equal, so a tuned k-means++ is reported as k-means++ itself (with
+    ``np.mean`` for the baselines they differed by ~1e-17, and the verdict gave a p-value)."""
+    cfg = TuneConfig(alpha_range=(0, np.inf), n_draws=8)
+    results = evaluate_instances(grid_instances(4, 11), cfg, progress=False)
+    for r in results:
+        for label, alpha in BASELINE_ALPHAS.items():
+            assert r.curve(2.0)(alpha) == r.baseline(label, 2.0)
+    c = paired_comparisons(results, 2.0, 2.0)["2"]
+    assert c["mean_diff"] == 0.0 and c["se"] == 0.0 and c["p_value"] == 1.0
+    # several draws have their own cache format; one draw keeps the shared one
+    one = TuneConfig(alpha_range=(0, np.inf))
+    assert cfg.cache_key("abc") != replace(cfg, n_draws=1).cache_key("abc")
+    assert replace(cfg, n_draws=1).cache_key("abc") == one.cache_key("abc")
 
 
 # ----------------------------------------------------------------------------- summary

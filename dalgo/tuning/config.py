@@ -13,7 +13,7 @@ from ..losses import get_loss
 from .families import get_family
 from .lloyd import BASELINE_ALPHAS
 
-__all__ = ["BASELINE_ALPHAS", "CACHE_FORMAT", "TuneConfig", "beta_key", "loss_id"]
+__all__ = ["BASELINE_ALPHAS", "CACHE_FORMAT", "DRAWS_FORMAT", "TuneConfig", "beta_key", "loss_id"]
 
 #: Part of every cache key together with ``dalgo.__version__``: raise it when a change can
 #: change a cached result or its file layout, so that no file written by older code is read.
@@ -25,6 +25,10 @@ __all__ = ["BASELINE_ALPHAS", "CACHE_FORMAT", "TuneConfig", "beta_key", "loss_id
 #: 5: Euclidean β ∉ {2, ∞} in high dimension on the members' Gram matrix (the "beta_gram"
 #: path; β = 2 results are unchanged).
 CACHE_FORMAT = 5
+#: Also in the cache key, for ``n_draws > 1`` only (one-draw files stay valid): raise it when
+#: a change alters how the draws of an instance are combined. 2: baselines averaged in the
+#: curves' order of summation (equal to the curve at the member's α bit for bit).
+DRAWS_FORMAT = 2
 
 
 def beta_key(beta):
@@ -175,12 +179,14 @@ class TuneConfig:
         """SHA-256 naming the cached result of one instance under this configuration.
 
         Includes the instance's content hash (data, labels, k, z), the role ("train" runs
-        skip the baselines), :data:`CACHE_FORMAT` and ``dalgo.__version__``.
+        skip the baselines), :data:`CACHE_FORMAT`, with several draws :data:`DRAWS_FORMAT`,
+        and ``dalgo.__version__``.
         """
-        blob = json.dumps(to_jsonable({"instance": instance_hash, "role": role,
-                                       "config": self.to_dict(), "format": CACHE_FORMAT,
-                                       "dalgo": __version__}),
-                          sort_keys=True, allow_nan=False)
+        key = {"instance": instance_hash, "role": role, "config": self.to_dict(),
+               "format": CACHE_FORMAT, "dalgo": __version__}
+        if self.n_draws > 1:
+            key["draws_format"] = DRAWS_FORMAT
+        blob = json.dumps(to_jsonable(key), sort_keys=True, allow_nan=False)
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def with_betas(self, betas):
