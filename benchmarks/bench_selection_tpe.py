@@ -84,6 +84,11 @@ def draws_key(d):
     return f"dalgo cv, n_draws={d}"
 
 
+def extra_draws(args):
+    """The draw counts of the extra columns (``--n-draws`` beyond the default's one)."""
+    return [d for d in args.n_draws if d > 1]
+
+
 def fresh_seconds(train_instances, config):
     """Wall time of dalgo as a user runs it: curves from scratch (no cache), default
     threads, then the default selection."""
@@ -106,7 +111,7 @@ def run(name, args):
     def held(alpha):
         return np.array([c(alpha) for c in test_curves])
 
-    draws = [d for d in args.n_draws if d > 1]
+    draws = extra_draws(args)
     rng = np.random.default_rng(C.SEEDS[name] + 5)
     rows, times = [], {}
     for rep in range(args.reps):
@@ -135,7 +140,6 @@ def run(name, args):
             alphas[draws_key(d)], rules[draws_key(d)] = cv_d.alpha, cv_d.selected_rule
         rows.append({k: held(a) for k, a in alphas.items()}
                     | {"_alphas": alphas, "_rules": rules, "_pick": pick.tolist()})
-        del train_i
     return rows, times, float(test_mean.min())
 
 
@@ -145,7 +149,7 @@ def kept(rows, key):
 
 
 def report(all_rows, args):
-    draws = [draws_key(d) for d in args.n_draws if d > 1]
+    draws = [draws_key(d) for d in extra_draws(args)]
     dalgo = [DEFAULT, *draws]
     cmd = (f"python benchmarks/bench_selection_tpe.py --datasets {' '.join(args.datasets)} "
            f"--reps {args.reps} --n-train {args.n_train} --trials {args.trials}"

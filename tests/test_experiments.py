@@ -64,6 +64,21 @@ def scripts():
         sys.path.remove(str(EXP))
 
 
+def test_pool_helpers_equal_the_whole_pool(scripts, data_dir):
+    """The chunked and by-index pools of experiments/common.py are the same instances as
+    :func:`pool` (they only hold fewer points in memory at once)."""
+    import common as C
+
+    whole = C.pool("gaussian_grid", 7, data_dir, smoke=True)
+    chunked = [inst for start, chunk in C.pool_chunks("gaussian_grid", 7, data_dir, smoke=True,
+                                                      chunk=3)
+               for inst in chunk]
+    picked = C.pool_instances("gaussian_grid", [5, 0, 3], data_dir, smoke=True)
+    hashes = [inst.content_hash() for inst in whole]
+    assert [inst.content_hash() for inst in chunked] == hashes
+    assert [inst.content_hash() for inst in picked] == [hashes[5], hashes[0], hashes[3]]
+
+
 def _common_args(tmp_path, data_dir):
     return ["--smoke", "--out-dir", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"),
             "--n-jobs", "1", "--data-dir", str(data_dir)]
