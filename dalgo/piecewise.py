@@ -7,7 +7,7 @@ import numpy as np
 
 from .jsonio import decode_float, encode_float
 
-__all__ = ["PiecewiseConstant", "Argmin"]
+__all__ = ["PiecewiseConstant", "Argmin", "ordered_mean"]
 
 Argmin = namedtuple("Argmin", ["intervals", "value"])
 Argmin.__doc__ = """Minimisers of a :class:`PiecewiseConstant`.
@@ -15,6 +15,37 @@ Argmin.__doc__ = """Minimisers of a :class:`PiecewiseConstant`.
 ``intervals`` is the list of maximal ``(lo, hi)`` intervals on which the minimum
 ``value`` is attained, in increasing order.
 """
+
+
+def _ordered_sum(terms):
+    """``(terms[0] + terms[1] + …, count)``, summed from 0.0 left to right (floats or arrays
+    alike; an iterator is consumed one term at a time)."""
+    total, count = 0.0, 0
+    for term in terms:
+        total = total + term
+        count += 1
+    return total, count
+
+
+def ordered_mean(terms):
+    """The mean of ``terms`` summed left to right, then divided: the arithmetic of
+    :meth:`PiecewiseConstant.mean`, so that the mean of several values at one α equals the
+    mean curve's value there bit for bit (``np.mean`` sums pairwise and may differ in the
+    last bit).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dalgo import PiecewiseConstant
+    >>> from dalgo.piecewise import ordered_mean
+    >>> curves = [PiecewiseConstant([0, 1, 2], [v, 0.5]) for v in (0.1, 0.2, 0.3)]
+    >>> ordered_mean([0.1, 0.2, 0.3]) == PiecewiseConstant.mean(curves)(0.5)
+    True
+    """
+    total, count = _ordered_sum(terms)
+    if not count:
+        raise ValueError("need at least one value to average.")
+    return total / count
 
 
 def _is_real_scalar(x):
@@ -126,42 +157,42 @@ class PiecewiseConstant:
         return np.unique(np.concatenate([c.breakpoints for c in curves]))
 
     @classmethod
+    def _on_common_pieces(cls, curves):
+        """The common breakpoints of ``curves`` (a non-empty list on one domain) and, lazily,
+        each curve's values on their pieces."""
+        for c in curves[1:]:
+            curves[0]._check_same_domain(c)
+        b = cls.common_breakpoints(curves)
+        left = b[:-1]
+        return b, (c.values[np.searchsorted(c.breakpoints, left, side="right") - 1]
+                   for c in curves)
+
+    @classmethod
     def sum(cls, curves, weights=None):
         """Exact (weighted) sum of curves on their common refinement."""
         curves = list(curves)
         if not curves:
             raise ValueError("need at least one curve.")
-        for c in curves[1:]:
-            curves[0]._check_same_domain(c)
-        b = cls.common_breakpoints(curves)
-        left = b[:-1]
-        total = np.zeros(left.shape[0])
-        for i, c in enumerate(curves):
-            vals = c.values[np.searchsorted(c.breakpoints, left, side="right") - 1]
-            total += vals if weights is None else weights[i] * vals
-        return cls(b, total)
+        b, rows = cls._on_common_pieces(curves)
+        if weights is not None:
+            rows = (w * r for w, r in zip(weights, rows))
+        return cls(b, _ordered_sum(rows)[0])
 
     @classmethod
     def mean(cls, curves):
         """Exact average of curves: the value on each piece of the common
-        refinement is the mean of the curves' values there."""
+        refinement is the mean of the curves' values there (:func:`ordered_mean`)."""
         curves = list(curves)
         if not curves:
             raise ValueError("need at least one curve to average.")
-        total = cls.sum(curves)
-        return cls(total.breakpoints, total.values / len(curves))
+        b, rows = cls._on_common_pieces(curves)
+        return cls(b, ordered_mean(rows))
 
     @classmethod
     def stack(cls, curves):
         """Common breakpoints and the (n_curves, n_pieces) matrix of values."""
-        curves = list(curves)
-        for c in curves[1:]:
-            curves[0]._check_same_domain(c)
-        b = cls.common_breakpoints(curves)
-        left = b[:-1]
-        rows = [c.values[np.searchsorted(c.breakpoints, left, side="right") - 1]
-                for c in curves]
-        return b, np.vstack(rows)
+        b, rows = cls._on_common_pieces(list(curves))
+        return b, np.vstack(list(rows))
 
     def __add__(self, other):
         if isinstance(other, PiecewiseConstant):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dalgo.jsonio import decode_float, read_json
+from dalgo.jsonio import decode_float, read_json, write_json
 
 pytest.importorskip("matplotlib")
 
@@ -59,7 +59,8 @@ def scripts():
     try:
         yield {name: importlib.import_module(name) for name in (
             "clustering_loss_vs_alpha", "clustering_benchmark_suite", "generalization",
-            "tree_size", "beta", "selection", "linkage", "seeding_draws")}
+            "tree_size", "beta", "selection", "linkage", "seeding_draws",
+            "selection_escalation")}
     finally:
         sys.path.remove(str(EXP))
 
@@ -220,6 +221,33 @@ def test_seeding_draws_smoke(scripts, tmp_path, data_dir):
     assert all(r["cpu_seconds_per_instance"] > 0 for r in rows.values())
 
 
+def test_selection_escalation_smoke(scripts, tmp_path, data_dir):
+    """The counterfactual takes the eight-draw held-out loss exactly where the recomputed
+    one-draw selection was guarded, and refuses a benchmark JSON whose recorded rule is not
+    the one-draw selection of those instances."""
+    mod = scripts["selection_escalation"]
+    picks = [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11]]
+    rows = []
+    for r, pick in enumerate(picks):
+        rule, _ = mod.one_draw_selection("gaussian_grid", pick, data_dir, True)
+        rows.append({"pick": pick, "rules": {mod.ONE: rule},
+                     "held_out": {mod.ONE: 0.3 + r, mod.EIGHT: 0.2 + r, mod.TPE: 0.25 + r}})
+    bench = tmp_path / "bench.json"
+    write_json(bench, {"runs": {"a": {"datasets": {"gaussian_grid": {"rows": rows}}}}})
+    args = ["--smoke", "--out-dir", str(tmp_path), "--data-dir", str(data_dir),
+            "--bench-json", str(bench)]
+    mod.main(args)
+    doc = read_output(tmp_path / "selection_escalation.json")["datasets"]["gaussian_grid"]
+    for row in doc["rows"]:
+        assert row["escalated"] == (row["eight_draws"] if row["guarded"] else row["one_draw"])
+    assert doc["summary"]["n_escalated"] == sum(row["guarded"] for row in doc["rows"])
+    assert doc["summary"]["tpe_minus_one_draw"]["mean"] == pytest.approx(-0.05)
+    rows[0]["rules"][mod.ONE] = "not a rule"
+    write_json(bench, {"runs": {"a": {"datasets": {"gaussian_grid": {"rows": rows}}}}})
+    with pytest.raises(RuntimeError, match="not the same curves"):
+        mod.main(args)
+
+
 def test_linkage_suite_smoke(scripts, tmp_path, data_dir):
     """The suite batteries, leave one data set out (smoke: data sets cut to 30 points); the
     protocol results of linkage.json are not touched by a suite-only run."""
@@ -239,7 +267,8 @@ def test_linkage_suite_smoke(scripts, tmp_path, data_dir):
 
 # the clustering experiments (not the nas_* scripts) and the names they may use
 SCRIPTS = ("common", "beta", "clustering_benchmark_suite", "clustering_loss_vs_alpha",
-           "generalization", "tree_size", "selection", "linkage", "seeding_draws")
+           "generalization", "tree_size", "selection", "linkage", "seeding_draws",
+           "selection_escalation")
 
 
 @pytest.mark.parametrize("name", SCRIPTS)

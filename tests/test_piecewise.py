@@ -13,6 +13,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from dalgo import PiecewiseConstant  # noqa: E402
+from dalgo.piecewise import ordered_mean  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # strategies and a direct (slow) evaluator
@@ -313,3 +314,16 @@ def test_plot_curves_helper():
     fig, ax = plt.subplots()
     plot_curves(cs, ax=ax, labels=["a", "b"])
     plt.close(fig)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0, allow_subnormal=False), min_size=1, max_size=40))
+def test_ordered_mean_is_the_mean_curves_arithmetic(values):
+    """A mean of values at one α (e.g. a member's losses over seeding draws) equals the mean
+    curve there bit for bit: one order of summation for both."""
+    curves = [PiecewiseConstant([0.0, 1.0, 2.0], [v, 1.0 - v]) for v in values]
+    mean = PiecewiseConstant.mean(curves)
+    assert ordered_mean(values) == mean(0.5)
+    assert ordered_mean(1.0 - v for v in values) == mean(1.5)  # any iterable
+    with pytest.raises(ValueError, match="at least one"):
+        ordered_mean([])

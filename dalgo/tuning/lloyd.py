@@ -6,7 +6,7 @@ import numpy as np
 
 from ..execution_tree import instance_loss_curves
 from ..local_search import local_search
-from ..piecewise import PiecewiseConstant
+from ..piecewise import PiecewiseConstant, ordered_mean
 from ..seeding import dalpha_seeding, draw_z
 
 __all__ = ["BASELINE_ALPHAS", "BASELINE_NAMES", "evaluate_lloyd", "seeding_draws"]
@@ -46,17 +46,6 @@ def _baseline_losses(instance, config, loss_fn):
     return out
 
 
-def _mean_over_draws(losses):
-    """The mean of one member's losses over the draws, summed in draw order and then divided,
-    as :meth:`PiecewiseConstant.mean` averages the draws' curves: so a member's baseline
-    equals the instance's curve at its α bit for bit (``np.mean`` sums in another order,
-    and a tuned k-means++ then differed from k-means++ by 1e-17 with a p-value)."""
-    total = 0.0
-    for loss in losses:
-        total += loss
-    return total / len(losses)
-
-
 def evaluate_lloyd(instance, config, baselines):
     """Exact loss curves of one instance for every β of ``config`` (mean over the seeding
     draws), and the baselines' losses if ``baselines``.
@@ -84,7 +73,9 @@ def evaluate_lloyd(instance, config, baselines):
               for b, cs in per_draw_curves.items()}
     base = {}
     if per_draw_base:
-        base = {label: {b: _mean_over_draws([d[label][b] for d in per_draw_base])
+        # averaged as the draws' curves are, so a member's baseline equals the instance's
+        # curve at its α bit for bit (np.mean had left 1e-17 and a p-value in the verdict)
+        base = {label: {b: ordered_mean([d[label][b] for d in per_draw_base])
                         for b in config.betas}
                 for label in BASELINE_ALPHAS}
     return curves, base, n_leaves, t_tree, t_search
