@@ -762,10 +762,12 @@ class SharedLocalSearch:
         dist = np.empty(n)
         counts = np.zeros(k, dtype=np.intp)
         key_dtype = np.uint8 if k <= 256 else np.int32
+        # distance bounds (β-centres): the same labels, most points settled by one distance
+        lower = np.zeros(n if mode == _kl.BETA_CENTERS else 0)
         path = []
         for t in range(1, self.max_iter + 1):
             unchanged, _ = _kl.assignment_step(mode, self.X, D, centers, medoids, labels, dist,
-                                               counts, prev)
+                                               counts, prev, lower)
             key = labels.astype(key_dtype).tobytes()
             if unchanged:
                 self._endings.append((labels, dist, state))
@@ -776,7 +778,10 @@ class SharedLocalSearch:
                 self.n_shared += 1
                 return self._finish(path, known[0], t, known[1])
             path.append((key, t))
+            before = state.copy() if lower.size else None
             self._update_centers(labels, counts, state)
+            if before is not None:
+                _kl.decay_bounds(lower, before, centers)
             prev[:] = labels
         _kl.assign_nearest(mode, self.X, D, centers, medoids, labels, dist)
         return self._result(labels, dist, state, self.max_iter, False)

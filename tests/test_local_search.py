@@ -5,7 +5,7 @@ import importlib
 import _naive
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.cluster import KMeans
@@ -665,3 +665,60 @@ def test_run_many_chunks_do_not_change_results(monkeypatch):
     for a, b in zip(ref, got):
         assert np.array_equal(a.labels, b.labels) and np.array_equal(a.centers, b.centers)
         assert (a.n_iter, a.cost) == (b.n_iter, b.cost)
+
+
+# ---------------------------------------------------------------------------
+# distance bounds in the assignment step (issue 12): the same labels, fewer distances
+# ---------------------------------------------------------------------------
+
+
+def _lloyd_with_both_assignments(X, centers, n_steps, rng, jitter):
+    """Runs Lloyd-like steps, assigning with the full rule and with the bounds side by side;
+    returns the bounded step's full evaluations per step."""
+    from dalgo._kernels.distances import assign_to_centers, sq_distances_to_centers
+    from dalgo._kernels.lloyd import assign_bounded, decay_bounds
+
+    n, k = X.shape[0], centers.shape[0]
+    labels_b, dist_b, lower = np.zeros(n, dtype=np.intp), np.empty(n), np.zeros(n)
+    full = []
+    for _ in range(n_steps):
+        labels, dist = np.empty(n, dtype=np.intp), np.empty(n)
+        assign_to_centers(X, centers, labels, dist)
+        full.append(assign_bounded(X, centers, labels_b, dist_b, lower))
+        np.testing.assert_array_equal(labels_b, labels)
+        assert dist_b.tobytes() == dist.tobytes()  # bit for bit
+        sq = np.empty((n, k))
+        sq_distances_to_centers(X, centers, sq)
+        sq[np.arange(n), labels] = np.inf  # the bound covers the other centres
+        assert np.all(lower <= np.sqrt(sq.min(axis=1)) * (1 + 1e-12))
+        before = centers.copy()
+        for c in range(k):  # means, plus moves from zero to a few ulps to large
+            if np.any(labels == c):
+                centers[c] = X[labels == c].mean(axis=0)
+        centers += jitter * rng.standard_normal(centers.shape)
+        decay_bounds(lower, before, centers)
+    return full
+
+
+@settings(max_examples=80, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 80), d=st.integers(1, 6),
+       k=st.integers(1, 9), on_grid=st.booleans(),
+       jitter=st.sampled_from([0.0, 1e-300, 1e-15, 1e-9, 0.3]))
+def test_bounded_assignment_is_the_full_rule(seed, n, d, k, on_grid, jitter):
+    """Ties (points on a small integer grid, centres on points and on each other), moves of
+    a few ulps and large ones: labels and squared distances equal the full rule's."""
+    rng = np.random.default_rng(seed)
+    X = (rng.integers(0, 3, size=(n, d)).astype(float) if on_grid
+         else rng.standard_normal((n, d)))
+    k = min(k, n)
+    centers = np.ascontiguousarray(X[rng.integers(0, n, size=k)])  # duplicates allowed
+    _lloyd_with_both_assignments(X, centers, 6, rng, jitter)
+
+
+def test_bounded_assignment_skips_most_distances_once_settled():
+    """Not vacuous: on separated blobs, once the centres stop, points need one distance."""
+    rng = np.random.default_rng(0)
+    X = np.concatenate([rng.normal(10 * c, 1.0, size=(100, 2)) for c in range(8)])
+    full = _lloyd_with_both_assignments(X, X[rng.choice(800, 8, replace=False)].copy(), 12,
+                                        rng, 0.0)
+    assert full[0] == 800 and full[-1] < 80, full

@@ -161,13 +161,98 @@ def assign_nearest(mode, X, D, centers, medoids, labels, dist):
 
 
 @njit(cache=True, nogil=True)
-def assignment_step(mode, X, D, centers, medoids, labels, dist, counts, prev):
+def bound_slack(d):
+    """Relative error allowed for a computed squared distance in ``d`` features, and for
+    the bounds built from it: four times :func:`sq_dist`'s worst case, about
+    ``(d + 2)`` units in the last place (squares of rounded differences summed in a
+    fixed order), plus room for the bound's own products and square roots."""
+    return 4.0 * (d + 4) * 2.220446049250313e-16
+
+
+@njit(cache=True, nogil=True)
+def assign_bounded(X, centers, labels, dist, lower):
+    """:func:`assign_to_centers` (the same labels and ``dist``, bit for bit), skipping
+    the other centres of a point whose label a lower bound proves.
+
+    In/out ``lower`` (n,): ``lower[i]`` is at most the exact distance from ``X[i]``
+    to every centre other than ``labels[i]`` (0: nothing known; ``labels[i]`` is read
+    only where ``lower[i] > 0``).  A point is settled by its own centre alone when
+    its computed squared distance ``da`` satisfies ``lower² (1 − s) > da (1 + s)``
+    (``s`` = :func:`bound_slack`): every other computed squared distance then exceeds
+    ``da``, so the full rule (strict ``<``, lowest index) would pick the same centre
+    with the same ``dist``.  Otherwise all centres are tried and ``lower[i]`` becomes
+    the second smallest distance, shrunk by the slack.  (Hamerly's bound, kept in
+    floating point with a proven margin.)  Returns how many points needed every centre.
+    """
+    n = X.shape[0]
+    k = centers.shape[0]
+    slack = bound_slack(X.shape[1])
+    full = 0
+    for i in range(n):
+        bound = lower[i]
+        if bound > 0.0:
+            da = sq_dist(X, i, centers, labels[i])
+            if bound * bound * (1.0 - slack) > da * (1.0 + slack):
+                dist[i] = da
+                continue
+        full += 1
+        best = np.inf
+        second = np.inf
+        arg = 0
+        for c in range(k):
+            v = sq_dist(X, i, centers, c)
+            if v < best:
+                second = best
+                best = v
+                arg = c
+            elif v < second:
+                second = v
+        labels[i] = arg
+        dist[i] = best
+        lower[i] = np.sqrt(second) * (1.0 - slack) if second < np.inf else 0.0
+    return full
+
+
+@njit(cache=True, nogil=True)
+def decay_bounds(lower, old, centers):
+    """Keep the bounds of :func:`assign_bounded` valid after the centres moved from
+    ``old`` (k, d) to ``centers`` (k, d): a distance to a centre falls by at most the
+    centre's move, so every ``lower[i]`` drops by the largest move (rounded up) and by
+    a few units in the last place of itself (what the subtraction may round away)."""
+    k = centers.shape[0]
+    largest = 0.0
+    for c in range(k):
+        s = sq_dist(old, c, centers, c)
+        if s > largest:
+            largest = s
+    if largest == 0.0:
+        return
+    move = np.sqrt(largest) * (1.0 + bound_slack(centers.shape[1]))
+    guard = 4.0 * 2.220446049250313e-16
+    for i in range(lower.shape[0]):
+        lower[i] = lower[i] - move - guard * lower[i]
+
+
+@njit(cache=True, nogil=True)
+def assignment_step(mode, X, D, centers, medoids, labels, dist, counts, prev, lower):
     """One assignment step: :func:`assign_nearest`, then :func:`settle_assignment`.
 
-    Same arguments as those two; returns ``(unchanged, moves)``.
+    Same arguments as those two, and ``lower``: with β-centres and ``lower`` of shape
+    (n,), the bounds of :func:`assign_bounded` (the same labels, fewer distances; the
+    caller keeps them valid with :func:`decay_bounds` after each update, and a point
+    the empty-cluster rule moves loses its bound here); any other shape: the full
+    assignment.  Returns ``(unchanged, moves)``.
     """
-    assign_nearest(mode, X, D, centers, medoids, labels, dist)
-    return settle_assignment(labels, dist, counts, prev)
+    bounded = mode == BETA_CENTERS and lower.shape[0] == X.shape[0]
+    if bounded:
+        assign_bounded(X, centers, labels, dist, lower)
+    else:
+        assign_nearest(mode, X, D, centers, medoids, labels, dist)
+    unchanged, moves = settle_assignment(labels, dist, counts, prev)
+    if bounded:
+        for r in range(moves.shape[0]):
+            lower[moves[r, 0]] = 0.0
+    return unchanged, moves
 
 
 @njit(cache=True, nogil=True)
@@ -239,16 +324,23 @@ def partition_lloyd(mode, X, D, Dp, w, centers, medoids, beta, max_iter, inner_m
     wbuf = np.empty(n)
     costs = np.empty(n)
     old = np.empty(d)
+    # distance bounds (β-centres only): the same labels with fewer distances
+    lower = np.zeros(n if mode == BETA_CENTERS else 0)
+    before = np.empty((k if mode == BETA_CENTERS else 0, d))
     converged = False
     n_iter = 0
     for it in range(1, max_iter + 1):
         n_iter = it
-        unchanged, _ = assignment_step(mode, X, D, centers, medoids, labels, dist, counts, prev)
+        unchanged, _ = assignment_step(mode, X, D, centers, medoids, labels, dist, counts, prev,
+                                       lower)
         if unchanged:
             converged = True
             break
+        before[:] = centers[:before.shape[0]]
         shift = update_centers(mode, X, Dp, w, beta, inner_max_iter, inner_rtol, labels, counts,
                                centers, medoids, perm, offsets, buf, wbuf, costs, old)
+        if mode == BETA_CENTERS:
+            decay_bounds(lower, before, centers)
         prev[:] = labels
         if centres_settled(shift, tol):
             assign_nearest(mode, X, D, centers, medoids, labels, dist)
