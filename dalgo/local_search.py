@@ -881,11 +881,14 @@ class SharedLocalSearch:
         return result
 
     def _update_centers(self, labels, counts, centers):
-        order = np.argsort(labels, kind="stable")
-        offsets = np.concatenate(([0], np.cumsum(counts)))
-        for c in range(centers.shape[0]):
+        k = centers.shape[0]
+        order = np.empty(labels.shape[0], dtype=np.intp)
+        offsets = np.empty(k + 1, dtype=np.intp)
+        _kl.group_by_label(labels, k, order, offsets)  # members in increasing index
+        keys = order.astype(np.int32).tobytes()  # one conversion; cluster c's key is a slice
+        for c in range(k):
             members = order[offsets[c]:offsets[c + 1]]
-            key = members.astype(np.int32).tobytes()
+            key = keys[4 * offsets[c]:4 * offsets[c + 1]]
             value = self._centers.get(key)
             if value is None:
                 value = self._solve(members)
