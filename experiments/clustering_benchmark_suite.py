@@ -68,6 +68,9 @@ def build(args, log):
     for battery, name in list_clustering_benchmarks(args.data_dir):
         if battery not in args.batteries:
             continue
+        if f"{battery}/{name}" in args.exclude:
+            skipped.append((battery, name, "excluded (--exclude)"))
+            continue
         try:
             ds = load_clustering_benchmark(battery, name, args.data_dir, labels=0,
                                            drop_noise=True)
@@ -92,6 +95,9 @@ def build(args, log):
         items.setdefault(battery, []).append({"name": name, "n": int(X.shape[0]),
                                               "d": int(X.shape[1]), "k": k,
                                               "instances": insts})
+    for battery in [b for b, its in items.items() if len(its) < 2]:  # nothing to leave out
+        skipped.append((battery, items.pop(battery)[0]["name"],
+                        "the only data set of its battery in this selection"))
     return items, skipped
 
 
@@ -132,6 +138,8 @@ def main(argv=None):
     p.add_argument("--min-n", type=int, default=2500,
                    help="data sets with at most this many points are never skipped by --max-nk")
     p.add_argument("--draws", type=int, default=3)
+    p.add_argument("--exclude", nargs="+", default=[], metavar="BATTERY/NAME",
+                   help="leave these data sets out (e.g. sipu/s4), whatever their size")
     args = p.parse_args(argv)
     if args.smoke:
         args.batteries = [b for b in args.batteries if b in ("other", "wut")][:1] or ["other"]
@@ -234,7 +242,7 @@ def main(argv=None):
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "suite_batteries.json", {  # ∞ written "inf" (dalgo.jsonio)
-        "max_n": args.max_n, "max_nk": args.max_nk, "min_n": args.min_n,
+        "max_n": args.max_n, "max_nk": args.max_nk, "min_n": args.min_n, "exclude": args.exclude,
         "draws": args.draws, "beta": 2.0, "center": "euclidean",
         "alpha_range": list(C.ALPHA_RANGE), "skipped": [list(s) for s in skipped],
         "batteries": summary, "wall_seconds": time.time() - t0})

@@ -187,11 +187,18 @@ def test_tree_size_smoke(scripts, tmp_path, data_dir):
 
 
 def test_benchmark_suite_smoke(scripts, tmp_path, data_dir):
-    scripts["clustering_benchmark_suite"].main(_common_args(tmp_path, data_dir))
+    """A battery leaves one data set out at a time; --exclude takes a data set out of the
+    run, whatever its size, and says so."""
+    scripts["clustering_benchmark_suite"].main(
+        _common_args(tmp_path, data_dir) + ["--batteries", "wut", "other",
+                                            "--exclude", "wut/x3", "other/iris"])
     doc = read_output(tmp_path / "out" / "suite_batteries.json")
     assert doc["batteries"], "no battery evaluated"
     for s in doc["batteries"].values():
         assert s["n_better"] + s["n_worse"] + s["n_equal"] == len(s["lodo"])
+    assert ["wut", "x3", "excluded (--exclude)"] in doc["skipped"]
+    assert doc["exclude"] == ["wut/x3", "other/iris"]
+    assert [row["dataset"] for row in doc["batteries"]["wut"]["lodo"]] == ["x1", "x2", "z1"]
     assert (tmp_path / "out" / "suite_batteries.png").exists()
 
 
