@@ -187,16 +187,28 @@ def assign_from_sq_distances(sqd, labels, dist):
 
 
 @njit(cache=True, nogil=True)
-def nearest_center(X, i, centers):
-    """``(c, ||X[i] - centers[c]||^2)`` for the nearest centre by :func:`sq_dist`
-    (ties: lowest index): the one exact assignment rule."""
+def nearest_two_centers(X, i, centers):
+    """``(c, ||X[i] - centers[c]||^2, second)`` for the nearest centre by :func:`sq_dist`
+    (ties: lowest index): the one exact assignment rule; ``second`` is the smallest
+    squared distance to any other centre (``inf`` with one centre)."""
     best = np.inf
+    second = np.inf
     arg = 0
     for c in range(centers.shape[0]):
         v = sq_dist(X, i, centers, c)
         if v < best:
+            second = best
             best = v
             arg = c
+        elif v < second:
+            second = v
+    return arg, best, second
+
+
+@njit(cache=True, nogil=True)
+def nearest_center(X, i, centers):
+    """``(c, ||X[i] - centers[c]||^2)``: :func:`nearest_two_centers` without the runner-up."""
+    arg, best, _ = nearest_two_centers(X, i, centers)
     return arg, best
 
 

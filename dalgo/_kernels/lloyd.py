@@ -30,9 +30,17 @@ import numpy as np
 from numba import njit, prange
 
 from .centers import cluster_beta_center
-from .distances import PARALLEL_MIN_WORK, assign_to_centers, nearest_center, sq_dist
+from .distances import (
+    PARALLEL_MIN_WORK,
+    assign_to_centers,
+    nearest_center,
+    nearest_two_centers,
+    sq_dist,
+)
 from .medoids import assign_medoids, assign_medoids_by_coordinates, cluster_medoid, medoid_costs
 
+#: Machine epsilon of float64 (the unit of the distance bounds' margins).
+EPS = float(np.finfo(np.float64).eps)
 #: ``mode`` of :func:`partition_lloyd` and its steps: β-centres of the members'
 #: coordinates (``centers`` holds them; ``dist`` squared distances).
 BETA_CENTERS = 0
@@ -166,7 +174,7 @@ def bound_slack(d):
     the bounds built from it: four times :func:`sq_dist`'s worst case, about
     ``(d + 2)`` units in the last place (squares of rounded differences summed in a
     fixed order), plus room for the bound's own products and square roots."""
-    return 4.0 * (d + 4) * 2.220446049250313e-16
+    return 4.0 * (d + 4) * EPS
 
 
 @njit(cache=True, nogil=True)
@@ -185,7 +193,6 @@ def assign_bounded(X, centers, labels, dist, lower):
     floating point with a proven margin.)  Returns how many points needed every centre.
     """
     n = X.shape[0]
-    k = centers.shape[0]
     slack = bound_slack(X.shape[1])
     full = 0
     for i in range(n):
@@ -196,17 +203,7 @@ def assign_bounded(X, centers, labels, dist, lower):
                 dist[i] = da
                 continue
         full += 1
-        best = np.inf
-        second = np.inf
-        arg = 0
-        for c in range(k):
-            v = sq_dist(X, i, centers, c)
-            if v < best:
-                second = best
-                best = v
-                arg = c
-            elif v < second:
-                second = v
+        arg, best, second = nearest_two_centers(X, i, centers)
         labels[i] = arg
         dist[i] = best
         lower[i] = np.sqrt(second) * (1.0 - slack) if second < np.inf else 0.0
@@ -228,7 +225,7 @@ def decay_bounds(lower, old, centers):
     if largest == 0.0:
         return
     move = np.sqrt(largest) * (1.0 + bound_slack(centers.shape[1]))
-    guard = 4.0 * 2.220446049250313e-16
+    guard = 4.0 * EPS
     for i in range(lower.shape[0]):
         lower[i] = lower[i] - move - guard * lower[i]
 
