@@ -323,6 +323,10 @@ def test_ordered_mean_is_the_mean_curves_arithmetic(values):
     curve there bit for bit: one order of summation for both."""
     curves = [PiecewiseConstant([0.0, 1.0, 2.0], [v, 1.0 - v]) for v in values]
     mean = PiecewiseConstant.mean(curves)
+    by_hand = 0.0
+    for v in values:  # the definition, independently of dalgo: left to right, then divide
+        by_hand += v
+    assert ordered_mean(values) == by_hand / len(values)
     assert ordered_mean(values) == mean(0.5)
     assert ordered_mean(1.0 - v for v in values) == mean(1.5)  # any iterable
     with pytest.raises(ValueError, match="at least one"):
