@@ -689,6 +689,9 @@ def _lloyd_with_both_assignments(X, centers, n_steps, rng, jitter):
         assert dist_b.tobytes() == dist.tobytes()  # bit for bit
         sq = np.empty((n, k))
         sq_distances_to_centers(X, centers, sq)
+        # the rule itself, independently of nearest_two_centers: argmin, first on ties
+        np.testing.assert_array_equal(labels, np.argmin(sq, axis=1))
+        assert dist.tobytes() == sq.min(axis=1).tobytes()
         sq[np.arange(n), labels] = np.inf  # the bound covers the other centres
         assert np.all(lower <= np.sqrt(sq.min(axis=1)) * (1 + 1e-12))
         before = centers.copy()
