@@ -31,7 +31,7 @@ GRAM_MAX_SAMPLES = 4096
 DISTANCE_MATRIX_MAX_SAMPLES = 4096
 #: Largest dimension for which β = 2 runs from point indices take the
 #: ``"partition"`` path by default: O(n k d) per iteration with no n×n matrix,
-#: and a run is a function of its current partition (shared leaf searches).
+#: with distance bounds in the assignment step.
 PARTITION_MAX_FEATURES = 16
 #: Smallest dimension for which Euclidean β ∉ {2, ∞} runs from point indices
 #: take the ``"beta_gram"`` path (β-centres as combinations of their members,
@@ -119,9 +119,11 @@ class LocalSearchPlan:
         A medoid search reads the n×n distance matrix (``n_samples <=
         DISTANCE_MATRIX_MAX_SAMPLES``); otherwise it recomputes distances.
     shareable : bool
-        A run is a function of its current partition (every centre a function
-        of its member set), so :class:`SharedLocalSearch` can share work between
-        runs; otherwise it makes one direct run per call.
+        :class:`SharedLocalSearch` shares work between runs: a run is a function
+        of its current partition (every centre a function of its member set) and
+        a centre costs more to solve than to look up (β ≠ 2, medoids).
+        Otherwise it makes direct runs (in parallel in
+        :meth:`SharedLocalSearch.run_many` on the β = 2 paths from indices).
     """
 
     path: str
@@ -178,6 +180,8 @@ def plan_local_search(n_samples, n_features, *, beta=2.0, center="euclidean", in
     'gram'
     >>> plan_local_search(500, 2).path, plan_local_search(500, 2, beta=1.0).shareable
     ('partition', True)
+    >>> plan_local_search(500, 2).shareable
+    False
     >>> plan_local_search(500, 784, beta=1.0).path, plan_local_search(500, 2, beta=1.0).path
     ('beta_gram', 'beta_center')
     """
@@ -216,8 +220,12 @@ def plan_local_search(n_samples, n_features, *, beta=2.0, center="euclidean", in
         path = "gram"
     else:
         path = "lloyd"
+    # β = 2 never shares: a mean costs no more than looking its member set up, and
+    # remembering partitions made the leaf searches 1.5-1.7x slower on the suite's
+    # 2-D sets (sipu r15, aggregation, a1, s1), even where 30 % of runs ended on a
+    # remembered one; the runs go in parallel instead (SharedLocalSearch.run_many)
     return LocalSearchPlan(path, beta, center, needs_gram=path == "gram",
-                           needs_distance_matrix=False, shareable=path == "partition")
+                           needs_distance_matrix=False, shareable=False)
 
 
 def local_search(X, init, *, beta=2.0, center="euclidean", max_iter=300, tol=0.0,
@@ -476,10 +484,11 @@ def _lloyd(X, w, init_centers, max_iter, tol):
     return LocalSearchResult(labels, centers, n_iter, float(w @ dist), converged)
 
 
-#: Entries of the (runs, n) output arrays of one call of
-#: :func:`_kernels.lloyd.gram_lloyd_many` in :func:`_gram_runs` (bounds their
-#: memory; results do not depend on it).
-GRAM_RUNS_ELEMENTS = 1 << 20
+#: Entries of the (runs, n) output arrays of one call of the parallel runs
+#: (:func:`_kernels.lloyd.gram_lloyd_many`, :func:`_kernels.lloyd.partition_lloyd_many`)
+#: in :func:`_gram_runs` and :func:`_partition_runs` (bounds their memory; results do
+#: not depend on it).
+RUNS_BLOCK_ELEMENTS = 1 << 20
 
 
 def _gram_result(X, w, labels, dist, mean_labels, k, n_iter, converged, want_centers):
@@ -495,30 +504,39 @@ def _gram_result(X, w, labels, dist, mean_labels, k, n_iter, converged, want_cen
     return LocalSearchResult(labels, centers, int(n_iter), cost, bool(converged))
 
 
+def _in_parallel_blocks(seeds, n, run_block):
+    """``run_block(block)`` (a list of results) for consecutive blocks of the rows of
+    ``seeds``, ``RUNS_BLOCK_ELEMENTS // n`` rows at a time, with numba's dynamic
+    scheduling (runs differ in length); the lists concatenated."""
+    out = []
+    step = max(1, RUNS_BLOCK_ELEMENTS // n)
+    for lo in range(0, seeds.shape[0], step):
+        previous = numba.set_parallel_chunksize(1)
+        try:
+            out.extend(run_block(seeds[lo:lo + step]))
+        finally:
+            numba.set_parallel_chunksize(previous)
+    return out
+
+
 def _gram_runs(X, gram, w, seeds, max_iter, want_centers):
     """Gram-path runs from every row of ``seeds`` (r, k), in parallel over runs."""
     n = X.shape[0]
-    r, k = seeds.shape
-    out = []
-    step = max(1, GRAM_RUNS_ELEMENTS // n)
-    for lo in range(0, r, step):
-        block = seeds[lo:lo + step]
+    k = seeds.shape[1]
+
+    def run_block(block):
         m = block.shape[0]
         labels = np.empty((m, n), dtype=np.intp)
         mean_labels = np.empty((m, n), dtype=np.intp)
         dist = np.empty((m, n))
         n_iter = np.empty(m, dtype=np.intp)
         converged = np.empty(m, dtype=np.bool_)
-        previous = numba.set_parallel_chunksize(1)  # runs differ in length: dynamic
-        try:
-            _kl.gram_lloyd_many(gram, w, block, max_iter, labels, dist, mean_labels, n_iter,
-                                converged)
-        finally:
-            numba.set_parallel_chunksize(previous)
-        for j in range(m):
-            out.append(_gram_result(X, w, labels[j], dist[j], mean_labels[j], k, n_iter[j],
-                                    converged[j], want_centers))
-    return out
+        _kl.gram_lloyd_many(gram, w, block, max_iter, labels, dist, mean_labels, n_iter,
+                            converged)
+        return [_gram_result(X, w, labels[j], dist[j], mean_labels[j], k, n_iter[j],
+                             converged[j], want_centers) for j in range(m)]
+
+    return _in_parallel_blocks(seeds, n, run_block)
 
 
 _NO_MATRIX = np.empty((0, 0))
@@ -567,9 +585,36 @@ def _beta_lloyd(X, w, init_centers, beta, max_iter, tol):
     n_iter, converged = _kl.partition_lloyd(_kl.BETA_CENTERS, X, _NO_MATRIX, _NO_MATRIX, w,
                                             centers, _NO_MEDOIDS, beta, max_iter,
                                             *_inner_limits(beta), tol, labels, dist)
+    return _centers_result(w, beta, labels, dist, centers, n_iter, converged)
+
+
+def _centers_result(w, beta, labels, dist, centers, n_iter, converged):
+    """The :class:`LocalSearchResult` of a run with Euclidean centres on coordinates
+    (``dist``: squared distances to them)."""
     r = np.sqrt(np.maximum(dist, 0.0))
     return LocalSearchResult(labels, centers, int(n_iter),
                              float(_kd.beta_cost(r, w, beta)), bool(converged))
+
+
+def _partition_runs(X, w, seeds, max_iter):
+    """β = 2 ``"partition"``-path runs from every row of ``seeds`` (r, k), in parallel
+    over runs (:func:`dalgo._kernels.lloyd.partition_lloyd_many`)."""
+    n, d = X.shape
+    k = seeds.shape[1]
+
+    def run_block(block):
+        m = block.shape[0]
+        labels = np.empty((m, n), dtype=np.intp)
+        dist = np.empty((m, n))
+        centers = np.empty((m, k, d))
+        n_iter = np.empty(m, dtype=np.intp)
+        converged = np.empty(m, dtype=np.bool_)
+        _kl.partition_lloyd_many(X, w, block, max_iter, labels, dist, centers, n_iter,
+                                 converged)
+        return [_centers_result(w, 2.0, labels[j], dist[j], centers[j], n_iter[j],
+                                converged[j]) for j in range(m)]
+
+    return _in_parallel_blocks(seeds, n, run_block)
 
 
 def _beta_gram_lloyd(X, G, w, seeds, beta, max_iter, want_centers):
@@ -671,15 +716,16 @@ class SharedLocalSearch:
     ``X @ c`` and ``||c||²``, again a function of the member set alone (no warm
     starts: every solve starts from the members' mean), so results do not
     depend on the order of the runs.
-    β = 2 runs with more than ``PARTITION_MAX_FEATURES`` features go straight
-    to :func:`local_search`'s Gram path, which is already a few microseconds per
-    iteration (its incremental sums depend on the run's history, so they cannot
-    be shared; :meth:`run_many` runs them in parallel instead, and on MNIST
-    protocol instances the leaves end in pairwise different partitions anyway,
-    so a partition memo would find nothing to share); so do medoid searches
-    without a distance matrix
-    (``n_samples > DISTANCE_MATRIX_MAX_SAMPLES``): ``plan.shareable`` is
-    False.  Memory is bounded by
+    β = 2 runs go straight to :func:`local_search`'s path (``plan.shareable`` is
+    False), and :meth:`run_many` runs them in parallel: a mean costs no more
+    than looking its member set up, and leaves rarely meet a remembered
+    partition (on MNIST protocol instances they end in pairwise different
+    partitions; the Gram path's incremental sums depend on the run's history
+    anyway).  On the 2-D sets of the benchmark suite the partition memo made
+    the leaf searches 1.5–1.7× slower than direct runs, even on sipu/aggregation
+    where a third of the runs ended on a remembered partition.  So do medoid
+    searches without a distance matrix (``n_samples >
+    DISTANCE_MATRIX_MAX_SAMPLES``).  Memory is bounded by
     ``SHARED_MEMORY_BYTES``: past it everything remembered is dropped
     (correctness does not depend on it, only speed).
 
@@ -790,24 +836,28 @@ class SharedLocalSearch:
         """Local searches from every row of ``seeds`` (r, k) point indices.
 
         Returns a list of :class:`LocalSearchResult`, equal to
-        ``[self.run(s) for s in seeds]``.  On the β = 2 Gram path the runs go
-        in parallel over numba's threads (:func:`dalgo._kernels.lloyd.gram_lloyd_many`:
-        each run is serial and writes its own rows, so the results do not
-        depend on the thread count); other paths run one after another.
+        ``[self.run(s) for s in seeds]``.  On the β = 2 paths (``"gram"``,
+        ``"partition"``) the runs go in parallel over numba's threads
+        (:func:`dalgo._kernels.lloyd.gram_lloyd_many`,
+        :func:`dalgo._kernels.lloyd.partition_lloyd_many`: each run is serial and
+        writes its own rows, so the results do not depend on the thread count);
+        other paths run one after another.
         """
         seeds = np.asarray(seeds)
         if seeds.ndim != 2 or seeds.dtype.kind not in "iu":
             raise InvalidParameterError(
                 "SharedLocalSearch.run_many needs a 2-D array of point indices; got "
                 f"shape {seeds.shape}, dtype {seeds.dtype}.")
-        if not (self._direct and self.plan.path == "gram"):
+        if not (self._direct and self.plan.path in ("gram", "partition")):
             return [self.run(s) for s in seeds]
         n = self.X.shape[0]
         if seeds.size and (seeds.min() < 0 or seeds.max() >= n):
             raise InvalidParameterError(f"seeds must lie in [0, {n}).")
         self.n_runs += seeds.shape[0]
-        return _gram_runs(self.X, self.gram, self.w, np.ascontiguousarray(seeds, dtype=np.intp),
-                          self.max_iter, self.want_centers)
+        seeds = np.ascontiguousarray(seeds, dtype=np.intp)
+        if self.plan.path == "partition":
+            return _partition_runs(self.X, self.w, seeds, self.max_iter)
+        return _gram_runs(self.X, self.gram, self.w, seeds, self.max_iter, self.want_centers)
 
     def _run_gram(self, seeds):
         """:meth:`run` on the ``"beta_gram"`` path: the steps of
@@ -925,7 +975,4 @@ class SharedLocalSearch:
                                      bool(converged), center_indices=centers)
         if self.plan.path == "beta_gram" and not self.want_centers:
             centers = None
-        r = np.sqrt(np.maximum(dist, 0.0))
-        return LocalSearchResult(labels, centers, int(n_iter),
-                                 float(_kd.beta_cost(r, self.w, self.beta)),
-                                 bool(converged))
+        return _centers_result(self.w, self.beta, labels, dist, centers, n_iter, converged)

@@ -74,6 +74,10 @@ out["tree_pieces"] = h(np.array([p.lo for p in pieces] + [p.hi for p in pieces])
                        np.array([p.seeds for p in pieces]))
 curve = loss_curve(Xt, 4, zt, y=yt, alpha_range=(0.0, 20.0))
 out["tree_gram_curve"] = h(curve.breakpoints, curve.values)
+# the partition-path leaves (parallel over leaves, d <= PARTITION_MAX_FEATURES)
+Xp = blobs(7, 400, 2, 5)
+curve = loss_curve(Xp, 5, draw_z(5, 8), y=np.arange(400) % 5, alpha_range=(0.0, 20.0))
+out["tree_partition_curve"] = h(curve.breakpoints, curve.values)
 for k, v in sorted(out.items()):
     print(k, v)
 """
@@ -96,7 +100,7 @@ def test_one_vs_two_threads_identical_bytes():
     two = _run(2)
     assert one.pop("threads") == "1"
     assert two.pop("threads") == "2"
-    assert len(one) == 16  # every configuration of the script ran
+    assert len(one) == 17  # every configuration of the script ran
     diffs = {k: (one[k], two[k]) for k in one if one[k] != two[k]}
     assert not diffs, diffs
 

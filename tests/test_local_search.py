@@ -3,6 +3,7 @@
 import importlib
 
 import _naive
+import numba
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -448,7 +449,7 @@ def test_shared_search_rejects_nan_points():
 def test_plan_decides_every_path(monkeypatch):
     plan = ls_module.plan_local_search
     p = plan(500, 2)
-    assert (p.path, p.shareable, p.needs_gram) == ("partition", True, False)
+    assert (p.path, p.shareable, p.needs_gram) == ("partition", False, False)
     p = plan(500, 64)
     assert (p.path, p.shareable, p.needs_gram) == ("gram", False, True)
     assert plan(5000, 64).path == "lloyd"
@@ -580,8 +581,6 @@ def test_lloyd_huge_coordinates_skip_the_screen():
 
 def test_lloyd_same_bits_for_one_and_two_threads():
     """Blocks in parallel (n * d * k above PARALLEL_MIN_WORK), BLAS at one thread."""
-    import numba
-
     from dalgo._kernels.distances import PARALLEL_MIN_WORK
 
     if numba.config.NUMBA_NUM_THREADS < 2:
@@ -600,29 +599,49 @@ def test_lloyd_same_bits_for_one_and_two_threads():
     finally:
         numba.set_num_threads(before)
     assert out[0] == out[1]
-def test_run_many_equals_run_and_direct_runs_on_the_gram_path(global_random_seed):
-    """SharedLocalSearch.run_many (parallel Gram runs) equals run() and local_search, bit
-    for bit, with and without centres, converged or stopped by max_iter."""
+@pytest.mark.parametrize("n_features, path", [(24, "gram"), (2, "partition"), (3, "partition")])
+def test_run_many_equals_run_and_direct_runs_on_the_parallel_paths(global_random_seed,
+                                                                   n_features, path):
+    """SharedLocalSearch.run_many (parallel β = 2 runs) equals run() and local_search, bit
+    for bit, with and without centres, converged or stopped by max_iter, with weights and
+    duplicate points (empty clusters), on 1 and 2 numba threads."""
     from dalgo import SharedLocalSearch
+
+    rng = np.random.default_rng(global_random_seed)
+    X = rng.normal(size=(70, n_features))
+    X[10:14] = X[3]  # duplicates: seeds on them leave clusters empty
+    w = rng.uniform(0.5, 2.0, size=70)
+    seeds = np.array([rng.choice(70, 5, replace=False) for _ in range(9)]
+                     + [[3, 10, 11, 12, 40]])
+    before = numba.get_num_threads()
+    try:
+        for threads in (1, 2):
+            numba.set_num_threads(threads)
+            for max_iter in (1, 2, 300):
+                for want_centers in (True, False):
+                    shared = SharedLocalSearch(X, beta=2.0, max_iter=max_iter, sample_weight=w,
+                                               want_centers=want_centers)
+                    assert shared.plan.path == path
+                    many = shared.run_many(seeds)
+                    for s, got in zip(seeds, many):
+                        one = shared.run(s)
+                        direct = local_search(X, s, max_iter=max_iter, sample_weight=w)
+                        for ref in (one, direct):
+                            assert np.array_equal(got.labels, ref.labels)
+                            assert (got.n_iter, got.cost, got.converged) == (
+                                ref.n_iter, ref.cost, ref.converged)
+                        if want_centers or path == "partition":
+                            assert np.array_equal(got.centers, direct.centers)
+    finally:
+        numba.set_num_threads(before)
+
+
+def test_gram_lloyd_many_equals_gram_lloyd(global_random_seed):
     from dalgo._kernels import lloyd as _kl
 
     rng = np.random.default_rng(global_random_seed)
     X = rng.normal(size=(70, 24))
     seeds = np.array([rng.choice(70, 5, replace=False) for _ in range(9)])
-    for max_iter in (1, 2, 300):
-        for want_centers in (True, False):
-            shared = SharedLocalSearch(X, beta=2.0, max_iter=max_iter, want_centers=want_centers)
-            assert shared.plan.path == "gram"
-            many = shared.run_many(seeds)
-            for s, got in zip(seeds, many):
-                one = shared.run(s)
-                direct = local_search(X, s, max_iter=max_iter)
-                for ref in (one, direct):
-                    assert np.array_equal(got.labels, ref.labels)
-                    assert (got.n_iter, got.cost, got.converged) == (
-                        ref.n_iter, ref.cost, ref.converged)
-                if want_centers:
-                    assert np.array_equal(got.centers, direct.centers)
     # the kernel directly: one row per run
     G = X @ X.T
     G = np.triu(G) + np.triu(G, 1).T
@@ -637,6 +656,27 @@ def test_run_many_equals_run_and_direct_runs_on_the_gram_path(global_random_seed
         assert np.array_equal(ml, mean_labels[j])
 
 
+def test_partition_lloyd_many_equals_partition_lloyd(global_random_seed):
+    from dalgo._kernels import lloyd as _kl
+
+    rng = np.random.default_rng(global_random_seed)
+    X = np.round(rng.normal(size=(60, 2)), 1)  # a coarse grid: many exact ties
+    w = rng.uniform(0.5, 2.0, size=60)
+    seeds = np.array([rng.choice(60, 4, replace=False) for _ in range(7)])
+    n, r, k = X.shape[0], seeds.shape[0], seeds.shape[1]
+    labels, dist = np.empty((r, n), np.intp), np.empty((r, n))
+    centers, n_iter, conv = np.empty((r, k, 2)), np.empty(r, np.intp), np.empty(r, np.bool_)
+    _kl.partition_lloyd_many(X, w, seeds, 4, labels, dist, centers, n_iter, conv)
+    none = np.empty((0, 0))
+    for j, s in enumerate(seeds):
+        c, lab, d1 = X[s].copy(), np.full(n, -1, np.intp), np.empty(n)
+        assert _kl.partition_lloyd(_kl.BETA_CENTERS, X, none, none, w, c,
+                                   np.empty(0, np.intp), 2.0, 4, 0, 0.0, 0.0, lab,
+                                   d1) == (n_iter[j], conv[j])
+        assert np.array_equal(lab, labels[j]) and np.array_equal(d1, dist[j])
+        assert np.array_equal(c, centers[j])
+
+
 def test_run_many_checks_its_seeds():
     from dalgo import SharedLocalSearch
 
@@ -647,7 +687,7 @@ def test_run_many_checks_its_seeds():
     with pytest.raises(InvalidParameterError, match=r"\[0, 30\)"):
         shared.run_many(np.array([[0, 1, 30]]))
     # other paths: one run after another, same results as run()
-    low = SharedLocalSearch(X[:, :2], beta=2.0)
+    low = SharedLocalSearch(X[:, :2], beta=1.0)
     a, b = low.run_many(np.array([[0, 1, 2], [3, 4, 5]]))
     assert np.array_equal(a.labels, low.run(np.array([0, 1, 2])).labels)
     assert np.array_equal(b.centers, low.run(np.array([3, 4, 5])).centers)
@@ -659,12 +699,14 @@ def test_run_many_chunks_do_not_change_results(monkeypatch):
     ls_mod = importlib.import_module("dalgo.local_search")
     X = np.random.default_rng(1).normal(size=(50, 20))
     seeds = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11], [1, 20, 30]])
-    ref = SharedLocalSearch(X, beta=2.0).run_many(seeds)
-    monkeypatch.setattr(ls_mod, "GRAM_RUNS_ELEMENTS", 2 * 50)
-    got = SharedLocalSearch(X, beta=2.0).run_many(seeds)
-    for a, b in zip(ref, got):
-        assert np.array_equal(a.labels, b.labels) and np.array_equal(a.centers, b.centers)
-        assert (a.n_iter, a.cost) == (b.n_iter, b.cost)
+    for data in (X, X[:, :2]):  # the "gram" and the "partition" path
+        ref = SharedLocalSearch(data, beta=2.0).run_many(seeds)
+        monkeypatch.setattr(ls_mod, "RUNS_BLOCK_ELEMENTS", 2 * 50)
+        got = SharedLocalSearch(data, beta=2.0).run_many(seeds)
+        monkeypatch.undo()
+        for a, b in zip(ref, got):
+            assert np.array_equal(a.labels, b.labels) and np.array_equal(a.centers, b.centers)
+            assert (a.n_iter, a.cost) == (b.n_iter, b.cost)
 
 
 # ---------------------------------------------------------------------------

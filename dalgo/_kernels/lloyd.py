@@ -348,6 +348,33 @@ def partition_lloyd(mode, X, D, Dp, w, centers, medoids, beta, max_iter, inner_m
     return n_iter, converged
 
 
+@njit(cache=True, nogil=True, parallel=True)
+def partition_lloyd_many(X, w, seeds, max_iter, labels, dist, centers, n_iter, converged):
+    """:func:`partition_lloyd` with weighted-mean centres (β = 2) for many seed sets,
+    in parallel over the runs.
+
+    Inputs ``X`` (n, d), ``w`` (n,), ``seeds`` (r, k) point indices, one run per
+    row, starting from the centres ``X[seeds[j]]``; ``max_iter``.  Outputs row
+    ``j`` of ``labels``, ``dist`` (r, n), ``centers`` (r, k, d), ``n_iter`` (r,)
+    and ``converged`` (r,) bool: what :func:`partition_lloyd` gives for
+    ``seeds[j]`` with ``tol = 0``.  Each run is serial and writes only its own
+    rows, so the results are bit-identical to separate calls whatever the thread
+    count or scheduling.
+    """
+    r, k = seeds.shape
+    d = X.shape[1]
+    no_matrix = np.empty((0, 0))
+    no_medoids = np.empty(0, dtype=np.intp)
+    for j in prange(r):
+        for c in range(k):
+            for f in range(d):
+                centers[j, c, f] = X[seeds[j, c], f]
+        it, conv = partition_lloyd(BETA_CENTERS, X, no_matrix, no_matrix, w, centers[j],
+                                   no_medoids, 2.0, max_iter, 0, 0.0, 0.0, labels[j], dist[j])
+        n_iter[j] = it
+        converged[j] = conv
+
+
 # ---------------------------------------------------------------------------
 # beta = 2 on a Gram matrix, with incremental cluster sums
 # ---------------------------------------------------------------------------
