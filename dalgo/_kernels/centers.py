@@ -238,18 +238,21 @@ def cluster_beta_center(X, w, members, beta, inner_max_iter, inner_rtol, buf, wb
         return
     total = 0.0
     for r in range(m):
-        p = members[r]
-        wbuf[r] = w[p]
-        total += w[p]
-        for f in range(d):
-            buf[r, f] = X[p, f]
+        total += w[members[r]]
     out[:] = 0.0
     for r in range(m):
-        wr = wbuf[r] / total if total > 0.0 else 1.0 / m
+        p = members[r]
+        wr = w[p] / total if total > 0.0 else 1.0 / m
         for f in range(d):
-            out[f] += wr * buf[r, f]
+            out[f] += wr * X[p, f]
     if beta == 2.0:
         return
+    # the solver works on a contiguous copy of the members
+    for r in range(m):
+        p = members[r]
+        wbuf[r] = w[p]
+        for f in range(d):
+            buf[r, f] = X[p, f]
     if np.isinf(beta):
         min_enclosing_ball_center(buf[:m], out, inner_max_iter, inner_rtol)
     else:

@@ -20,7 +20,7 @@ ROW_BLOCK = 64
 TILE = 16
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def sq_dist(A, i, B, j):
     """``||A[i] - B[j]||^2``: THE one definition of a squared distance here.
 
@@ -186,7 +186,7 @@ def assign_from_sq_distances(sqd, labels, dist):
         _assign_par(sqd, labels, dist)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def nearest_two_centers(X, i, centers):
     """``(c, ||X[i] - centers[c]||^2, second)`` for the nearest centre by :func:`sq_dist`
     (ties: lowest index): the one exact assignment rule; ``second`` is the smallest
@@ -205,7 +205,7 @@ def nearest_two_centers(X, i, centers):
     return arg, best, second
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def nearest_center(X, i, centers):
     """``(c, ||X[i] - centers[c]||^2)``: :func:`nearest_two_centers` without the runner-up."""
     arg, best, _ = nearest_two_centers(X, i, centers)
