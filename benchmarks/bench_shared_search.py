@@ -64,10 +64,10 @@ def same(a, b):
             and a.n_iter == b.n_iter and a.cost == b.cost and a.converged == b.converged)
 
 
-def warm_up(center, beta):
-    """Compile (or load) both paths' kernels outside the timed regions."""
-    X = np.random.default_rng(0).normal(size=(30, 2))
-    seeds = np.array([0, 1, 2])
+def warm_up(X, k, center, beta):
+    """Compile (or load) both paths' kernels outside the timed regions, on the instance's
+    own arrays (a toy array of another layout would leave its types to compile later)."""
+    seeds = np.arange(k)
     SharedLocalSearch(X, beta=beta, center=center).run(seeds)
     local_search(X, seeds, beta=beta, center=center)
 
@@ -75,7 +75,7 @@ def warm_up(center, beta):
 def run_case(name, center, beta, n_direct, data_dir, seed=0):
     inst = C.pool(name, 1, data_dir)[0]
     X = inst.X
-    warm_up(center, beta)
+    warm_up(X, inst.n_clusters, center, beta)
     pieces = alpha_pieces(X, inst.n_clusters, inst.z, alpha_range=(0.0, np.inf))
     shared = SharedLocalSearch(X, beta=beta, center=center)  # builds what its plan needs
     t0 = time.process_time()
