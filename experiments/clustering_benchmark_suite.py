@@ -127,6 +127,12 @@ def selection(args):
     return f"n ≤ {args.min_n}, or n ≤ {args.max_n} with n·k ≤ {args.max_nk}"
 
 
+def in_se(gain, se):
+    """A paired gain in units of its s.e.; with s.e. 0 the losses were equal on every
+    held-out set (e.g. k-means++ kept everywhere), which a ratio would print as nan."""
+    return f"{gain / se:+.2f}" if se > 0 else "equal on every set"
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     C.common_args(p)
@@ -325,9 +331,8 @@ def main(argv=None):
             continue
         km, lm, cm, g = (s["kmeanspp_mean_loss"], s["lodo_mean_loss"], s["cv_mean_loss"],
                          s["cv_gain_over_kmeanspp"])
-        in_se = g[0] / g[1] if g[1] > 0 else float("nan")
         print(f"| {b} | {len(s['lodo'])} | {km[0]:.4f} ± {km[1]:.4f} | {lm[0]:.4f} ± {lm[1]:.4f} "
-              f"| {cm[0]:.4f} ± {cm[1]:.4f} | {g[0]:+.4f} ± {g[1]:.4f} ({in_se:+.2f}) | "
+              f"| {cm[0]:.4f} ± {cm[1]:.4f} | {g[0]:+.4f} ± {g[1]:.4f} ({in_se(*g)}) | "
               f"{s['cv_kept_kmeanspp']} / {len(s['lodo'])} | {s['cv_n_better']} / "
               f"{s['cv_n_worse']} |")
     print("\nEvery selection variant (experiments/selection.py; default "
@@ -341,8 +346,8 @@ def main(argv=None):
         for v in VARIANTS:
             x = s["variants"][v]
             g, gs = x["gain_over_kmeanspp"]
-            in_se = f"{g / gs:+.2f}" if gs > 0 else "kept"
-            cells.append(f"{g:+.4f} ± {gs:.4f} ({in_se}), {x['kept_kmeanspp']}/{len(s['lodo'])}")
+            cells.append(f"{g:+.4f} ± {gs:.4f} ({in_se(g, gs)}), "
+                         f"{x['kept_kmeanspp']}/{len(s['lodo'])}")
         print(f"| {b} | " + " | ".join(cells) + " |")
     print("\nskipped: " + "; ".join(f"{b}/{n} ({why})" for b, n, why in skipped))
     print(f"\ntotal wall time {time.time() - t0:.0f} s")
