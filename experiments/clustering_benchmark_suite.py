@@ -349,7 +349,7 @@ def main(argv=None):
             cells.append(f"{g:+.4f} ± {gs:.4f} ({in_se(g, gs)}), "
                          f"{x['kept_kmeanspp']}/{len(s['lodo'])}")
         print(f"| {b} | " + " | ".join(cells) + " |")
-    print("\nskipped: " + "; ".join(f"{b}/{n} ({why})" for b, n, why in skipped))
+    print("\nskipped: " + ("; ".join(f"{b}/{n} ({why})" for b, n, why in skipped) or "none"))
     print(f"\ntotal wall time {time.time() - t0:.0f} s")
 
 
