@@ -844,10 +844,10 @@ class SharedLocalSearch:
         other paths run one after another.
         """
         seeds = np.asarray(seeds)
-        if seeds.ndim != 2 or seeds.dtype.kind not in "iu":
+        if seeds.ndim != 2 or seeds.dtype.kind not in "iu" or seeds.shape[1] < 1:
             raise InvalidParameterError(
-                "SharedLocalSearch.run_many needs a 2-D array of point indices; got "
-                f"shape {seeds.shape}, dtype {seeds.dtype}.")
+                "SharedLocalSearch.run_many needs a 2-D array of point indices with at least "
+                f"one column; got shape {seeds.shape}, dtype {seeds.dtype}.")
         if not (self._direct and self.plan.path in ("gram", "partition")):
             return [self.run(s) for s in seeds]
         n = self.X.shape[0]

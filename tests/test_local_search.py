@@ -684,6 +684,9 @@ def test_run_many_checks_its_seeds():
     shared = SharedLocalSearch(X, beta=2.0)
     with pytest.raises(InvalidParameterError, match="2-D"):
         shared.run_many(np.array([0, 1, 2]))
+    for data in (X, X[:, :2]):  # both parallel paths: no centre at all is refused
+        with pytest.raises(InvalidParameterError, match="one column"):
+            SharedLocalSearch(data, beta=2.0).run_many(np.empty((3, 0), dtype=np.intp))
     with pytest.raises(InvalidParameterError, match=r"\[0, 30\)"):
         shared.run_many(np.array([[0, 1, 30]]))
     # other paths: one run after another, same results as run()
