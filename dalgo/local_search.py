@@ -220,10 +220,7 @@ def plan_local_search(n_samples, n_features, *, beta=2.0, center="euclidean", in
         path = "gram"
     else:
         path = "lloyd"
-    # β = 2 never shares: a mean costs no more than looking its member set up, and
-    # remembering partitions made the leaf searches 1.5-1.7x slower on the suite's
-    # 2-D sets (sipu r15, aggregation, a1, s1), even where 30 % of runs ended on a
-    # remembered one; the runs go in parallel instead (SharedLocalSearch.run_many)
+    # β = 2 never shares (why: SharedLocalSearch's Notes); its runs go in parallel
     return LocalSearchPlan(path, beta, center, needs_gram=path == "gram",
                            needs_distance_matrix=False, shareable=False)
 
