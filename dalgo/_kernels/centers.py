@@ -4,6 +4,8 @@ finite β, the minimum enclosing ball for β = ∞)."""
 import numpy as np
 from numba import njit
 
+from .arrays import copy_into
+
 
 @njit(cache=True, nogil=True)
 def _beta_objective(Xc, w, c, beta):
@@ -234,7 +236,7 @@ def cluster_beta_center(X, w, members, beta, inner_max_iter, inner_rtol, buf, wb
     m = members.shape[0]
     d = X.shape[1]
     if m == 1:
-        out[:] = X[members[0]]
+        copy_into(out, X[members[0]])
         return
     total = 0.0
     for r in range(m):

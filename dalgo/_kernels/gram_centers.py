@@ -27,6 +27,7 @@ independent of the order of the runs and of the thread count.
 import numpy as np
 from numba import njit
 
+from .arrays import copy_into
 from .centers import JUMP_RTOL
 from .lloyd import group_by_label, settle_assignment
 
@@ -342,10 +343,10 @@ def gram_beta_lloyd(G, w, seeds, beta, max_iter, inner_max_iter, inner_rtol, lab
             converged = True
             break
         gram_update_centers(G, w, beta, inner_max_iter, inner_rtol, labels, k, P, q, coef)
-        prev[:] = labels
+        copy_into(prev, labels)
     if not converged:
         gram_assign(G, P, q, labels, dist)
-    center_labels[:] = prev
+    copy_into(center_labels, prev)
     return n_iter, converged
 
 

@@ -29,6 +29,7 @@ The loops
 import numpy as np
 from numba import njit, prange
 
+from .arrays import copy_into, copy_rows_into
 from .centers import cluster_beta_center
 from .distances import (
     PARALLEL_MIN_WORK,
@@ -273,7 +274,7 @@ def update_centers(mode, X, Dp, w, beta, inner_max_iter, inner_rtol, labels, cou
     if mode == BETA_CENTERS:
         shift = 0.0
         for c in range(k):
-            old[:] = centers[c]
+            copy_into(old, centers[c])
             cluster_beta_center(X, w, perm[offsets[c]:offsets[c + 1]], beta, inner_max_iter,
                                 inner_rtol, buf, wbuf, centers[c])
             for f in range(d):
@@ -333,12 +334,12 @@ def partition_lloyd(mode, X, D, Dp, w, centers, medoids, beta, max_iter, inner_m
         if unchanged:
             converged = True
             break
-        before[:] = centers[:before.shape[0]]
+        copy_rows_into(before, centers)
         shift = update_centers(mode, X, Dp, w, beta, inner_max_iter, inner_rtol, labels, counts,
                                centers, medoids, perm, offsets, buf, wbuf, costs, old)
         if mode == BETA_CENTERS:
             decay_bounds(lower, before, centers)
-        prev[:] = labels
+        copy_into(prev, labels)
         if centres_settled(shift, tol):
             assign_nearest(mode, X, D, centers, medoids, labels, dist)
             converged = True
@@ -478,7 +479,7 @@ def _gram_lloyd_run(G, w, seeds, max_iter, labels, dist, mean_labels, counts, pr
             if labels[p] != prev[p]:
                 _gram_move(G, w, S, W, Q, p, prev[p], labels[p])
                 prev[p] = labels[p]
-    mean_labels[:] = prev  # S, W, Q hold the sums of this partition
+    copy_into(mean_labels, prev)  # S, W, Q hold the sums of this partition
     if not converged:
         # make the labels those of the nearest final mean, as scikit-learn does
         _gram_assign(G, S, W, Q, labels, dist, k, best, arg)

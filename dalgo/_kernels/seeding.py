@@ -4,6 +4,7 @@ and the seeding loop."""
 import numpy as np
 from numba import njit, prange
 
+from .arrays import copy_into
 from .distances import sq_dist
 
 #: Multiply-adds of one distance pass (n × d) from which the seeding loop splits
@@ -35,7 +36,7 @@ def argsort_distances(D, order):
     """
     n = D.shape[0]
     if n < RADIX_MIN_POINTS:
-        order[:] = np.argsort(D, kind="mergesort")
+        copy_into(order, np.argsort(D, kind="mergesort"))
         return
     keys = D.view(np.uint64).copy()
     key_buf = np.empty(n, dtype=np.uint64)
@@ -72,7 +73,7 @@ def argsort_distances(D, order):
             idx_buf[dst] = idx[r]
         keys, key_buf = key_buf, keys
         idx, idx_buf = idx_buf, idx
-    order[:] = idx
+    copy_into(order, idx)
 
 
 @njit(cache=True, nogil=True)
