@@ -20,4 +20,15 @@ serially.  A module imports another's kernels only by their public
 
 No ``fastmath``: the exact solver compares floats and must see NaN and inf as
 they are.
+
+Importing this package first drops numba's cached kernels if any kernel source
+changed since they were compiled (:mod:`.cache_guard`).
 """
+
+from pathlib import Path as _Path
+
+from .cache_guard import drop_stale_caches as _drop_stale_caches
+from .cache_guard import numba_cache_dirs as _numba_cache_dirs
+
+_HERE = _Path(__file__).parent
+_drop_stale_caches(_HERE, _numba_cache_dirs(_HERE))
