@@ -327,21 +327,26 @@ def test_guard_lets_a_clear_gain_through():
     assert guard <= 0.1
 
 
-def test_reason_says_what_would_give_the_nested_check_power_when_it_keeps_kmeanspp():
-    """When the guard overrules the one-s.e. rule, the reason names the two levers (more
+def test_reason_says_what_would_give_the_selection_power_when_it_keeps_kmeanspp():
+    """When the guard overrules the one-s.e. rule, or the one-s.e. rule keeps k-means++
+    although another candidate had the lower cv loss, the reason names the two levers (more
     instances, more seeding draws) with the numbers of this run; not with groups, and not
-    when the one-s.e. rule kept k-means++ by itself."""
+    when k-means++ had the lowest cv loss itself."""
     cfg = TuneConfig(alpha_range=(0, np.inf))
-    guarded = kept_alone = None
-    for s in range(40):  # flat curves: the guard overrules the one-s.e. rule in ~1/3 of sets
+    guarded = led = best = None
+    for s in range(60):  # flat curves: the guard overrules the one-s.e. rule in ~1/3 of sets
         rng = np.random.default_rng(s)
         res = _results(0.3 + rng.normal(0, 0.05, size=(30, 8)), _FLAT_BP)
-        outcome = cross_validate(res, cfg).outcome
+        report = cross_validate(res, cfg)
+        outcome = report.outcome
         if outcome.guarded and guarded is None:
             guarded = res
-        if outcome.index == 0 and not outcome.guarded and kept_alone is None:
-            kept_alone = res
-    assert guarded is not None and kept_alone is not None
+        if outcome.index == 0 and not outcome.guarded:
+            if report.best != 0 and led is None:
+                led = res
+            if report.best == 0 and best is None:
+                best = res
+    assert guarded is not None and led is not None and best is not None
     reason = summarize(guarded, [], cfg, uniform_bound=False).selection_reason
     assert "nested check" in reason
     assert reason.endswith("With 30 training instances of one seeding draw each, more "
@@ -353,7 +358,10 @@ def test_reason_says_what_would_give_the_nested_check_power_when_it_keeps_kmeans
     groups = [i // 2 for i in range(30)]
     assert "n_draws" not in summarize(guarded, [], cfg, groups=groups, uniform_bound=False
                                       ).selection_reason
-    assert "n_draws" not in summarize(kept_alone, [], cfg, uniform_bound=False).selection_reason
+    reason = summarize(led, [], cfg, uniform_bound=False).selection_reason
+    assert "no candidate is better by more than one paired s.e." in reason
+    assert reason.endswith("(n_draws) would give the comparison more power.")
+    assert "n_draws" not in summarize(best, [], cfg, uniform_bound=False).selection_reason
     # α-linkage is deterministic: only more instances can help
     linkage = TuneConfig(family="linkage-minmax", alpha_range=(0.0, 1.0))
     assert _power_hint(linkage, 30, None) == (" With 30 training instances, more would give "

@@ -88,18 +88,21 @@ def check_loss_range(loss_range, train_results=(), betas=()):
     return H
 
 
-def _power_hint(config, n_units, groups):
-    """What would give the nested check more power, appended when it kept the default
-    member: more instances and, for a randomised family, more seeding draws per instance
-    (most of the per-instance noise is the draw's: docs/results.md §10). Nothing with
+def _power_hint(config, n_units, groups, what="check"):
+    """What would give the selection more power, appended when it kept the default member
+    although another candidate had the lower cross-validated loss (``what``: "check" when
+    the nested check overruled the one-s.e. rule, "comparison" when that rule kept the
+    default itself): more instances and, for a randomised family, more seeding draws per
+    instance (most of the per-instance noise is the draw's, and at m = 30 one draw hid the
+    real gain on most Gaussian-grid training sets: docs/results.md §10). Nothing with
     ``groups``, whose units the caller chose."""
     if groups is not None:
         return ""
     if not config.family_spec.accepts_draws:
-        return f" With {n_units} training instances, more would give the check more power."
+        return f" With {n_units} training instances, more would give the {what} more power."
     draws = "one seeding draw" if config.n_draws == 1 else f"{config.n_draws} seeding draws"
     return (f" With {n_units} training instances of {draws} each, more instances or more "
-            "draws per instance (n_draws) would give the check more power.")
+            f"draws per instance (n_draws) would give the {what} more power.")
 
 
 def summarize(train_results, test_results, config, *, selection="cv", n_folds=None,
@@ -206,6 +209,8 @@ def summarize(train_results, test_results, config, *, selection="cv", n_folds=No
         alpha = cand.fit_alpha(train_curves[best_beta])
         if report.outcome.guarded:
             reason += _power_hint(config, n_units, groups)
+        elif chosen == 0 and report.best != 0:  # kept, though a candidate led within 1 s.e.
+            reason += _power_hint(config, n_units, groups, "comparison")
     arg = argmins[best_beta]
     cv_loss = cv_se = float("nan")
     plateau_interval = (float("nan"), float("nan"))
