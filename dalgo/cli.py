@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._kernels.cache_guard import tree_kernels_cached
+
 __all__ = ["add_cluster_parser", "add_tune_parser", "build_parser", "main"]
 
 #: Used when --n-train / --n-test are not given (sampled instances only).
@@ -374,6 +376,9 @@ def _run_tune(args):
               + (f" ({how})" if how else "") + f", {n_text}, k={','.join(map(str, ks))}, "
               f"alpha in [{args.alpha_min:g}, {args.alpha_max:g}], betas {args.betas}, "
               f"loss {args.loss}{where}", flush=True)
+        if args.family == "lloyd" and not tree_kernels_cached():
+            print("first run of this installation: compiling dalgo's numba kernels (about "
+                  "half a minute, once; later runs reuse them)", flush=True)
         result = tune(train, test, alpha_range=(args.alpha_min, args.alpha_max),
                       betas=args.betas, loss=args.loss, center=args.center, n_jobs=n_jobs,
                       selection=args.selection, family=args.family, n_draws=args.n_draws,

@@ -101,3 +101,28 @@ def test_a_caller_sees_its_edited_callee_only_with_the_guard(tmp_path):
     assert _run_caller(tmp_path / "guarded") == 11
     _edit_callee(guarded, 2)
     assert _run_caller(tmp_path / "guarded") == 12
+
+
+def test_tree_kernels_cached_looks_for_the_tree_kernel_in_numbas_folder(tmp_path):
+    from dalgo._kernels.cache_guard import tree_kernels_cached
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "__init__.py").write_text("x = 1\n")  # numba locates caches by a source file
+    assert not tree_kernels_cached(src)
+    folder = numba_cache_dirs(src)[0]
+    (folder / "seeding.first_seed-25.py311.nbi").write_text("")
+    assert not tree_kernels_cached(src)
+    (folder / "tree.expand_batch-367.py311.nbi").write_text("")
+    assert tree_kernels_cached(src)
+
+
+def test_the_installed_tree_kernel_is_cached_after_a_curve():
+    import numpy as np
+
+    from dalgo import alpha_pieces
+    from dalgo._kernels.cache_guard import tree_kernels_cached
+
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    alpha_pieces(X, 3, np.array([0.1, 0.5, 0.9]), (0.0, 5.0))
+    assert tree_kernels_cached()

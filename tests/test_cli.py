@@ -30,6 +30,18 @@ def test_tune_digits_writes_json_and_png(tmp_path, capsys):
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
 
 
+@pytest.mark.parametrize("cached", [False, True])
+def test_tune_announces_the_first_runs_compilation(tmp_path, capsys, monkeypatch, cached):
+    """A new installation spends about half a minute compiling before the first instance
+    finishes; the command says so instead of sitting at 0 %."""
+    monkeypatch.setattr("dalgo.cli.tree_kernels_cached", lambda: cached)
+    code = main(["tune", "--n-train", "2", "--n-test", "2", "--per-class", "10", "--k", "2",
+                 "--jobs", "1", "--no-progress", "--alpha-max", "5", "--out", str(tmp_path)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert ("compiling dalgo's numba kernels" in printed) is not cached
+
+
 def test_tune_gaussian_grid_with_beta_grid_and_cache(tmp_path, capsys):
     out, cache = tmp_path / "o", tmp_path / "c"
     argv = ["tune", "--dataset", "gaussian_grid", "--n-train", "2", "--n-test", "2",

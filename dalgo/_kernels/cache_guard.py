@@ -83,3 +83,25 @@ def drop_stale_caches(source_dir, cache_dirs):
         except OSError:
             continue
     return deleted
+
+
+#: The kernel whose cache file tells whether a tuning run will compile first: the
+#: execution tree's batch expansion, the largest single compilation of a run.
+_WITNESS_PREFIX = "tree.expand_batch-"
+
+
+def tree_kernels_cached(source_dir=None):
+    """Whether numba's cache holds the execution tree's kernels (a run will not compile them).
+
+    False on a new installation (or after a kernel source changed): the first tuning run
+    then spends about half a minute compiling, which the command line announces.
+    """
+    source_dir = Path(__file__).parent if source_dir is None else Path(source_dir)
+    for folder in numba_cache_dirs(source_dir):
+        try:
+            if any(p.name.startswith(_WITNESS_PREFIX) and p.suffix == ".nbi"
+                   for p in folder.iterdir()):
+                return True
+        except OSError:
+            continue
+    return False
