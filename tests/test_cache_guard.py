@@ -34,7 +34,7 @@ def test_stale_cache_files_are_deleted_once_per_source_change(tmp_path):
     assert not (cache / "a.f-1.py311.nbi").exists()
 
 
-def test_unwritable_or_missing_folders_are_left_alone(tmp_path):
+def test_missing_folders_are_left_alone(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     (src / "a.py").write_text("x = 1\n")
