@@ -35,25 +35,36 @@ _EPS = 2.0**-52
 
 
 @njit(cache=True, nogil=True)
-def _log_odds(logd, logw, n_zero, j, alpha):
-    """``log(L_j / R_j)`` and its derivative in α: the guide of Newton's method.
-
-    Inputs: sorted ``logd``/``logw``, ``n_zero``, position ``j``, finite
-    ``alpha``.  ``L_j`` sums the weights ``exp(α (logd - top) + logw - wtop)``
-    of positions ``<= j``, ``R_j`` those after it; ``F_j > z`` exactly when
-    ``log(L_j / R_j) > log(z / (1 - z))``.  The log-odds are close to linear in
-    α (exactly so for two distances), so Newton needs few steps.  Only a
-    guide: decisions are always taken by :func:`dalgo._kernels.choose_position`.
-    Returns ``(nan, nan)`` when a sum underflows.
-    """
-    n = logd.shape[0]
+def _tops(logd, logw, n_zero):
+    """``(top, wtop)``: the largest log-distance and log-weight among the points of
+    positive weight, the offsets of :func:`dalgo._kernels.choose_position_buf`."""
     top = -np.inf
     wtop = -np.inf
-    for i in range(n_zero, n):
+    for i in range(n_zero, logd.shape[0]):
         if logw[i] > -np.inf:
             top = logd[i]
             if logw[i] > wtop:
                 wtop = logw[i]
+    return top, wtop
+
+
+@njit(cache=True, nogil=True)
+def _log_odds(logd, logw, n_zero, j, alpha, top, wtop, weights, known):
+    """``log(L_j / R_j)`` and its derivative in α: the guide of Newton's method.
+
+    Inputs: sorted ``logd``/``logw``, ``n_zero``, position ``j``, finite
+    ``alpha``, the offsets ``top, wtop`` (:func:`_tops`).  ``L_j`` sums the
+    weights ``exp(α (logd - top) + logw - wtop)`` of positions ``<= j``,
+    ``R_j`` those after it; ``F_j > z`` exactly when
+    ``log(L_j / R_j) > log(z / (1 - z))``.  The log-odds are close to linear in
+    α (exactly so for two distances), so Newton needs few steps.  When
+    ``known``, ``weights`` already holds those weights at ``alpha`` (the rule
+    computed them there, term for term the same expression) and no exponential
+    is evaluated.  Only a guide: decisions are always taken by
+    :func:`dalgo._kernels.choose_position`.  Returns ``(nan, nan)`` when a sum
+    underflows.
+    """
+    n = logd.shape[0]
     left = 0.0
     dleft = 0.0
     right = 0.0
@@ -62,7 +73,10 @@ def _log_odds(logd, logw, n_zero, j, alpha):
         if logw[i] == -np.inf:
             continue
         r = logd[i] - top
-        v = np.exp(alpha * r + (logw[i] - wtop))
+        if known:
+            v = weights[i]
+        else:
+            v = np.exp(alpha * r + (logw[i] - wtop))
         if i <= j:
             left += v
             dleft += r * v
@@ -75,7 +89,33 @@ def _log_odds(logd, logw, n_zero, j, alpha):
 
 
 @njit(cache=True, nogil=True)
-def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi, weights):
+def _rule(logd, logw, n_zero, alpha, z, bufs, at, choice, keep_a, keep_b):
+    """The rule's choice at ``alpha`` (:func:`dalgo._kernels.choose_position_buf`),
+    its weights kept for Newton's method.
+
+    ``bufs`` (3, n) are scratch rows, ``at`` (3,) the α whose weights each row
+    holds (nan: none) and ``choice`` (3,) the rule's value there (an α already
+    held is answered from it: the rule is a function of α).  The rule writes
+    into a row that holds neither ``keep_a`` nor ``keep_b`` (the bracket's
+    ends, whose weights may still be read), and the row is labelled ``alpha``
+    when the rule filled it (finite α, some point of positive weight)."""
+    for r in range(3):
+        if at[r] == alpha:
+            return choice[r]
+    r = 0
+    while at[r] == keep_a or at[r] == keep_b:  # no α is held twice: a row is free
+        r += 1
+    jm = choose_position_buf(logd, logw, n_zero, alpha, z, bufs[r])
+    if jm >= 0 and np.isfinite(alpha):
+        at[r] = alpha
+        choice[r] = jm
+    else:
+        at[r] = np.nan
+    return jm
+
+
+@njit(cache=True, nogil=True)
+def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi, bufs, at, choice):
     """Bisection on the rule down to ``BISECTION_ULPS``; see :func:`_first_change`.
 
     ``jhi`` is the rule's choice at ``hi``; returns ``(hi, choice at hi)``."""
@@ -93,7 +133,7 @@ def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi, weights):
             mid = lo + 0.5 * (hi - lo)
         if mid <= lo or mid >= hi:
             return hi, jhi
-        jm = choose_position_buf(logd, logw, n_zero, mid, z, weights)
+        jm = _rule(logd, logw, n_zero, mid, z, bufs, at, choice, lo, hi)
         if jm > j:
             hi = mid
             jhi = jm
@@ -102,7 +142,7 @@ def _bisect(logd, logw, n_zero, z, lo, hi, j, jhi, weights):
 
 
 @njit(cache=True, nogil=True)
-def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi, weights):
+def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi, top, wtop, bufs, at, choice):
     """A float in ``(lo, hi]`` where the choice first exceeds ``j``, and the choice there.
 
     Precondition: ``choose(lo) <= j < choose(hi) = jhi``.  Returns ``(x, choose(x))``
@@ -118,27 +158,37 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi, weights):
     ``choose(lo) <= j < choose(hi)`` holds throughout (only the rule moves it),
     and the rule is monotone, so the result is the first float at which the
     choice exceeds ``j`` whatever the bracket: the point the plain bisection
-    returns, with far fewer evaluations of the rule.
+    returns, with far fewer evaluations of the rule.  Newton's first step, at
+    ``lo``, reads the weights the rule left there (``bufs``/``at``, see
+    :func:`_rule`) instead of recomputing them.
     """
     a = lo
     b = hi
     target = np.log(z) - np.log1p(-z)  # F_j > z  <=>  log-odds > target
     x = lo  # F_j(lo) > z: Newton moves right from the left end
     converged = False
+    prev_step = 0.0
     for _ in range(NEWTON_MAX_ITER):
-        h, dh = _log_odds(logd, logw, n_zero, j, x)
+        known = -1
+        for r in range(3):
+            if at[r] == x:
+                known = r
+        h, dh = _log_odds(logd, logw, n_zero, j, x, top, wtop, bufs[max(known, 0)],
+                          known >= 0)
         g = h - target
         df = dh
         if g > 0.0:
             a = x
         elif g <= 0.0:  # nan (a sum underflowed) moves neither end
             b = x
-        if df < 0.0:
+        newton = df < 0.0
+        if newton:
             step = g / df
             xn = x - step
         else:
             xn = np.nan
         if not (xn > a and xn < b):
+            newton = False
             # Newton left the bracket (or no slope): bisect it instead
             if a > 0.0 and b > 4.0 * a:
                 xn = np.sqrt(a) * np.sqrt(b)
@@ -149,11 +199,20 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi, weights):
             x = xn
             converged = True
             break
+        if newton and prev_step != 0.0:
+            # quadratic convergence: the error after this step is about
+            # step**3 / prev_step**2; once that is within the gallop's first
+            # probe, a further Newton pass could not shorten the rule's search
+            if abs(step) ** 3 <= GALLOP_ULPS * _EPS * abs(xn) * prev_step * prev_step:
+                x = xn
+                converged = True
+                break
+        prev_step = step if newton else 0.0
         x = xn
     if converged and x > lo and x < hi:
         # gallop out from Newton's root (usually a few ulps from the crossing):
         # the rule at x picks the side, then probes at x -/+ 4, 8, 16, ... ulps
-        jx = choose_position_buf(logd, logw, n_zero, x, z, weights)
+        jx = _rule(logd, logw, n_zero, x, z, bufs, at, choice, lo, hi)
         if jx > j:
             hi = x
             jhi = jx
@@ -166,7 +225,7 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi, weights):
             probe = x + sign * delta
             if probe <= lo or probe >= hi:
                 break
-            jp = choose_position_buf(logd, logw, n_zero, probe, z, weights)
+            jp = _rule(logd, logw, n_zero, probe, z, bufs, at, choice, lo, hi)
             if jp > j:
                 hi = probe
                 jhi = jp
@@ -177,7 +236,7 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi, weights):
                 if sign < 0.0:
                     break
             delta *= 2.0
-    return _bisect(logd, logw, n_zero, z, lo, hi, j, jhi, weights)
+    return _bisect(logd, logw, n_zero, z, lo, hi, j, jhi, bufs, at, choice)
 
 
 @njit(cache=True, nogil=True)
@@ -190,31 +249,36 @@ def node_pieces(logd, logw, n_zero, z, a, b, starts, positions):
     ``i`` starts at ``starts[i]`` and chooses sorted position
     ``positions[i]``.  Returns the number of pieces.  Positions only increase
     along the sweep, so there are at most n pieces.  The rule is
-    :func:`dalgo._kernels.seeding.choose_position_buf` with one scratch array
-    for the whole sweep.
+    :func:`dalgo._kernels.seeding.choose_position_buf`, through :func:`_rule`,
+    which keeps the weights of the last few α it was evaluated at (three
+    scratch rows for the whole sweep): every crossing is then the next
+    search's left end, where Newton's first step reads them.
     """
-    weights = np.empty(logd.shape[0])
-    j = choose_position_buf(logd, logw, n_zero, a, z, weights)
+    bufs = np.empty((3, logd.shape[0]))
+    at = np.full(3, np.nan)
+    choice = np.zeros(3, dtype=np.intp)
+    top, wtop = _tops(logd, logw, n_zero)
+    j = _rule(logd, logw, n_zero, a, z, bufs, at, choice, np.nan, np.nan)
     starts[0] = a
     positions[0] = j
     m = 1
     if np.isinf(b):
-        j_end = choose_position_buf(logd, logw, n_zero, np.inf, z, weights)
+        j_end = _rule(logd, logw, n_zero, np.inf, z, bufs, at, choice, a, np.nan)
         last = np.inf
     else:
         last = np.nextafter(b, -np.inf)
         if last < a:
             return m
-        j_end = choose_position_buf(logd, logw, n_zero, last, z, weights)
+        j_end = _rule(logd, logw, n_zero, last, z, bufs, at, choice, a, np.nan)
     cur = a
     while j < j_end:
         # upper bracket: a float where the choice already moved past j
         if np.isinf(last):
             hi = 2.0 * cur if cur >= 1.0 else 1.0
-            jhi = choose_position_buf(logd, logw, n_zero, hi, z, weights)
+            jhi = _rule(logd, logw, n_zero, hi, z, bufs, at, choice, cur, np.nan)
             while hi < ALPHA_SEARCH_MAX and jhi <= j:
                 hi *= 2.0
-                jhi = choose_position_buf(logd, logw, n_zero, hi, z, weights)
+                jhi = _rule(logd, logw, n_zero, hi, z, bufs, at, choice, cur, np.nan)
             if jhi <= j:
                 # no finite α moves the choice: the limit at inf differs only
                 # through ties closer than the float grid; give inf its own piece
@@ -224,7 +288,8 @@ def node_pieces(logd, logw, n_zero, z, a, b, starts, positions):
         else:
             hi = last
             jhi = j_end
-        cross, j = _first_change(logd, logw, n_zero, z, cur, hi, j, jhi, weights)
+        cross, j = _first_change(logd, logw, n_zero, z, cur, hi, j, jhi, top, wtop, bufs, at,
+                                  choice)
         starts[m] = cross
         positions[m] = j
         m += 1
