@@ -17,11 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from ._kernels.cache_guard import tree_kernels_cached
+from .tuning.config import DEFAULT_N_INSTANCES  # --n-train / --n-test when not given
 
 __all__ = ["add_cluster_parser", "add_tune_parser", "build_parser", "main"]
 
-#: Used when --n-train / --n-test are not given (sampled instances only).
-DEFAULT_N_INSTANCES = 60
 #: Held-out share of --instances when neither --test-instances nor --test-fraction is given.
 DEFAULT_TEST_FRACTION = 0.25
 
@@ -143,8 +142,9 @@ def add_tune_parser(sub):
                         "beats it by more than one s.e.; exact: the paper's exact ERM")
     t.add_argument("--n-draws", type=positive_int, default=1,
                    help="seeding draws z per instance, each one exact curve (lloyd only); "
-                        "with a few dozen training instances, 8 gives the selection's "
-                        "nested check the power to see a real gain (docs/results.md §10)")
+                        "with m < 60 training instances, about 60 / m (at most 8) costs "
+                        "what the default run costs and lets the selection's nested check "
+                        "see real gains one draw hides (docs/results.md §10)")
     t.add_argument("--loss", default="hamming",
                    choices=("hamming", "kmeans", "kmedian", "kcenter"),
                    help="hamming needs labels; the objectives (normalised k-means, k-median, "

@@ -179,8 +179,9 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=None, betas=(2.0,),
         Local-search iterations per run.
     n_draws : int, default=1
         Seeding draws z per instance (see :class:`TuneConfig`); each costs one exact curve.
-        With a few dozen training instances, ``n_draws=8`` gives the selection's nested
-        check the power to see a real gain (docs/results.md §10).
+        With m < 60 training instances, about 60 / m draws (at most 8) cost what the
+        default ``dalgo tune`` costs and let the selection's nested check see real gains
+        that one draw hides; test instances get the same draws (docs/results.md §10).
     selection : {"cv", "exact"}, default="cv"
         ``"cv"``: model selection by K-fold cross-validation over the training instances
         among the classical members α ∈ {0, 1, 2, ∞}, the exact ERM and ERMs of the

@@ -13,7 +13,16 @@ from ..losses import get_loss
 from .families import get_family
 from .lloyd import BASELINE_ALPHAS
 
-__all__ = ["BASELINE_ALPHAS", "CACHE_FORMAT", "DRAWS_FORMAT", "TuneConfig", "beta_key", "loss_id"]
+__all__ = ["BASELINE_ALPHAS", "CACHE_FORMAT", "DEFAULT_N_INSTANCES", "DRAWS_FORMAT",
+           "MAX_SUGGESTED_DRAWS", "TuneConfig", "beta_key", "loss_id"]
+
+#: Training (and test) instances of the main job, ``dalgo tune`` on a built-in data set: its
+#: 60 one-draw training curves are also the compute the selection's hints measure
+#: ``n_draws`` against (a smaller training set with 60 / m draws costs what the main job costs).
+DEFAULT_N_INSTANCES = 60
+#: The most seeding draws per instance a hint suggests (eight kept the real gains on 5 of 6
+#: training sets of 30 on the Gaussian grid and CNAE-9; docs/results.md §10).
+MAX_SUGGESTED_DRAWS = 8
 
 #: Part of every cache key together with ``dalgo.__version__``: raise it when a change can
 #: change a cached result or its file layout, so that no file written by older code is read.

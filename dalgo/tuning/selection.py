@@ -8,7 +8,7 @@ import numpy as np
 from .._validation import InvalidParameterError, check_positive_int
 from ..piecewise import PiecewiseConstant
 from ..stats import mean_se
-from .config import TuneConfig
+from .config import DEFAULT_N_INSTANCES, MAX_SUGGESTED_DRAWS, TuneConfig
 from .model_selection import (
     DEFAULT_BANDWIDTHS,
     DEFAULT_GUARD_SE,
@@ -102,7 +102,19 @@ def _power_hint(config, n_units, groups, what="check"):
         return f" With {n_units} training instances, more would give the {what} more power."
     draws = "one seeding draw" if config.n_draws == 1 else f"{config.n_draws} seeding draws"
     return (f" With {n_units} training instances of {draws} each, more instances or more "
-            f"draws per instance (n_draws) would give the {what} more power.")
+            f"draws per instance (n_draws{_draws_suggestion(config.n_draws, n_units)}) would "
+            f"give the {what} more power.")
+
+
+def _draws_suggestion(n_draws, n_units):
+    """A concrete ``n_draws`` for a training set below the main job's compute: the draws
+    that bring it to ``DEFAULT_N_INSTANCES`` curves (at most ``MAX_SUGGESTED_DRAWS``);
+    nothing when it has that many already."""
+    if n_units * n_draws >= DEFAULT_N_INSTANCES or n_draws >= MAX_SUGGESTED_DRAWS:
+        return ""
+    suggested = min(MAX_SUGGESTED_DRAWS, -(-DEFAULT_N_INSTANCES // n_units))
+    return (f"; e.g. n_draws={suggested}: {n_units * suggested} exact training curves, the "
+            f"default `dalgo tune` computes {DEFAULT_N_INSTANCES}")
 
 
 def summarize(train_results, test_results, config, *, selection="cv", n_folds=None,
