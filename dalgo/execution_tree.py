@@ -206,8 +206,10 @@ def _enumerate_pieces(inst, z, lo, hi):
         D = np.empty((m, n))
         order = np.empty((m, n), dtype=np.intp)
         logd = np.empty((m, n))
-        starts = np.empty((m, n + 1))
-        children = np.empty((m, n + 1), dtype=np.intp)
+        # child i of every node side by side (see expand_batch's part arrays): room for
+        # n + 1 children per node, of which a few are written
+        starts = np.empty((n + 1, m)).T
+        children = np.empty((n + 1, m), dtype=np.intp).T
         counts = np.empty(m, dtype=np.intp)
         previous = numba.set_parallel_chunksize(1)  # uneven nodes: dynamic scheduling
         try:

@@ -471,8 +471,10 @@ def expand_batch(rows, slot, seeds, depth, z, hi, logw, parent, parent_D, parent
     for j in range(m):
         for p in range(part_first[j], part_first[j + 1]):
             part_node[p] = j
-    part_starts = np.empty((n_parts, n + 1))
-    part_positions = np.empty((n_parts, n + 1), dtype=np.intp)
+    # piece i of every part side by side: a part has a few pieces but room for n + 1,
+    # and part-major rows would touch (and fault in) one fresh page per part
+    part_starts = np.empty((n + 1, n_parts)).T
+    part_positions = np.empty((n + 1, n_parts), dtype=np.intp).T
     part_m = np.empty(n_parts, dtype=np.intp)
     for p in prange(n_parts):
         j = part_node[p]
