@@ -208,8 +208,8 @@ def _enumerate_pieces(inst, z, lo, hi):
         logd = np.empty((m, n))
         # child i of every node side by side (see expand_batch's part arrays): room for
         # n + 1 children per node, of which a few are written
-        starts = np.empty((n + 1, m)).T
-        children = np.empty((n + 1, m), dtype=np.intp).T
+        starts = np.empty((n + 1, m))
+        children = np.empty((n + 1, m), dtype=np.intp)
         counts = np.empty(m, dtype=np.intp)
         previous = numba.set_parallel_chunksize(1)  # uneven nodes: dynamic scheduling
         try:
@@ -220,14 +220,14 @@ def _enumerate_pieces(inst, z, lo, hi):
             numba.set_parallel_chunksize(previous)
         if counts.min() < 0:
             raise ValueError(f"fewer than {k} distinct points: cannot choose seed {t + 1}.")
-        # child i of node j covers [starts[j, i], starts[j, i + 1]) (the last one up to b[j])
+        # child i of node j covers [starts[i, j], starts[i + 1, j]) (the last one up to b[j])
         owner = np.repeat(np.arange(m), counts)
         index = np.arange(owner.shape[0]) - np.repeat(np.cumsum(counts) - counts, counts)
-        child_lo = starts[owner, index]
+        child_lo = starts[index, owner]
         child_hi = np.where(index + 1 < counts[owner],
-                            starts[owner, np.minimum(index + 1, n)], b[owner])
+                            starts[np.minimum(index + 1, n), owner], b[owner])
         child_seeds = seeds[owner]
-        child_seeds[:, t] = children[owner, index]
+        child_seeds[:, t] = children[index, owner]
         if t + 1 == k:
             leaf_lo.append(child_lo)
             leaf_hi.append(child_hi)

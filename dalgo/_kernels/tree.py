@@ -240,14 +240,15 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi, top, wtop, bufs, at, ch
 
 
 @njit(cache=True, nogil=True)
-def node_pieces(logd, logw, n_zero, z, a, b, starts, positions):
+def node_pieces(logd, logw, n_zero, z, a, b, starts, positions, col):
     """Sweep α over ``[a, b)`` (``b`` may be inf, then ``[a, inf]``) for one node.
 
     Inputs: sorted ``logd``, ``logw`` and ``n_zero`` from
     :func:`dalgo._kernels.sort_by_distance`, the node's draw ``z``, its
-    interval.  Outputs: ``starts`` and ``positions`` (capacity n + 1): piece
-    ``i`` starts at ``starts[i]`` and chooses sorted position
-    ``positions[i]``.  Returns the number of pieces.  Positions only increase
+    interval.  Outputs: column ``col`` of ``starts`` and ``positions``
+    (n + 1, ·): piece ``i`` starts at ``starts[i, col]`` and chooses sorted
+    position ``positions[i, col]`` (piece-major: the few pieces of many sweeps
+    share pages).  Returns the number of pieces.  Positions only increase
     along the sweep, so there are at most n pieces.  The rule is
     :func:`dalgo._kernels.seeding.choose_position_buf`, through :func:`_rule`,
     which keeps the weights of the last few α it was evaluated at (three
@@ -259,8 +260,8 @@ def node_pieces(logd, logw, n_zero, z, a, b, starts, positions):
     choice = np.zeros(3, dtype=np.intp)
     top, wtop = _tops(logd, logw, n_zero)
     j = _rule(logd, logw, n_zero, a, z, bufs, at, choice, np.nan, np.nan)
-    starts[0] = a
-    positions[0] = j
+    starts[0, col] = a
+    positions[0, col] = j
     m = 1
     if np.isinf(b):
         j_end = _rule(logd, logw, n_zero, np.inf, z, bufs, at, choice, a, np.nan)
@@ -282,16 +283,16 @@ def node_pieces(logd, logw, n_zero, z, a, b, starts, positions):
             if jhi <= j:
                 # no finite α moves the choice: the limit at inf differs only
                 # through ties closer than the float grid; give inf its own piece
-                starts[m] = np.inf
-                positions[m] = j_end
+                starts[m, col] = np.inf
+                positions[m, col] = j_end
                 return m + 1
         else:
             hi = last
             jhi = j_end
         cross, j = _first_change(logd, logw, n_zero, z, cur, hi, j, jhi, top, wtop, bufs, at,
                                   choice)
-        starts[m] = cross
-        positions[m] = j
+        starts[m, col] = cross
+        positions[m, col] = j
         m += 1
         cur = cross
     return m
@@ -322,16 +323,18 @@ def sorted_node(rows, slot, seeds, t, logw, D, order, logd, logw_sorted):
 
 
 @njit(cache=True, nogil=True)
-def merge_parts(part_starts, part_positions, part_m, first, last, b, order, starts, children):
+def merge_parts(part_starts, part_positions, part_m, first, last, b, order, starts, children,
+                col):
     """The children of a node from the sweeps of consecutive parts of its interval.
 
-    Inputs: parts ``first .. last - 1`` of ``part_starts``/``part_positions``
-    (p, n + 1) with ``part_m`` (p,) pieces each (:func:`node_pieces` over
+    Inputs: parts (columns) ``first .. last - 1`` of ``part_starts``/``part_positions``
+    (n + 1, p) with ``part_m`` (p,) pieces each (:func:`node_pieces` over
     consecutive sub-intervals of the node's ``[a, b)``), ``order`` (n,) the
-    node's sorted points.  Outputs ``starts``, ``children`` (n + 1,): child
-    ``i`` covers ``[starts[i], starts[i + 1])`` (the last one up to ``b``) and
-    adds point ``children[i]``.  Returns the number of children, or -1 if a
-    child would need a point at distance 0 from every seed.
+    node's sorted points.  Outputs column ``col`` of ``starts``, ``children``
+    (n + 1, ·): child ``i`` covers ``[starts[i, col], starts[i + 1, col])`` (the
+    last one up to ``b``) and adds point ``children[i, col]``.  Returns the
+    number of children, or -1 if a child would need a point at distance 0 from
+    every seed.
 
     A part's first piece continues the previous part's last one when it
     chooses the same position; otherwise its start is a breakpoint.  Every
@@ -343,23 +346,23 @@ def merge_parts(part_starts, part_positions, part_m, first, last, b, order, star
     m = 0
     for p in range(first, last):
         for i in range(part_m[p]):
-            pos = part_positions[p, i]
-            if i == 0 and m > 0 and pos == children[m - 1]:
+            pos = part_positions[i, p]
+            if i == 0 and m > 0 and pos == children[m - 1, col]:
                 continue
-            starts[m] = part_starts[p, i]
-            children[m] = pos
+            starts[m, col] = part_starts[i, p]
+            children[m, col] = pos
             m += 1
-    if np.isinf(starts[m - 1]) and m > 1:
+    if np.isinf(starts[m - 1, col]) and m > 1:
         # only ties finer than the float grid separate α = inf from large α
-        if starts[m - 2] < ALPHA_SEARCH_MAX:
-            starts[m - 1] = ALPHA_SEARCH_MAX
+        if starts[m - 2, col] < ALPHA_SEARCH_MAX:
+            starts[m - 1, col] = ALPHA_SEARCH_MAX
         else:
             m -= 1
     for i in range(m):
-        pos = children[i]
+        pos = children[i, col]
         if pos < 0:
             return -1
-        children[i] = order[pos]
+        children[i, col] = order[pos]
     return m
 
 
@@ -445,8 +448,9 @@ def expand_batch(rows, slot, seeds, depth, z, hi, logw, parent, parent_D, parent
     part_first[j + 1] - 1``, part ``p`` covering ``[part_a[p], part_b[p])``
     (consecutive, so that wide intervals spread over the threads).  Outputs
     rows ``j`` of ``D``, ``order``, ``logd`` (m, n) (node ``j``'s sorted
-    points, :func:`sorted_node` / :func:`child_sorted`), of ``starts`` and
-    ``children`` (m, n + 1) and ``n_children[j]`` as :func:`merge_parts`.
+    points, :func:`sorted_node` / :func:`child_sorted`), columns ``j`` of
+    ``starts`` and ``children`` (n + 1, m) and ``n_children[j]`` as
+    :func:`merge_parts`.
     Each node is sorted, each part swept (:func:`node_pieces`), serially into
     its own rows; then the parts are merged serially.  So the results depend
     neither on the thread count nor on the batches or cuts.
@@ -473,17 +477,16 @@ def expand_batch(rows, slot, seeds, depth, z, hi, logw, parent, parent_D, parent
             part_node[p] = j
     # piece i of every part side by side: a part has a few pieces but room for n + 1,
     # and part-major rows would touch (and fault in) one fresh page per part
-    part_starts = np.empty((n + 1, n_parts)).T
-    part_positions = np.empty((n + 1, n_parts), dtype=np.intp).T
+    part_starts = np.empty((n + 1, n_parts))
+    part_positions = np.empty((n + 1, n_parts), dtype=np.intp)
     part_m = np.empty(n_parts, dtype=np.intp)
     for p in prange(n_parts):
         j = part_node[p]
         part_m[p] = node_pieces(logd[j], logw_sorted[j], n_zero[j], z[depth[j]], part_a[p],
-                                part_b[p], part_starts[p], part_positions[p])
+                                part_b[p], part_starts, part_positions, p)
     for j in range(m):
         n_children[j] = merge_parts(part_starts, part_positions, part_m, part_first[j],
-                                    part_first[j + 1], hi[j], order[j], starts[j],
-                                    children[j])
+                                    part_first[j + 1], hi[j], order[j], starts, children, j)
 
 
 @njit(cache=True, nogil=True, parallel=True)
