@@ -49,7 +49,16 @@ def _tops(logd, logw, n_zero):
 
 
 @njit(cache=True, nogil=True)
-def _log_odds(logd, logw, n_zero, j, alpha, top, wtop, weights, known):
+def _held_row(at, alpha):
+    """The scratch row holding the rule's weights at ``alpha`` (see :func:`_rule`), or -1."""
+    for r in range(at.shape[0]):
+        if at[r] == alpha:
+            return r
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def _log_odds(logd, logw, n_zero, j, alpha, top, wtop, bufs, row):
     """``log(L_j / R_j)`` and its derivative in α: the guide of Newton's method.
 
     Inputs: sorted ``logd``/``logw``, ``n_zero``, position ``j``, finite
@@ -58,9 +67,9 @@ def _log_odds(logd, logw, n_zero, j, alpha, top, wtop, weights, known):
     ``R_j`` those after it; ``F_j > z`` exactly when
     ``log(L_j / R_j) > log(z / (1 - z))``.  The log-odds are close to linear in
     α (exactly so for two distances), so Newton needs few steps.  When
-    ``known``, ``weights`` already holds those weights at ``alpha`` (the rule
-    computed them there, term for term the same expression) and no exponential
-    is evaluated.  Only a guide: decisions are always taken by
+    ``row >= 0``, ``bufs[row]`` already holds those weights at ``alpha`` (the
+    rule computed them there, term for term the same expression) and no
+    exponential is evaluated.  Only a guide: decisions are always taken by
     :func:`dalgo._kernels.choose_position`.  Returns ``(nan, nan)`` when a sum
     underflows.
     """
@@ -73,8 +82,8 @@ def _log_odds(logd, logw, n_zero, j, alpha, top, wtop, weights, known):
         if logw[i] == -np.inf:
             continue
         r = logd[i] - top
-        if known:
-            v = weights[i]
+        if row >= 0:
+            v = bufs[row, i]
         else:
             v = np.exp(alpha * r + (logw[i] - wtop))
         if i <= j:
@@ -99,9 +108,9 @@ def _rule(logd, logw, n_zero, alpha, z, bufs, at, choice, keep_a, keep_b):
     into a row that holds neither ``keep_a`` nor ``keep_b`` (the bracket's
     ends, whose weights may still be read), and the row is labelled ``alpha``
     when the rule filled it (finite α, some point of positive weight)."""
-    for r in range(3):
-        if at[r] == alpha:
-            return choice[r]
+    r = _held_row(at, alpha)
+    if r >= 0:
+        return choice[r]
     r = 0
     while at[r] == keep_a or at[r] == keep_b:  # no α is held twice: a row is free
         r += 1
@@ -169,12 +178,7 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi, top, wtop, bufs, at, ch
     converged = False
     prev_step = 0.0
     for _ in range(NEWTON_MAX_ITER):
-        known = -1
-        for r in range(3):
-            if at[r] == x:
-                known = r
-        h, dh = _log_odds(logd, logw, n_zero, j, x, top, wtop, bufs[max(known, 0)],
-                          known >= 0)
+        h, dh = _log_odds(logd, logw, n_zero, j, x, top, wtop, bufs, _held_row(at, x))
         g = h - target
         df = dh
         if g > 0.0:

@@ -109,10 +109,10 @@ def _power_hint(config, n_units, groups, what="check"):
 def _draws_suggestion(n_draws, n_units):
     """A concrete ``n_draws`` for a training set below the main job's compute: the draws
     that bring it to ``DEFAULT_N_INSTANCES`` curves (at most ``MAX_SUGGESTED_DRAWS``);
-    nothing when it has that many already."""
-    if n_units * n_draws >= DEFAULT_N_INSTANCES or n_draws >= MAX_SUGGESTED_DRAWS:
-        return ""
+    nothing when the run already has that many."""
     suggested = min(MAX_SUGGESTED_DRAWS, -(-DEFAULT_N_INSTANCES // n_units))
+    if suggested <= n_draws:
+        return ""
     return (f"; e.g. n_draws={suggested}: {n_units * suggested} exact training curves, the "
             f"default `dalgo tune` computes {DEFAULT_N_INSTANCES}")
 
