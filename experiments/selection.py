@@ -18,7 +18,11 @@ held-out sample (same instances, same z for every rule):
   ``guard_2`` the one-s.e. rule guarded by nested cross-validation of the selection (k-means++
   kept unless the nested paired gain exceeds 0 / 1 / 2 paired s.e.); ``guard_1`` is dalgo's
   default (:data:`DEFAULT_VARIANT`, fixed before any held-out number was looked at);
-* ``kmeans++``: α = 2, fixed.
+* ``kmeans++``: α = 2, fixed;
+* with ``--budget-draws``, ``guard_1+draws``: the default selection on the same training
+  instances, each evaluated with :func:`~dalgo.tuning.config.budget_draws` (m) seeding draws
+  (its z and derived ones: 6, 3, 2 draws at m = 10, 25, 50, one from m = 60 on, where the
+  variant is the default itself); the held-out instances keep their one z.
 
 Reported per (data set, m): the expected held-out loss of each rule (mean over the
 repetitions ± s.e.), the paired difference with k-means++ on the held-out instances in units
@@ -42,6 +46,7 @@ Usage::
     python experiments/selection.py                           # all five data sets, pools of 1,100
     python experiments/selection.py --datasets digits gaussian_grid --pool 600 --n-test 300
     python experiments/selection.py --heldout rotate   # each instance held out once per 5 reps
+    python experiments/selection.py --budget-draws     # also: 60 / m draws per training instance
     python experiments/selection.py --smoke --out-dir /tmp/x --cache /tmp/xc
 """
 
@@ -57,7 +62,8 @@ import numpy as np
 from dalgo.jsonio import read_json, write_json
 from dalgo.piecewise import PiecewiseConstant
 from dalgo.stats import mean_se, paired_mean_se
-from dalgo.tuning import representative_alpha
+from dalgo.tuning import evaluate_instances, representative_alpha
+from dalgo.tuning.config import budget_draws
 from dalgo.tuning.model_selection import DEFAULT_BANDWIDTHS, cross_validate, smoothed_argmin
 
 M_GRID = (10, 25, 50, 100, 200)
@@ -67,6 +73,8 @@ VARIANTS = {"cv_1se": (1.0, None), "cv_2se": (2.0, None), "cv_3se": (3.0, None),
             "guard_0": (1.0, 0.0), "guard_1": (1.0, 1.0), "guard_2": (1.0, 2.0)}
 #: dalgo's default (``summarize``'s ``n_se=1, guard_se=1``).
 DEFAULT_VARIANT = "guard_1"
+#: The default selection with :func:`budget_draws` draws per training instance.
+DRAWS_VARIANT = "guard_1+draws"
 
 
 def _rules(train, config):
@@ -86,6 +94,22 @@ def _rules(train, config):
         out[name] = report.candidates[sel.index].fit_alpha(mean)
         outcomes[name] = sel
     return out, outcomes
+
+
+def _with_budget_draws(name, pick, train, m, args):
+    """α and :class:`~dalgo.tuning.model_selection.Selected` of the default selection on the
+    training instances ``pick`` evaluated with ``budget_draws(m)`` draws each (``train``, the
+    one-draw results, when that is one draw)."""
+    n_draws = budget_draws(m)
+    config = C.tune_config(n_draws=n_draws)
+    if n_draws > 1:
+        instances = C.pool_instances(name, pick, args.data_dir, smoke=args.smoke)
+        train = evaluate_instances(instances, config, baselines=False, cache_dir=args.cache,
+                                   n_jobs=args.n_jobs, progress=False)
+    mean = PiecewiseConstant.mean([r.curve(2.0) for r in train])
+    report = cross_validate(train, config, nested=True)
+    sel = report.select(*VARIANTS[DEFAULT_VARIANT])
+    return report.candidates[sel.index].fit_alpha(mean), sel
 
 
 def _split(results, args, rep):
@@ -111,15 +135,19 @@ def study(name, args, log):
     for m in M_GRID:
         if m > len(results) - len(_split(results, args, 0)[0]):
             continue
+        variants = [*VARIANTS, DRAWS_VARIANT] if args.budget_draws else list(VARIANTS)
         held, stats = {}, {v: {"gap": [], "ratio": [], "kept": 0, "guarded": 0, "gain": [],
-                               "gain_se": []} for v in VARIANTS}
-        diff_sum = {v: np.zeros(len(results)) for v in VARIANTS}
+                               "gain_se": []} for v in variants}
+        diff_sum = {v: np.zeros(len(results)) for v in variants}
         diff_n = np.zeros(len(results))
         for rep in range(args.reps):
             test_idx, cand_idx = _split(results, args, rep)
             pick = cand_idx[rng.choice(len(cand_idx), size=m, replace=False)]
             train = [results[i] for i in pick]
             alphas, outcomes = _rules(train, config)
+            if args.budget_draws:
+                alphas[DRAWS_VARIANT], outcomes[DRAWS_VARIANT] = _with_budget_draws(
+                    name, pick, train, m, args)
             at = {rule: np.array([curves[i](a) for i in test_idx]) for rule, a in alphas.items()}
             for rule, v in at.items():
                 held.setdefault(rule, []).append(float(v.mean()))
@@ -137,6 +165,8 @@ def study(name, args, log):
                 diff_sum[v][test_idx] += at["kmeans++"] - at[v]
         base = np.array(held["kmeans++"])
         row = {"m": m, "reps": args.reps, "rules": {}, "variants": {}}
+        if args.budget_draws:
+            row["budget_draws"] = budget_draws(m)
         for rule, v in held.items():
             v = np.array(v)
             mean, se = mean_se(v)
@@ -162,6 +192,9 @@ def study(name, args, log):
                 "cv_gap_in_cv_se_median": float(np.median(ratio)),
                 "cv_gap_within_2se": float(np.mean(ratio <= 2.0)),
             }
+        if args.budget_draws:  # per training set: one draw's held-out loss − the draws'
+            row["draws_gain_over_default"] = mean_se(np.array(held[DEFAULT_VARIANT])
+                                                     - np.array(held[DRAWS_VARIANT]))
         rows.append(row)
         log(f"m={m}: " + ", ".join(f"{k} {v['heldout_loss']:.4f}" for k, v in
                                     row["rules"].items()))
@@ -172,13 +205,14 @@ def study(name, args, log):
 
 def print_table(name, doc):
     print(f"\n### {name} (held-out: {doc['heldout']})\n")
-    print("| m | exact ERM | smoothed (h = 0.15) | k-means++ | " + " | ".join(VARIANTS) + " |")
-    print("|---|---|---|---|" + "---|" * len(VARIANTS))
+    variants = list(doc["rows"][0]["variants"]) if doc["rows"] else list(VARIANTS)
+    print("| m | exact ERM | smoothed (h = 0.15) | k-means++ | " + " | ".join(variants) + " |")
+    print("|---|---|---|---|" + "---|" * len(variants))
     for row in doc["rows"]:
         r = row["rules"]
         cells = [f"{r[k]['heldout_loss']:.4f} ± {r[k]['se']:.4f}"
                  for k in ("exact", "smooth(h=0.15)")] + [f"{r['kmeans++']['heldout_loss']:.4f}"]
-        for v in VARIANTS:
+        for v in variants:
             x = row["variants"][v]
             cells.append(f"{r[v]['heldout_loss']:.4f} ({x['gain_in_heldout_paired_se']:+.2f}; "
                          f"kept {100 * x['kmeanspp_kept']:.0f} %; |cv−ho| "
@@ -197,10 +231,15 @@ def main(argv=None):
                         help="with --heldout rotate: blocks of the pool, each held out in turn")
     parser.add_argument("--heldout", choices=("last", "first", "rotate"), default="last",
                         help="which part of the pool is the held-out sample")
+    parser.add_argument("--budget-draws", action="store_true",
+                        help=f"also the default selection with budget_draws(m) draws per "
+                             f"training instance (JSON key {DRAWS_VARIANT!r}; file suffix "
+                             f"'_budget_draws')")
     args = parser.parse_args(argv)
     if args.smoke:
         args.pool, args.n_test, args.reps = min(args.pool, 40), min(args.n_test, 15), 3
     suffix = {"last": "", "first": "_heldout_first", "rotate": "_heldout_rotate"}[args.heldout]
+    suffix += "_budget_draws" if args.budget_draws else ""
     out = Path(args.out_dir) / f"selection{suffix}.json"
     doc = read_json(out) if out.exists() else {}
     for name in args.datasets:

@@ -14,7 +14,7 @@ from .families import get_family
 from .lloyd import BASELINE_ALPHAS
 
 __all__ = ["BASELINE_ALPHAS", "CACHE_FORMAT", "DEFAULT_N_INSTANCES", "DRAWS_FORMAT",
-           "MAX_SUGGESTED_DRAWS", "TuneConfig", "beta_key", "loss_id"]
+           "MAX_SUGGESTED_DRAWS", "TuneConfig", "beta_key", "budget_draws", "loss_id"]
 
 #: Training (and test) instances of the main job, ``dalgo tune`` on a built-in data set: its
 #: 60 one-draw training curves are also the compute the selection's hints measure
@@ -23,6 +23,20 @@ DEFAULT_N_INSTANCES = 60
 #: The most seeding draws per instance a hint suggests (eight kept the real gains on 5 of 6
 #: training sets of 30 on the Gaussian grid and CNAE-9; docs/results.md §10).
 MAX_SUGGESTED_DRAWS = 8
+
+
+def budget_draws(n_train):
+    """Seeding draws per instance that give ``n_train`` training instances the main job's
+    compute: ``ceil(DEFAULT_N_INSTANCES / n_train)``, at least 1, at most
+    :data:`MAX_SUGGESTED_DRAWS`.
+
+    Examples
+    --------
+    >>> [budget_draws(m) for m in (5, 10, 20, 30, 50, 60, 200)]
+    [8, 6, 3, 2, 2, 1, 1]
+    """
+    n_train = check_positive_int(n_train, "n_train")
+    return min(MAX_SUGGESTED_DRAWS, -(-DEFAULT_N_INSTANCES // n_train))
 
 #: Part of every cache key together with ``dalgo.__version__``: raise it when a change can
 #: change a cached result or its file layout, so that no file written by older code is read.

@@ -8,7 +8,7 @@ import numpy as np
 from .._validation import InvalidParameterError, check_positive_int
 from ..piecewise import PiecewiseConstant
 from ..stats import mean_se
-from .config import DEFAULT_N_INSTANCES, MAX_SUGGESTED_DRAWS, TuneConfig
+from .config import DEFAULT_N_INSTANCES, TuneConfig, budget_draws
 from .model_selection import (
     DEFAULT_BANDWIDTHS,
     DEFAULT_GUARD_SE,
@@ -107,10 +107,9 @@ def _power_hint(config, n_units, groups, what="check"):
 
 
 def _draws_suggestion(n_draws, n_units):
-    """A concrete ``n_draws`` for a training set below the main job's compute: the draws
-    that bring it to ``DEFAULT_N_INSTANCES`` curves (at most ``MAX_SUGGESTED_DRAWS``);
-    nothing when the run already has that many."""
-    suggested = min(MAX_SUGGESTED_DRAWS, -(-DEFAULT_N_INSTANCES // n_units))
+    """A concrete ``n_draws`` for a training set below the main job's compute
+    (:func:`~dalgo.tuning.config.budget_draws`); nothing when the run already has that many."""
+    suggested = budget_draws(n_units)
     if suggested <= n_draws:
         return ""
     return (f"; e.g. n_draws={suggested}: {n_units * suggested} exact training curves, the "
