@@ -78,6 +78,14 @@ def int_at_least(minimum, what=None):
 positive_int = int_at_least(1, "a positive integer")
 
 
+def n_draws_arg(text):
+    """A command-line ``--n-draws``: ``auto`` or a positive integer."""
+    return text if text == "auto" else int_at_least(1, "a positive integer or 'auto'")(text)
+
+
+n_draws_arg.__name__ = "a positive integer or 'auto'"
+
+
 def add_tune_parser(sub):
     """The ``tune`` sub-command."""
     t = sub.add_parser(
@@ -140,11 +148,12 @@ def add_tune_parser(sub):
                    help="cv (default): cross-validated choice among the classical members, "
                         "the exact ERM and smoothed ERMs, keeping k-means++ unless something "
                         "beats it by more than one s.e.; exact: the paper's exact ERM")
-    t.add_argument("--n-draws", type=positive_int, default=1,
+    t.add_argument("--n-draws", type=n_draws_arg, default=1,
                    help="seeding draws z per instance, each one exact curve (lloyd only); "
                         "with m < 60 training instances, about 60 / m (at most 8) costs "
                         "what the default run costs and lets the selection's nested check "
-                        "see real gains one draw hides (docs/results.md §10)")
+                        "see real gains one draw hides; 'auto' is that number "
+                        "(docs/results.md §10)")
     t.add_argument("--loss", default="hamming",
                    choices=("hamming", "kmeans", "kmedian", "kcenter"),
                    help="hamming needs labels; the objectives (normalised k-means, k-median, "
@@ -364,10 +373,14 @@ def _run_tune(args):
         train, test, label, extra, how = _file_instances(args, train_seed, test_seed,
                                                          split_seed)
     from .tuning import TuneConfig, tune
+    from .tuning.config import resolve_n_draws
 
     # every parameter checked before any work (tune checks them again, cheaply)
+    n_draws = resolve_n_draws(args.n_draws, len(train), args.family)
     TuneConfig(alpha_range=(args.alpha_min, args.alpha_max), betas=args.betas,
-               center=args.center, loss=args.loss, family=args.family, n_draws=args.n_draws)
+               center=args.center, loss=args.loss, family=args.family, n_draws=n_draws)
+    draws = "" if n_draws == 1 else f", {n_draws} seeding draws per instance" + (
+        " (auto)" if args.n_draws == "auto" else "")
     with _executor(args) as (n_jobs, where):
         sizes = sorted({inst.n_samples for inst in train + test})
         n_text = f"n={sizes[0]}" if len(sizes) == 1 else f"n={sizes[0]}..{sizes[-1]}"
@@ -375,7 +388,7 @@ def _run_tune(args):
         print(f"dalgo tune: {label}, {len(train)} train / {len(test)} test instances"
               + (f" ({how})" if how else "") + f", {n_text}, k={','.join(map(str, ks))}, "
               f"alpha in [{args.alpha_min:g}, {args.alpha_max:g}], betas {args.betas}, "
-              f"loss {args.loss}{where}", flush=True)
+              f"loss {args.loss}{draws}{where}", flush=True)
         if args.family == "lloyd" and not tree_kernels_cached():
             print("first run of this installation: compiling dalgo's numba kernels (about "
                   "half a minute, once; later runs reuse them)", flush=True)

@@ -369,10 +369,10 @@ class DataDrivenKMeans(ClusterMixin, BaseEstimator):
     center : {"euclidean", "medoid"}, default="euclidean"
     selection : {"cv", "exact"}, default="cv"
         How (α, β) is chosen from the exact curves (see :func:`dalgo.tune`).
-    n_draws : int, default=1
+    n_draws : int or "auto", default=1
         Seeding draws z per training instance during ``fit``, each one exact curve (see
         :func:`dalgo.tune`): with m < 60 data sets, about 60 / m (at most 8) lets the
-        selection see real gains that one draw hides.
+        selection see real gains that one draw hides; ``"auto"`` is that number.
     n_init, max_iter, tol : passed to :class:`AlphaBetaKMeans`
         (``tol=0`` by default, so that clustering uses exactly the runs that
         were tuned).

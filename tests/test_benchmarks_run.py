@@ -22,3 +22,22 @@ def test_benchmark_script_starts(script):
                           text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "usage" in done.stdout.lower()
+
+
+def _checkout_row(*args):
+    """The table row of ``bench_checkouts.py`` run on this checkout with ``args``."""
+    repo = BENCH.parent
+    done = subprocess.run([sys.executable, str(BENCH / "bench_checkouts.py"), str(repo),
+                           "--dataset", "gaussian_grid", "--alpha", "0", "5", "--reps", "1",
+                           *args], capture_output=True, text=True, timeout=600, check=False,
+                          cwd=str(repo))
+    assert done.returncode == 0, done.stderr[-2000:]
+    row = done.stdout.strip().splitlines()[-1].split("|")
+    return int(row[2]), int(row[3]), row[7].strip()  # leaves, pieces, hash
+
+
+def test_bench_checkouts_many_instance_mode_sums_the_single_curves():
+    both = _checkout_row("--n-instances", "2", "--seed", "3")
+    first, second = _checkout_row("--seed", "3"), _checkout_row("--seed", "4")
+    assert both[:2] == (first[0] + second[0], first[1] + second[1])
+    assert both[2] not in (first[2], second[2])  # the hash covers both curves

@@ -73,6 +73,21 @@ def test_tune_with_several_seeding_draws(tmp_path, capsys):
     assert "n_draws" in capsys.readouterr().err and not (tmp_path / "l").exists()
     with pytest.raises(SystemExit):
         main(["tune", "--n-draws", "0"])
+    with pytest.raises(SystemExit):
+        main(["tune", "--n-draws", "many"])
+    assert "'auto'" in capsys.readouterr().err
+
+
+def test_tune_with_auto_draws_names_them(tmp_path, capsys):
+    out = tmp_path / "o"
+    argv = ["tune", "--dataset", "gaussian_grid", "--n-train", "20", "--n-test", "2",
+            "--per-class", "10", "--k", "3", "--n-draws", "auto", "--jobs", "1",
+            "--no-progress", "--out", str(out)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "3 seeding draws per instance (auto)" in printed  # ceil(60 / 20)
+    assert "(20 training instances × 3 seeding draws)" in printed
+    assert json.loads((out / "tune_result.json").read_text())["config"]["n_draws"] == 3
 
 
 def test_missing_data_dir_exit_code_2(tmp_path, capsys, monkeypatch):

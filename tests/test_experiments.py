@@ -8,6 +8,7 @@ part of the test suite; see ``docs/results.md``.
 """
 
 import importlib
+import math
 import os
 import re
 import sys
@@ -152,6 +153,16 @@ def test_selection_smoke(scripts, tmp_path, data_dir):
                               + ["--datasets", "gaussian_grid", "--heldout", "rotate"])
     rot = read_output(tmp_path / "out" / "selection_heldout_rotate.json")["gaussian_grid"]
     assert rot["blocks"] == 5 and rot["rows"][0]["variants"]["guard_1"]["cv_abs_gap"][0] >= 0
+    # 60 / m draws per training instance beside the one-draw default, same training sets
+    scripts["selection"].main(_common_args(tmp_path, data_dir)
+                              + ["--datasets", "gaussian_grid", "--budget-draws"])
+    drw = read_output(tmp_path / "out" / "selection_budget_draws.json")["gaussian_grid"]
+    assert [r["budget_draws"] for r in drw["rows"]] == [6, 3]
+    for row, one in zip(drw["rows"], doc["rows"]):
+        assert row["rules"]["guard_1"] == one["rules"]["guard_1"]  # the one-draw column
+        assert 0 <= row["variants"]["guard_1+draws"]["kmeanspp_kept"] <= 1
+        gain, se = row["draws_gain_over_default"]
+        assert se >= 0 and math.isfinite(gain)
 
 
 def test_beta_smoke(scripts, tmp_path, data_dir):

@@ -493,6 +493,31 @@ def test_data_driven_kmeans_passes_seeding_draws_to_tune():
         DataDrivenKMeans(n_draws=0).fit(train)
 
 
+@pytest.mark.parametrize("m, expected", [(4, 8), (10, 6), (20, 3), (30, 2), (60, 1), (90, 1)])
+def test_auto_draws_give_the_training_set_the_main_jobs_budget(m, expected):
+    assert dalgo.tuning.config.budget_draws(m) == expected
+    assert dalgo.tuning.config.resolve_n_draws("auto", m) == expected
+    assert dalgo.tuning.config.resolve_n_draws("auto", m, family="linkage-minmax") == 1
+
+
+def test_tune_with_auto_draws_equals_tune_with_their_number():
+    train, test = grid_instances(4, 21), grid_instances(2, 22)
+    auto = tune(train, test, alpha_range=(0.0, 10.0), n_draws="auto", progress=False)
+    eight = tune(train, test, alpha_range=(0.0, 10.0), n_draws=8, progress=False)
+    assert auto.config["n_draws"] == 8
+    assert comparable(auto) == comparable(eight)
+    assert "(4 training instances × 8 seeding draws)" in auto.table()
+    linkage = tune(train, alpha_range=(0.0, 1.0), n_draws="auto", family="linkage-minmax",
+                   progress=False)
+    assert linkage.config["n_draws"] == 1
+
+
+@pytest.mark.parametrize("bad", ["Auto", "8", 0, -1, 2.5, None])
+def test_bad_n_draws_is_refused_naming_it(bad):
+    with pytest.raises(ValueError, match="n_draws"):
+        tune(grid_instances(2, 23), alpha_range=(0.0, 5.0), n_draws=bad, progress=False)
+
+
 def test_data_driven_kmeans_from_tuples_of_one_k():
     rng = np.random.default_rng(2)
     tuples = [(np.vstack([rng.normal(size=(8, 2)) + 6.0 * j for j in range(3)]),

@@ -18,6 +18,7 @@ and the benchmarks all use the same code:
 """
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -25,7 +26,15 @@ from .._validation import check_enough_distinct, check_positive_int, n_clusters_
 from ..instances import Instance
 from ..random_state import spawn_seeds
 from ..seeding import draw_z
-from .config import BASELINE_ALPHAS, CACHE_FORMAT, TuneConfig, beta_key, loss_id
+from .config import (
+    BASELINE_ALPHAS,
+    CACHE_FORMAT,
+    TuneConfig,
+    beta_key,
+    check_n_draws,
+    loss_id,
+    resolve_n_draws,
+)
 from .evaluation import (
     InstanceCache,
     InstanceResult,
@@ -177,11 +186,13 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=None, betas=(2.0,),
         Show a tqdm progress bar.
     max_iter : int, default=300
         Local-search iterations per run.
-    n_draws : int, default=1
+    n_draws : int or "auto", default=1
         Seeding draws z per instance (see :class:`TuneConfig`); each costs one exact curve.
         With m < 60 training instances, about 60 / m draws (at most 8) cost what the
         default ``dalgo tune`` costs and let the selection's nested check see real gains
-        that one draw hides; test instances get the same draws (docs/results.md §10).
+        that one draw hides; ``"auto"`` is that number
+        (:func:`~dalgo.tuning.config.budget_draws`; one draw for α-linkage). Test instances
+        get the same draws (docs/results.md §10).
     selection : {"cv", "exact"}, default="cv"
         ``"cv"``: model selection by K-fold cross-validation over the training instances
         among the classical members α ∈ {0, 1, 2, ∞}, the exact ERM and ERMs of the
@@ -236,13 +247,16 @@ def tune(train, test=None, *, n_clusters=None, alpha_range=None, betas=(2.0,),
     (['average', 'complete', 'single'], 'linkage-minmax')
     """
     started = time.perf_counter()
+    n_draws = check_n_draws(n_draws)
     config = TuneConfig(alpha_range=alpha_range, betas=betas, center=center, loss=loss,
-                        max_iter=max_iter, n_draws=n_draws, family=family)
+                        max_iter=max_iter, n_draws=1 if n_draws == "auto" else n_draws,
+                        family=family)
     if loss_range is not None:
         check_loss_range(loss_range)
     seed_train, seed_test = spawn_seeds(2, random_state)
     train_set = as_instances(train, n_clusters=n_clusters, random_state=seed_train,
                              what="train", needs_labels=config.needs_labels)
+    config = replace(config, n_draws=resolve_n_draws(n_draws, len(train_set), family))
     test_set = [] if test is None else as_instances(
         test, n_clusters=n_clusters, random_state=seed_test, what="test",
         needs_labels=config.needs_labels)

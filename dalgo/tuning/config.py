@@ -14,7 +14,8 @@ from .families import get_family
 from .lloyd import BASELINE_ALPHAS
 
 __all__ = ["BASELINE_ALPHAS", "CACHE_FORMAT", "DEFAULT_N_INSTANCES", "DRAWS_FORMAT",
-           "MAX_SUGGESTED_DRAWS", "TuneConfig", "beta_key", "budget_draws", "loss_id"]
+           "MAX_SUGGESTED_DRAWS", "TuneConfig", "beta_key", "budget_draws", "check_n_draws",
+           "loss_id", "resolve_n_draws"]
 
 #: Training (and test) instances of the main job, ``dalgo tune`` on a built-in data set: its
 #: 60 one-draw training curves are also the compute the selection's hints measure
@@ -37,6 +38,35 @@ def budget_draws(n_train):
     """
     n_train = check_positive_int(n_train, "n_train")
     return min(MAX_SUGGESTED_DRAWS, -(-DEFAULT_N_INSTANCES // n_train))
+
+
+def check_n_draws(n_draws):
+    """``"auto"`` or a positive int, else :class:`~dalgo.InvalidParameterError` naming it."""
+    if isinstance(n_draws, str):
+        if n_draws == "auto":
+            return n_draws
+        raise InvalidParameterError(f"n_draws must be a positive integer or 'auto'; got "
+                                    f"{n_draws!r}.")
+    return check_positive_int(n_draws, "n_draws")
+
+
+def resolve_n_draws(n_draws, n_train, family="lloyd"):
+    """Seeding draws per instance for ``n_draws`` with ``n_train`` training instances.
+
+    ``"auto"`` is :func:`budget_draws` ``(n_train)`` for a randomised family (Lloyd's) and 1
+    for a deterministic one (α-linkage); an int is returned as it is.
+
+    Examples
+    --------
+    >>> resolve_n_draws("auto", 10), resolve_n_draws("auto", 100), resolve_n_draws(3, 10)
+    (6, 1, 3)
+    >>> resolve_n_draws("auto", 10, family="linkage-minmax")
+    1
+    """
+    n_draws = check_n_draws(n_draws)
+    if n_draws != "auto":
+        return n_draws
+    return budget_draws(n_train) if get_family(family).accepts_draws else 1
 
 #: Part of every cache key together with ``dalgo.__version__``: raise it when a change can
 #: change a cached result or its file layout, so that no file written by older code is read.

@@ -405,6 +405,10 @@ class TuneResult:
         return cls.from_dict(json.loads(path_or_text))
 
     # -- report -----------------------------------------------------------------------
+    def _draws_text(self):
+        n_draws = int(self.config.get("n_draws", 1))
+        return f" × {n_draws} seeding draws" if n_draws > 1 else ""
+
     def table(self):
         """A plain-text report: the selection and why, held-out losses with paired
         comparisons, the cross-validated estimate, and one sentence of verdict."""
@@ -431,7 +435,7 @@ class TuneResult:
         if not np.isnan(self.cv_loss):
             lines.append(f"cross-validated estimate of the tuned configuration: "
                          f"{self.cv_loss:.4f} ± {self.cv_se:.4f} ({self.n_train} training "
-                         "instances)")
+                         f"instances{self._draws_text()})")
         if not np.isnan(lo):
             lines.append(f"near-optimal alpha (smoothed risk within 1 s.e.): [{lo:.3g}, {hi:.3g}]")
         fitted = not self.selected_rule.startswith("alpha=")
