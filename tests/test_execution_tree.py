@@ -548,3 +548,49 @@ def test_child_sorted_equals_full_sort(global_random_seed, n, levels):
         for a, b in zip(out, ref):
             assert np.array_equal(a, b)
         D, order, logd = out[0], out[1], out[2]
+
+
+def _root_children(X, logw, z, hi):
+    """(starts, children) of the root node of d^α seeding with log weights ``logw``: one
+    call of :func:`dalgo._kernels.tree.expand_batch` with a single part ``[0, hi)``."""
+    from dalgo._kernels.seeding import first_seed
+    from dalgo._kernels.tree import expand_batch
+    from dalgo.execution_tree import _TreeArrays
+
+    n = X.shape[0]
+    arrays = _TreeArrays(X, need_gram=False, need_distances=True)
+    seeds = np.full((1, z.shape[0]), -1, dtype=np.intp)
+    seeds[0, 0] = first_seed(logw, z[0])
+    starts, children = np.empty((n + 1, 1)), np.empty((n + 1, 1), dtype=np.intp)
+    counts = np.empty(1, dtype=np.intp)
+    expand_batch(arrays.rows, arrays.slot, seeds, np.ones(1, dtype=np.intp), z,
+                 np.array([hi]), logw, np.array([-1], dtype=np.intp), np.empty((1, n)),
+                 np.empty((1, n), dtype=np.intp), np.empty((1, n)),
+                 np.array([0, 1], dtype=np.intp), np.zeros(1), np.array([hi]),
+                 np.empty((1, n)), np.empty((1, n), dtype=np.intp), np.empty((1, n)),
+                 starts, children, counts)
+    c = int(counts[0])
+    return np.append(starts[:c, 0], hi), children[:c, 0]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tree_expansion_with_unequal_weights_follows_weighted_seeding(seed):
+    """The tree kernel takes log weights; the tree itself passes equal ones (and then skips
+    sorting them). Unequal weights take the general path: each child of the root is the
+    second seed of weighted d^α seeding at its interval's midpoint."""
+    from dalgo.seeding import _dalpha_seeding
+
+    rng = np.random.default_rng(seed)
+    X = np.ascontiguousarray(rng.normal(size=(30, 2)))
+    z = rng.random(2)
+    logw = np.log(rng.uniform(0.2, 3.0, size=30))
+    logw[rng.choice(30, size=3, replace=False)] = -np.inf  # weight 0: never chosen
+    edges, children = _root_children(X, logw, z, 12.0)
+    assert len(children) > 1 and np.all(np.diff(edges) > 0)
+    for lo, hi, child in zip(edges[:-1], edges[1:], children):
+        assert _dalpha_seeding(X, 0.5 * (lo + hi), z, logw)[1] == child
+        assert logw[child] > -np.inf
+    # equal weights cancel in the rule: any constant gives the unweighted tree
+    zero = _root_children(X, np.zeros(30), z, 12.0)
+    const = _root_children(X, np.full(30, 0.7), z, 12.0)
+    assert np.array_equal(zero[0], const[0]) and np.array_equal(zero[1], const[1])

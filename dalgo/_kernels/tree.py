@@ -463,17 +463,23 @@ def expand_batch(rows, slot, seeds, depth, z, hi, logw, parent, parent_D, parent
     n = logw.shape[0]
     n_parts = part_a.shape[0]
     n_zero = np.empty(m, dtype=np.intp)
-    logw_sorted = np.empty((m, n))
+    # equal weights (the tree's own case) sort to themselves: the sweep reads ``logw``, and
+    # the sorts write into a per-node scratch row, not into m fresh rows of pages
+    uniform = True
+    for i in range(n):
+        uniform = uniform and logw[i] == logw[0]
+    logw_sorted = np.empty((1 if uniform else m, n))
     for j in prange(m):
         t = depth[j]
         q = parent[j]
+        sorted_w = np.empty(n) if uniform else logw_sorted[j]
         if q < 0:
             n_zero[j] = sorted_node(rows, slot, seeds[j], t, logw, D[j], order[j], logd[j],
-                                    logw_sorted[j])
+                                    sorted_w)
         else:
             n_zero[j] = child_sorted(parent_D[q], parent_order[q], parent_logd[q],
                                      rows[slot[seeds[j, t - 1]]], logw, D[j], order[j],
-                                     logd[j], logw_sorted[j], np.empty(n, dtype=np.intp),
+                                     logd[j], sorted_w, np.empty(n, dtype=np.intp),
                                      np.empty(n, dtype=np.bool_))
     part_node = np.empty(n_parts, dtype=np.intp)
     for j in range(m):
@@ -486,7 +492,8 @@ def expand_batch(rows, slot, seeds, depth, z, hi, logw, parent, parent_D, parent
     part_m = np.empty(n_parts, dtype=np.intp)
     for p in prange(n_parts):
         j = part_node[p]
-        part_m[p] = node_pieces(logd[j], logw_sorted[j], n_zero[j], z[depth[j]], part_a[p],
+        sorted_w = logw if uniform else logw_sorted[j]
+        part_m[p] = node_pieces(logd[j], sorted_w, n_zero[j], z[depth[j]], part_a[p],
                                 part_b[p], part_starts, part_positions, p)
     for j in range(m):
         n_children[j] = merge_parts(part_starts, part_positions, part_m, part_first[j],
