@@ -21,52 +21,10 @@ __all__ = ["BASELINE_ALPHAS", "CACHE_FORMAT", "DEFAULT_N_INSTANCES", "DRAWS_FORM
 #: 60 one-draw training curves are also the compute the selection's hints measure
 #: ``n_draws`` against (a smaller training set with 60 / m draws costs what the main job costs).
 DEFAULT_N_INSTANCES = 60
-#: The most seeding draws per instance a hint suggests (eight kept the real gains on 5 of 6
-#: training sets of 30 on the Gaussian grid and CNAE-9; docs/results.md §10).
+#: The most seeding draws per instance a hint suggests and ``n_draws="auto"`` takes (eight
+#: kept the real gains on 5 of 6 training sets of 30 on the Gaussian grid and CNAE-9;
+#: docs/results.md §10).
 MAX_SUGGESTED_DRAWS = 8
-
-
-def budget_draws(n_train):
-    """Seeding draws per instance that give ``n_train`` training instances the main job's
-    compute: ``ceil(DEFAULT_N_INSTANCES / n_train)``, at least 1, at most
-    :data:`MAX_SUGGESTED_DRAWS`.
-
-    Examples
-    --------
-    >>> [budget_draws(m) for m in (5, 10, 20, 30, 50, 60, 200)]
-    [8, 6, 3, 2, 2, 1, 1]
-    """
-    n_train = check_positive_int(n_train, "n_train")
-    return min(MAX_SUGGESTED_DRAWS, -(-DEFAULT_N_INSTANCES // n_train))
-
-
-def check_n_draws(n_draws):
-    """``"auto"`` or a positive int, else :class:`~dalgo.InvalidParameterError` naming it."""
-    if isinstance(n_draws, str):
-        if n_draws == "auto":
-            return n_draws
-        raise InvalidParameterError(f"n_draws must be a positive integer or 'auto'; got "
-                                    f"{n_draws!r}.")
-    return check_positive_int(n_draws, "n_draws")
-
-
-def resolve_n_draws(n_draws, n_train, family="lloyd"):
-    """Seeding draws per instance for ``n_draws`` with ``n_train`` training instances.
-
-    ``"auto"`` is :func:`budget_draws` ``(n_train)`` for a randomised family (Lloyd's) and 1
-    for a deterministic one (α-linkage); an int is returned as it is.
-
-    Examples
-    --------
-    >>> resolve_n_draws("auto", 10), resolve_n_draws("auto", 100), resolve_n_draws(3, 10)
-    (6, 1, 3)
-    >>> resolve_n_draws("auto", 10, family="linkage-minmax")
-    1
-    """
-    n_draws = check_n_draws(n_draws)
-    if n_draws != "auto":
-        return n_draws
-    return budget_draws(n_train) if get_family(family).accepts_draws else 1
 
 #: Part of every cache key together with ``dalgo.__version__``: raise it when a change can
 #: change a cached result or its file layout, so that no file written by older code is read.
@@ -111,6 +69,49 @@ def _check_betas(betas):
     if len(set(values)) != len(values):
         raise InvalidParameterError(f"betas contains duplicates: {list(values)}.")
     return values
+
+
+def budget_draws(n_train):
+    """Seeding draws per instance that give ``n_train`` training instances the main job's
+    compute: ``ceil(DEFAULT_N_INSTANCES / n_train)``, at least 1, at most
+    :data:`MAX_SUGGESTED_DRAWS`.
+
+    Examples
+    --------
+    >>> [budget_draws(m) for m in (5, 10, 20, 30, 50, 60, 200)]
+    [8, 6, 3, 2, 2, 1, 1]
+    """
+    n_train = check_positive_int(n_train, "n_train")
+    return min(MAX_SUGGESTED_DRAWS, -(-DEFAULT_N_INSTANCES // n_train))
+
+
+def check_n_draws(n_draws):
+    """``"auto"`` or a positive int, else :class:`~dalgo.InvalidParameterError` naming it."""
+    if isinstance(n_draws, str):
+        if n_draws == "auto":
+            return n_draws
+        raise InvalidParameterError(f"n_draws must be a positive integer or 'auto'; got "
+                                    f"{n_draws!r}.")
+    return check_positive_int(n_draws, "n_draws")
+
+
+def resolve_n_draws(n_draws, n_train, family="lloyd"):
+    """Seeding draws per instance for ``n_draws`` with ``n_train`` training instances.
+
+    ``"auto"`` is :func:`budget_draws` ``(n_train)`` for a randomised family (Lloyd's) and 1
+    for a deterministic one (α-linkage); an int is returned as it is.
+
+    Examples
+    --------
+    >>> resolve_n_draws("auto", 10), resolve_n_draws("auto", 100), resolve_n_draws(3, 10)
+    (6, 1, 3)
+    >>> resolve_n_draws("auto", 10, family="linkage-minmax")
+    1
+    """
+    n_draws = check_n_draws(n_draws)
+    if n_draws != "auto":
+        return n_draws
+    return budget_draws(n_train) if get_family(family).accepts_draws else 1
 
 
 @dataclass(frozen=True)
