@@ -351,8 +351,8 @@ def test_reason_says_what_would_give_the_selection_power_when_it_keeps_kmeanspp(
     assert "nested check" in reason
     assert reason.endswith("With 30 training instances of one seeding draw each, more "
                            "instances or more draws per instance (n_draws; e.g. n_draws=2: "
-                           "60 exact training curves, the default `dalgo tune` computes 60) "
-                           "would give the check more power.")
+                           "60 exact training curves, the default `dalgo tune` computes 60; "
+                           "n_draws='auto' picks it) would give the check more power.")
     with_draws = TuneConfig(alpha_range=(0, np.inf), n_draws=4)
     reason4 = summarize(guarded, [], with_draws, uniform_bound=False).selection_reason
     assert reason4.endswith("of 4 seeding draws each, more instances or more draws per "
@@ -363,7 +363,8 @@ def test_reason_says_what_would_give_the_selection_power_when_it_keeps_kmeanspp(
     reason = summarize(led, [], cfg, uniform_bound=False).selection_reason
     assert "no candidate is better by more than one paired s.e." in reason
     assert reason.endswith("(n_draws; e.g. n_draws=2: 60 exact training curves, the default "
-                           "`dalgo tune` computes 60) would give the comparison more power.")
+                           "`dalgo tune` computes 60; n_draws='auto' picks it) would give the "
+                           "comparison more power.")
     assert "n_draws" not in summarize(best, [], cfg, uniform_bound=False).selection_reason
     # α-linkage is deterministic: only more instances can help
     linkage = TuneConfig(family="linkage-minmax", alpha_range=(0.0, 1.0))
@@ -380,6 +381,7 @@ def test_power_hint_suggests_the_draws_that_cost_what_the_main_job_costs(m, n_dr
     # at ceil(60 / m) draws, never more than 8 (docs/results.md §10)
     hint = _power_hint(TuneConfig(alpha_range=(0, np.inf), n_draws=n_draws), m, None)
     assert f"e.g. n_draws={suggested}: {m * suggested} exact training curves" in hint
+    assert "n_draws='auto' picks it" in hint
 
 
 @pytest.mark.parametrize("m, n_draws", [(60, 1), (100, 1), (30, 2), (20, 3), (5, 8)])

@@ -113,7 +113,7 @@ def _draws_suggestion(n_draws, n_units):
     if suggested <= n_draws:
         return ""
     return (f"; e.g. n_draws={suggested}: {n_units * suggested} exact training curves, the "
-            f"default `dalgo tune` computes {DEFAULT_N_INSTANCES}")
+            f"default `dalgo tune` computes {DEFAULT_N_INSTANCES}; n_draws='auto' picks it")
 
 
 def summarize(train_results, test_results, config, *, selection="cv", n_folds=None,
