@@ -491,6 +491,8 @@ def test_data_driven_kmeans_passes_seeding_draws_to_tune():
     assert comparable(model.tune_result_) == comparable(ref)
     with pytest.raises(ValueError, match="n_draws"):
         DataDrivenKMeans(n_draws=0).fit(train)
+    auto = DataDrivenKMeans(alpha_range=(0.0, 10.0), n_draws="auto", random_state=0).fit(train)
+    assert auto.tune_result_.config["n_draws"] == 8  # 4 instances: ceil(60 / 4), at most 8
 
 
 @pytest.mark.parametrize("m, expected", [(4, 8), (10, 6), (20, 3), (30, 2), (60, 1), (90, 1)])
