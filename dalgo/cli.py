@@ -78,12 +78,15 @@ def int_at_least(minimum, what=None):
 positive_int = int_at_least(1, "a positive integer")
 
 
+_draw_count = int_at_least(1, "a positive integer or 'auto'")
+
+
 def n_draws_arg(text):
     """A command-line ``--n-draws``: ``auto`` or a positive integer."""
-    return text if text == "auto" else int_at_least(1, "a positive integer or 'auto'")(text)
+    return text if text == "auto" else _draw_count(text)
 
 
-n_draws_arg.__name__ = "a positive integer or 'auto'"
+n_draws_arg.__name__ = _draw_count.__name__
 
 
 def add_tune_parser(sub):
@@ -394,7 +397,7 @@ def _run_tune(args):
                   "half a minute, once; later runs reuse them)", flush=True)
         result = tune(train, test, alpha_range=(args.alpha_min, args.alpha_max),
                       betas=args.betas, loss=args.loss, center=args.center, n_jobs=n_jobs,
-                      selection=args.selection, family=args.family, n_draws=args.n_draws,
+                      selection=args.selection, family=args.family, n_draws=n_draws,
                       cache_dir=args.cache,
                       progress=not args.no_progress, loss_range=extra.get("loss_range"))
     result.config.update({**extra, "seed": args.seed})

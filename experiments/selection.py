@@ -89,27 +89,27 @@ def _rules(train, config):
     out["kmeans++"] = 2.0
     report = cross_validate(train, config, nested=True)
     outcomes = {}
-    for name, (n_se, guard_se) in VARIANTS.items():
-        sel = report.select(n_se, guard_se)
-        out[name] = report.candidates[sel.index].fit_alpha(mean)
-        outcomes[name] = sel
+    for name in VARIANTS:
+        out[name], outcomes[name] = _selected(report, mean, name)
     return out, outcomes
 
 
-def _with_budget_draws(name, pick, train, m, args):
-    """α and :class:`~dalgo.tuning.model_selection.Selected` of the default selection on the
-    training instances ``pick`` evaluated with ``budget_draws(m)`` draws each (``train``, the
-    one-draw results, when that is one draw)."""
-    n_draws = budget_draws(m)
-    config = C.tune_config(n_draws=n_draws)
-    if n_draws > 1:
-        instances = C.pool_instances(name, pick, args.data_dir, smoke=args.smoke)
-        train = evaluate_instances(instances, config, baselines=False, cache_dir=args.cache,
-                                   n_jobs=args.n_jobs, progress=False)
-    mean = PiecewiseConstant.mean([r.curve(2.0) for r in train])
-    report = cross_validate(train, config, nested=True)
-    sel = report.select(*VARIANTS[DEFAULT_VARIANT])
+def _selected(report, mean, variant):
+    """α and :class:`~dalgo.tuning.model_selection.Selected` of selection ``variant`` from
+    one cross-validation ``report``, fitted on the training sets' ``mean`` curve."""
+    sel = report.select(*VARIANTS[variant])
     return report.candidates[sel.index].fit_alpha(mean), sel
+
+
+def _with_budget_draws(name, pick, args):
+    """α and :class:`~dalgo.tuning.model_selection.Selected` of the default selection on the
+    training instances ``pick`` evaluated with ``budget_draws(len(pick)) > 1`` draws each."""
+    config = C.tune_config(n_draws=budget_draws(len(pick)))
+    instances = C.pool_instances(name, pick, args.data_dir, smoke=args.smoke)
+    train = evaluate_instances(instances, config, baselines=False, cache_dir=args.cache,
+                               n_jobs=args.n_jobs, progress=False)
+    mean = PiecewiseConstant.mean([r.curve(2.0) for r in train])
+    return _selected(cross_validate(train, config, nested=True), mean, DEFAULT_VARIANT)
 
 
 def _split(results, args, rep):
@@ -145,9 +145,10 @@ def study(name, args, log):
             pick = cand_idx[rng.choice(len(cand_idx), size=m, replace=False)]
             train = [results[i] for i in pick]
             alphas, outcomes = _rules(train, config)
-            if args.budget_draws:
-                alphas[DRAWS_VARIANT], outcomes[DRAWS_VARIANT] = _with_budget_draws(
-                    name, pick, train, m, args)
+            if args.budget_draws:  # one draw from m = 60 on: the default variant itself
+                alphas[DRAWS_VARIANT], outcomes[DRAWS_VARIANT] = (
+                    _with_budget_draws(name, pick, args) if budget_draws(m) > 1 else
+                    (alphas[DEFAULT_VARIANT], outcomes[DEFAULT_VARIANT]))
             at = {rule: np.array([curves[i](a) for i in test_idx]) for rule, a in alphas.items()}
             for rule, v in at.items():
                 held.setdefault(rule, []).append(float(v.mean()))
