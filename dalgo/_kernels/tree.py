@@ -468,7 +468,7 @@ def expand_batch(rows, slot, seeds, depth, z, hi, logw, parent, parent_D, parent
     uniform = True
     for i in range(n):
         uniform = uniform and logw[i] == logw[0]
-    logw_sorted = np.empty((1 if uniform else m, n))
+    logw_sorted = np.empty((0 if uniform else m, n))
     for j in prange(m):
         t = depth[j]
         q = parent[j]
