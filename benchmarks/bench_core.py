@@ -42,6 +42,7 @@ from sklearn.cluster import KMeans, kmeans_plusplus  # noqa: E402
 
 import dalgo  # noqa: E402
 from benchmarks.settle import settle  # noqa: E402
+from benchmarks.threads import thread_counts  # noqa: E402
 from dalgo import SharedLocalSearch, dalpha_seeding, draw_z, local_search  # noqa: E402
 from dalgo.local_search import GRAM_MAX_SAMPLES, gram_matrix, plan_local_search  # noqa: E402
 
@@ -68,15 +69,6 @@ def best_of(fns, reps):
             out[j] = fn()
             times[j].append(time.perf_counter() - t)
     return [min(t) for t in times], out
-
-
-def thread_counts():
-    """numba's threads and the thread pools threadpoolctl sees (BLAS, OpenMP)."""
-    pools = {}
-    for info in threadpool_info():
-        pools.setdefault(info["user_api"], set()).add(info["num_threads"])
-    return dict(numba=numba.get_num_threads(),
-                blas=sorted(pools.get("blas", [])), openmp=sorted(pools.get("openmp", [])))
 
 
 class one_thread:

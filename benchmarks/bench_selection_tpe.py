@@ -42,6 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numba
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,6 +53,7 @@ import common as C  # noqa: E402
 import optuna  # noqa: E402
 from sklearn.cluster import KMeans  # noqa: E402
 
+from benchmarks.threads import describe_pools  # noqa: E402
 from dalgo import dalpha_seeding, hamming_loss  # noqa: E402
 from dalgo.jsonio import write_json  # noqa: E402
 from dalgo.piecewise import PiecewiseConstant  # noqa: E402
@@ -156,7 +158,8 @@ def report(all_rows, args):
            + (f" --n-draws {' '.join(map(str, args.n_draws))}" if draws else ""))
     lines = ["# dalgo's selection vs Optuna TPE (held-out loss)\n",
              f"`{cmd}` — {platform.node()}, {os.cpu_count()} cores, load "
-             f"{os.getloadavg()[0]:.2f} at the end.\n",
+             f"{os.getloadavg()[0]:.2f} at the end; threads: numba {numba.get_num_threads()}, "
+             f"{describe_pools()}, --n-jobs {args.n_jobs}.\n",
              f"Training sets of {args.n_train} instances, {args.reps} per data set; every α "
              f"judged on the same {args.n_test} held-out instances and z. Mean over training "
              "sets of the held-out loss (± s.e. over training sets); 'TPE − …' is the paired "

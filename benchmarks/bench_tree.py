@@ -51,10 +51,11 @@ sys.path.insert(0, str(REPO))
 import numba  # noqa: E402
 import sklearn  # noqa: E402
 from sklearn.cluster import KMeans  # noqa: E402
-from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 import dalgo  # noqa: E402
 from benchmarks.settle import settle  # noqa: E402
+from benchmarks.threads import describe_pools  # noqa: E402
 from dalgo import (  # noqa: E402
     SharedLocalSearch,
     alpha_pieces,
@@ -116,14 +117,6 @@ def layer():
 
 def load_text():
     return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-
-
-def sklearn_threads():
-    """Thread counts of scikit-learn's pools as threadpoolctl sees them."""
-    pools = {}
-    for info in threadpool_info():
-        pools[info["user_api"]] = max(pools.get(info["user_api"], 0), info["num_threads"])
-    return ", ".join(f"{api} {n}" for api, n in sorted(pools.items()))
 
 
 # ---------------------------------------------------------------------------
@@ -200,7 +193,7 @@ def part_a(names, n_instances, reps, seed, lines):
         f"Per instance the median of {reps} interleaved repetitions (curve, grid, curve on "
         "one thread, grid on one thread), each call after a 0.2 s pause (`SETTLE_SECONDS`: "
         "OpenMP pools spin-wait after a parallel region). Default threads: numba "
-        f"{numba.get_num_threads()} (dalgo), scikit-learn {sklearn_threads()}; one thread: "
+        f"{numba.get_num_threads()} (dalgo), scikit-learn {describe_pools()}; one thread: "
         "`numba.set_num_threads(1)` and `threadpool_limits(1)`. Wall = what a user waits "
         "for; CPU = process CPU time (all threads). Ratio = curve / grid (< 1: the exact "
         "curve is faster) and grid / curve.",
@@ -387,7 +380,7 @@ def main(argv=None):
     load_before = load_text()
     lines = []
     print(f"load {load_before}; numba threads {numba.get_num_threads()} "
-          f"({layer()}), scikit-learn {sklearn_threads()}", flush=True)
+          f"({layer()}), scikit-learn {describe_pools()}", flush=True)
     summary = part_a(["mnist", "digits"], n_inst, reps, args.seed, lines)
     part_b(ns, ks, n_for_k, reps, args.seed + 1, args.full_curves, args.sample, lines)
     elapsed = time.perf_counter() - t0
@@ -403,7 +396,7 @@ def main(argv=None):
         f"end. Python {platform.python_version()}, numpy {np.__version__}, numba "
         f"{numba.__version__} (threading layer {layer()}, "
         f"{numba.get_num_threads()} threads), scikit-learn {sklearn.__version__} "
-        f"({sklearn_threads()}), dalgo {dalgo.__version__}.",
+        f"({describe_pools()}), dalgo {dalgo.__version__}.",
         "",
         "Headline (median over instances, wall time, default threads on both sides): "
         + "; ".join(f"{name} curve/grid **{s['ratio']:.2f}** (grid/curve {1 / s['ratio']:.2f}"
