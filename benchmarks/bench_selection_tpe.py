@@ -150,6 +150,12 @@ def kept(rows, key):
     return sum(r["_rules"][key].startswith("alpha=2") for r in rows)
 
 
+def plus_minus(mean, se, sign=""):
+    """``mean ± se``; the mean alone when there is no s.e. (one training set)."""
+    text = f"{mean:{sign}.4f}"
+    return text if np.isnan(se) else f"{text} ± {se:.4f}"
+
+
 def report(all_rows, args):
     draws = [draws_key(d) for d in extra_draws(args)]
     dalgo = [DEFAULT, *draws]
@@ -173,11 +179,10 @@ def report(all_rows, args):
     for name, (rows, times, _) in all_rows.items():
         cells = [name]
         for key in keys:
-            m, s = mean_se([r[key].mean() for r in rows])
-            cells.append(f"{m:.4f} ± {s:.4f}")
+            cells.append(plus_minus(*mean_se([r[key].mean() for r in rows])))
         for key in dalgo:
-            d, ds = paired_mean_se([r["TPE"].mean() for r in rows], [r[key].mean() for r in rows])
-            cells.append(f"{d:+.4f} ± {ds:.4f}")
+            cells.append(plus_minus(*paired_mean_se([r["TPE"].mean() for r in rows],
+                                                    [r[key].mean() for r in rows]), sign="+"))
         cells += [f"{kept(rows, key)} / {len(rows)}" for key in dalgo]
         cells += [f"{times[key]:.1f}" for key in (*dalgo, "TPE")]
         lines.append("| " + " | ".join(cells) + " |")

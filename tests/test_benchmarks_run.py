@@ -41,3 +41,27 @@ def test_bench_checkouts_many_instance_mode_sums_the_single_curves():
     first, second = _checkout_row("--seed", "3"), _checkout_row("--seed", "4")
     assert both[:2] == (first[0] + second[0], first[1] + second[1])
     assert both[2] not in (first[2], second[2])  # the hash covers both curves
+
+
+def test_thread_report_follows_the_limits_threadpoolctl_sets():
+    """What the benchmarks print as each side's threads is what threadpoolctl and numba were
+    told, not a constant."""
+    import numba
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    sys.path.insert(0, str(BENCH.parent))
+    from benchmarks.threads import describe_pools, thread_counts
+
+    np.ones((64, 64)) @ np.ones((64, 64))  # load the BLAS pool
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        with threadpool_limits(limits=1):
+            counts = thread_counts()
+            assert counts["numba"] == 1
+            assert counts["blas"] == [1]
+            assert "blas 1" in describe_pools()
+    finally:
+        numba.set_num_threads(before)
+    assert thread_counts()["numba"] == before
