@@ -89,7 +89,11 @@ class _LogAlphaAxis:
                        ls=":")
         ax.set_xticks(pos)
         ax.set_xticklabels(labels)
-        ax.set_xlim(np.log1p(self.lo), (self.x_inf if self.unbounded else self.cap) + 0.02)
+        left = float(np.log1p(self.lo))
+        right = (self.x_inf if self.unbounded else self.cap) + 0.02
+        # a margin on the left too: the baseline at the range's start (α = 0) sits on the
+        # edge, and without it half of its marker and error bar is cut off
+        ax.set_xlim(left - 0.015 * (right - left), right)
         ax.set_xlabel("α (seeding exponent, log(1 + α) axis; ∞ = farthest-first)")
 
 

@@ -381,6 +381,18 @@ def test_plot_runs():
     plt.close(ax.figure)
 
 
+def test_plot_shows_the_baseline_at_the_start_of_the_range():
+    # the uniform baseline sits at α = 0, the left end of the range: it must be drawn inside
+    # the axes, not on their edge with half its marker cut off
+    res = tune(grid_instances(3, 13), grid_instances(2, 14), alpha_range=(0.0, np.inf),
+               progress=False)
+    fig, ax = plt.subplots()
+    res.plot(ax=ax)
+    left, right = ax.get_xlim()
+    plt.close(fig)
+    assert left < 0.0 < right
+
+
 def test_progress_bar_runs(capsys):
     tune(grid_instances(2, 15), alpha_range=(0.0, 3.0), progress=True)
     assert "instances" in capsys.readouterr().err
