@@ -106,7 +106,8 @@ def run(name, args):
     config = C.tune_config()
     results = C.pool_results(name, args.pool, config, args.data_dir, cache_dir=args.cache,
                              n_jobs=args.n_jobs)
-    test, cand = results[-args.n_test:], list(range(len(results) - args.n_test))
+    test_idx, cand = C.heldout_split(len(results), args.n_test, args.heldout)
+    test = [results[i] for i in test_idx]
     test_curves = [r.curve(2.0) for r in test]
     test_mean = PiecewiseConstant.mean(test_curves)
 
@@ -161,13 +162,15 @@ def report(all_rows, args):
     dalgo = [DEFAULT, *draws]
     cmd = (f"python benchmarks/bench_selection_tpe.py --datasets {' '.join(args.datasets)} "
            f"--reps {args.reps} --n-train {args.n_train} --trials {args.trials}"
-           + (f" --n-draws {' '.join(map(str, args.n_draws))}" if draws else ""))
+           + (f" --n-draws {' '.join(map(str, args.n_draws))}" if draws else "")
+           + (f" --heldout {args.heldout}" if args.heldout != "last" else ""))
     lines = ["# dalgo's selection vs Optuna TPE (held-out loss)\n",
              f"`{cmd}` — {platform.node()}, {os.cpu_count()} cores, load "
              f"{os.getloadavg()[0]:.2f} at the end; threads: numba {numba.get_num_threads()}, "
              f"{describe_pools()}, --n-jobs {args.n_jobs}.\n",
              f"Training sets of {args.n_train} instances, {args.reps} per data set; every α "
-             f"judged on the same {args.n_test} held-out instances and z. Mean over training "
+             f"judged on the same {args.n_test} held-out instances (the {args.heldout} "
+             f"{args.n_test} of each pool of {args.pool}) and z. Mean over training "
              "sets of the held-out loss (± s.e. over training sets); 'TPE − …' is the paired "
              "difference over training sets (positive: dalgo better); 'kept': training sets "
              "on which the selection kept k-means++. Wall times: first training set, curves "
@@ -211,6 +214,9 @@ def main(argv=None):
     p.add_argument("--n-train", type=int, default=30)
     p.add_argument("--reps", type=int, default=4)
     p.add_argument("--trials", type=int, default=100)
+    p.add_argument("--heldout", choices=("last", "first"), default="last",
+                   help="which end of the pool is the held-out sample (the training sets are "
+                        "drawn from the rest)")
     p.add_argument("--n-draws", type=int, nargs="+", default=[1],
                    help="also run the default selection with these numbers of seeding draws "
                         "per training instance (1: the default column alone)")

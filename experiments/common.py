@@ -70,6 +70,34 @@ def pool_instances(name, indices, data_dir=DEFAULT_DATA_DIR, *, smoke=False):
     return [dist.sample(1, random_state=SEEDS[name], start=int(i))[0] for i in indices]
 
 
+#: How the held-out instances are taken from a pool: its last or first ``n_test``, or (in
+#: :mod:`selection`) a rotating block.
+HELDOUT_SPLITS = ("last", "first", "rotate")
+
+
+def heldout_split(n, n_test, heldout="last", *, blocks=5, rep=0):
+    """``(held_out, candidates)``: pool indices of the held-out instances and of the rest.
+
+    ``heldout`` is ``"last"`` (the last ``n_test`` of the pool), ``"first"`` (the first
+    ``n_test``: the other split of the same pool) or ``"rotate"`` (the pool in ``blocks``
+    blocks, block ``rep mod blocks`` held out; ``n_test`` is then ignored).
+
+    Examples
+    --------
+    >>> [a.tolist() for a in heldout_split(5, 2, "first")]
+    [[0, 1], [2, 3, 4]]
+    """
+    if heldout == "last":
+        idx = np.arange(n - n_test, n)
+    elif heldout == "first":
+        idx = np.arange(n_test)
+    elif heldout == "rotate":
+        idx = np.array_split(np.arange(n), blocks)[rep % blocks]
+    else:
+        raise ValueError(f"heldout must be one of {HELDOUT_SPLITS}; got {heldout!r}.")
+    return idx, np.setdiff1d(np.arange(n), idx)
+
+
 def tune_config(*, betas=(2.0,), center="euclidean", alpha_range=ALPHA_RANGE, loss="hamming",
                 max_iter=300, n_draws=1):
     """The :class:`dalgo.tuning.TuneConfig` of the experiments (α ∈ [0, ∞] by default)."""

@@ -113,16 +113,8 @@ def _with_budget_draws(name, pick, args):
 
 
 def _split(results, args, rep):
-    """(test, candidates) for repetition ``rep``, and the test instances' pool indices."""
-    n = len(results)
-    if args.heldout == "last":
-        idx = np.arange(n - args.n_test, n)
-    elif args.heldout == "first":  # the other split of the same pool
-        idx = np.arange(args.n_test)
-    else:
-        idx = np.array_split(np.arange(n), args.blocks)[rep % args.blocks]
-    rest = np.setdiff1d(np.arange(n), idx)
-    return idx, rest
+    """(test, candidates) pool indices for repetition ``rep``."""
+    return C.heldout_split(len(results), args.n_test, args.heldout, blocks=args.blocks, rep=rep)
 
 
 def study(name, args, log):
@@ -230,7 +222,7 @@ def main(argv=None):
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--blocks", type=int, default=5,
                         help="with --heldout rotate: blocks of the pool, each held out in turn")
-    parser.add_argument("--heldout", choices=("last", "first", "rotate"), default="last",
+    parser.add_argument("--heldout", choices=C.HELDOUT_SPLITS, default="last",
                         help="which part of the pool is the held-out sample")
     parser.add_argument("--budget-draws", action="store_true",
                         help=f"also the default selection with budget_draws(m) draws per "

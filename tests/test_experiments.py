@@ -86,6 +86,23 @@ def _common_args(tmp_path, data_dir):
             "--n-jobs", "1", "--data-dir", str(data_dir)]
 
 
+def test_heldout_split_partitions_the_pool(scripts):
+    """The held-out splits of experiments/common.py (used by selection.py and the TPE
+    benchmark): disjoint, covering the pool, and the ends / blocks they say."""
+    import common as C
+    import numpy as np
+
+    for how, rep in (("last", 0), ("first", 0), ("rotate", 0), ("rotate", 6)):
+        held, rest = C.heldout_split(11, 4, how, blocks=5, rep=rep)
+        assert sorted(held.tolist() + rest.tolist()) == list(range(11))
+    assert C.heldout_split(11, 4, "last")[0].tolist() == [7, 8, 9, 10]
+    assert C.heldout_split(11, 4, "first")[0].tolist() == [0, 1, 2, 3]
+    assert C.heldout_split(11, 4, "rotate", blocks=5, rep=6)[0].tolist() == [3, 4]
+    with pytest.raises(ValueError, match="'middle'"):
+        C.heldout_split(11, 4, "middle")
+    assert np.array_equal(C.heldout_split(11, 4)[1], np.arange(7))
+
+
 def test_loss_vs_alpha_smoke(scripts, tmp_path, data_dir, capsys):
     scripts["clustering_loss_vs_alpha"].main(
         _common_args(tmp_path, data_dir) + ["--datasets", "gaussian_grid", "cnae9"])
