@@ -61,7 +61,7 @@ def scripts():
         yield {name: importlib.import_module(name) for name in (
             "clustering_loss_vs_alpha", "clustering_benchmark_suite", "generalization",
             "tree_size", "beta", "selection", "linkage", "seeding_draws",
-            "selection_escalation")}
+            "selection_escalation", "selection_fold_repeats")}
     finally:
         sys.path.remove(str(EXP))
 
@@ -283,6 +283,32 @@ def test_selection_escalation_smoke(scripts, tmp_path, data_dir):
         mod.main(args)
 
 
+def test_selection_fold_repeats_smoke(scripts, tmp_path, data_dir):
+    """One partition is the default selection itself; averaging over several partitions
+    may only change what the rule sees, and the script refuses no partition at all."""
+    import common as C
+
+    from dalgo.tuning.evaluation import evaluate_instances
+    from dalgo.tuning.model_selection import cross_validate
+
+    mod = scripts["selection_fold_repeats"]
+    config = C.tune_config()
+    train = evaluate_instances(C.pool("gaussian_grid", 12, data_dir, smoke=True), config,
+                               baselines=False, progress=False)
+    assert mod.averaged_selection(train, config, 1)[0] == cross_validate(train, config).selected
+    sel, cands = mod.averaged_selection(train, config, 3)
+    assert 0 <= sel < len(cands)
+    mod.main(["--smoke", "--out-dir", str(tmp_path), "--data-dir", str(data_dir),
+              "--cache", str(tmp_path / "cache"), "--datasets", "gaussian_grid",
+              "--repeats", "1"])
+    doc = read_output(tmp_path / "selection_fold_repeats.json")["gaussian_grid"]
+    for row in doc["rows"]:
+        assert row["one_partition"] == row["averaged"]
+        assert row["kept_one"] == row["kept_averaged"]
+    with pytest.raises(SystemExit):
+        mod.main(["--smoke", "--out-dir", str(tmp_path), "--repeats", "0"])
+
+
 def test_linkage_suite_smoke(scripts, tmp_path, data_dir):
     """The suite batteries, leave one data set out (smoke: data sets cut to 30 points); the
     protocol results of linkage.json are not touched by a suite-only run."""
@@ -303,7 +329,7 @@ def test_linkage_suite_smoke(scripts, tmp_path, data_dir):
 # the clustering experiments (not the nas_* scripts) and the names they may use
 SCRIPTS = ("common", "beta", "clustering_benchmark_suite", "clustering_loss_vs_alpha",
            "generalization", "tree_size", "selection", "linkage", "seeding_draws",
-           "selection_escalation")
+           "selection_escalation", "selection_fold_repeats")
 
 
 @pytest.mark.parametrize("name", SCRIPTS)

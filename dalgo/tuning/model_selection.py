@@ -38,7 +38,8 @@ from ..stats import mean_se
 
 __all__ = ["DEFAULT_BANDWIDTHS", "DEFAULT_GUARD_SE", "DEFAULT_N_FOLDS", "DEFAULT_N_SE",
            "SELECTIONS", "CVReport", "Candidate", "Selected", "candidates", "cross_validate",
-           "log1p_curve", "plateau", "representative_alpha", "smoothed_argmin", "smoothed_risk"]
+           "guard_check", "log1p_curve", "plateau", "representative_alpha", "smoothed_argmin",
+           "smoothed_risk"]
 
 #: The selection rules :func:`dalgo.tune` knows.
 SELECTIONS = ("cv", "exact")
@@ -336,8 +337,7 @@ class CVReport:
                                "too few to check the selection by nested cross-validation.",
                             m, s, guarded=True)
         nested = self.nested_losses(n_se)
-        gain, gain_se = mean_se(self.losses[0] - nested)
-        passed = gain > (0.0 if np.isnan(gain_se) else guard_se * gain_se)
+        passed, gain, gain_se = guard_check(self.losses[0], nested, guard_se)
         check = (f"nested {self.n_folds}-fold cross-validation of the whole selection gains "
                  f"{gain:+.4f} ± {gain_se:.4f} over {label} (paired)")
         if not passed:
@@ -351,6 +351,36 @@ class CVReport:
                          n_se)
         return Selected(sel, f"{reason} Confirmed: {check}, more than {guard_se:g} paired "
                              f"s.e.; cv loss = the nested estimate.", m, s, False, gain, gain_se)
+
+
+def guard_check(default_losses, procedure_losses, guard_se=DEFAULT_GUARD_SE):
+    """The nested check of :meth:`CVReport.select`: does the selection procedure beat the
+    default member by more than ``guard_se`` paired standard errors?
+
+    Parameters
+    ----------
+    default_losses, procedure_losses : array-like of shape (n_units,)
+        Per unit, the default member's out-of-fold loss and the whole procedure's nested
+        out-of-fold loss (:meth:`CVReport.nested_losses`).
+    guard_se : float
+
+    Returns
+    -------
+    passed : bool
+        ``gain > guard_se * gain_se`` (``gain > 0`` when the s.e. is undefined).
+    gain, gain_se : float
+        ``mean(default − procedure)`` (positive: the procedure is better) and its paired s.e.
+
+    Examples
+    --------
+    >>> guard_check([0.3, 0.4, 0.5, 0.3], [0.2, 0.3, 0.3, 0.2])[0]
+    True
+    >>> guard_check([0.3, 0.4, 0.5, 0.3], [0.2, 0.5, 0.3, 0.4])[0]
+    False
+    """
+    gain, gain_se = mean_se(np.asarray(default_losses, dtype=float)
+                            - np.asarray(procedure_losses, dtype=float))
+    return bool(gain > (0.0 if np.isnan(gain_se) else guard_se * gain_se)), gain, gain_se
 
 
 def _group_codes(groups, m):
