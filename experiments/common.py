@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT))
 
+from dalgo.jsonio import read_json, write_json
 from dalgo.protocols import protocol_distribution
 from dalgo.tuning import TuneConfig, evaluate_instances
 
@@ -144,6 +145,23 @@ def logger(prefix):
         print(f"[{time.strftime('%H:%M:%S')}] {prefix}: {msg}", flush=True)
 
     return log
+
+
+def study_each(names, study, args, path, *, timed=False):
+    """``study(name, args, log)`` for every data set in ``names``, each result merged into the
+    JSON document at ``path`` (existing entries of other data sets are kept) and written
+    after every data set, so that an interrupted run keeps the finished ones. With
+    ``timed``, each entry gets ``"seconds"``: the wall time of its study. Returns the
+    document."""
+    path = Path(path)
+    doc = read_json(path) if path.exists() else {}
+    for name in names:
+        t0 = time.time()
+        doc[name] = study(name, args, logger(name))
+        if timed:
+            doc[name]["seconds"] = time.time() - t0
+        write_json(path, doc)
+    return doc
 
 
 def common_args(parser, *, cache=True):

@@ -53,13 +53,11 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 import common as C
 import numpy as np
 
-from dalgo.jsonio import read_json, write_json
 from dalgo.piecewise import PiecewiseConstant
 from dalgo.stats import mean_se, paired_mean_se
 from dalgo.tuning import evaluate_instances, representative_alpha
@@ -233,14 +231,9 @@ def main(argv=None):
         args.pool, args.n_test, args.reps = min(args.pool, 40), min(args.n_test, 15), 3
     suffix = {"last": "", "first": "_heldout_first", "rotate": "_heldout_rotate"}[args.heldout]
     suffix += "_budget_draws" if args.budget_draws else ""
-    out = Path(args.out_dir) / f"selection{suffix}.json"
-    doc = read_json(out) if out.exists() else {}
+    doc = C.study_each(args.datasets, study, args,
+                       Path(args.out_dir) / f"selection{suffix}.json", timed=True)
     for name in args.datasets:
-        log = C.logger(name)
-        t0 = time.time()
-        doc[name] = study(name, args, log)
-        doc[name]["seconds"] = time.time() - t0
-        write_json(out, doc)
         print_table(name, doc[name])
     return doc
 

@@ -25,13 +25,11 @@ Usage::
 """
 
 import argparse
-import time
 from pathlib import Path
 
 import common as C
 import numpy as np
 
-from dalgo.jsonio import read_json, write_json
 from dalgo.piecewise import PiecewiseConstant
 from dalgo.stats import mean_se
 from dalgo.tuning.model_selection import CVReport, cross_validate, guard_check
@@ -132,14 +130,7 @@ def main(argv=None):
         args.pool, args.n_test, args.reps, args.m = 40, 15, 2, [10]
     suffix = "" if args.heldout == "last" else "_heldout_first"
     out = Path(args.out_dir) / f"selection_fold_repeats{suffix}.json"
-    doc = read_json(out) if out.exists() else {}
-    for name in args.datasets:
-        log = C.logger(name)
-        t0 = time.time()
-        doc[name] = study(name, args, log)
-        log(f"done in {time.time() - t0:.0f} s")
-        write_json(out, doc)  # after every data set: an interrupted run keeps the others
-    print_table(doc)
+    print_table(C.study_each(args.datasets, study, args, out))
     print(f"\nwrote {out}")
 
 

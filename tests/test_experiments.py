@@ -103,6 +103,28 @@ def test_heldout_split_partitions_the_pool(scripts):
     assert np.array_equal(C.heldout_split(11, 4)[1], np.arange(7))
 
 
+def test_study_each_merges_and_writes_after_every_data_set(scripts, tmp_path):
+    import common as C
+
+    path = tmp_path / "doc.json"
+    write_json(path, {"kept": {"x": 1}})
+    seen = []
+
+    def study(name, args, log):
+        if name == "boom":
+            raise RuntimeError("interrupted")
+        seen.append(read_json(path))  # what an interruption at this point would leave
+        return {"name": name, "args": args}
+
+    doc = C.study_each(["a", "b"], study, 7, path, timed=True)
+    assert set(doc) == {"kept", "a", "b"} and read_json(path) == doc
+    assert doc["a"]["args"] == 7 and doc["a"]["seconds"] >= 0
+    assert "a" in seen[1] and "b" not in seen[1]
+    with pytest.raises(RuntimeError):
+        C.study_each(["c", "boom"], study, 0, path)
+    assert set(read_json(path)) == {"kept", "a", "b", "c"} and "seconds" not in read_json(path)["c"]
+
+
 def test_loss_vs_alpha_smoke(scripts, tmp_path, data_dir, capsys):
     scripts["clustering_loss_vs_alpha"].main(
         _common_args(tmp_path, data_dir) + ["--datasets", "gaussian_grid", "cnae9"])
