@@ -74,6 +74,8 @@ def pool_instances(name, indices, data_dir=DEFAULT_DATA_DIR, *, smoke=False):
 #: How the held-out instances are taken from a pool: its last or first ``n_test``, or (in
 #: :mod:`selection`) a rotating block.
 HELDOUT_SPLITS = ("last", "first", "rotate")
+#: What an output file's name gets for each split (the default split adds nothing).
+HELDOUT_SUFFIX = {"last": "", "first": "_heldout_first", "rotate": "_heldout_rotate"}
 
 
 def heldout_split(n, n_test, heldout="last", *, blocks=5, rep=0):

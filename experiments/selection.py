@@ -229,8 +229,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.smoke:
         args.pool, args.n_test, args.reps = min(args.pool, 40), min(args.n_test, 15), 3
-    suffix = {"last": "", "first": "_heldout_first", "rotate": "_heldout_rotate"}[args.heldout]
-    suffix += "_budget_draws" if args.budget_draws else ""
+    suffix = C.HELDOUT_SUFFIX[args.heldout] + ("_budget_draws" if args.budget_draws else "")
     doc = C.study_each(args.datasets, study, args,
                        Path(args.out_dir) / f"selection{suffix}.json", timed=True)
     for name in args.datasets:

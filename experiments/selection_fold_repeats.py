@@ -38,17 +38,20 @@ from dalgo.tuning.model_selection import CVReport, cross_validate, guard_check
 M_GRID = (10, 25, 50, 100, 200)
 
 
-def averaged_selection(train, config, repeats):
+def averaged_selection(train, config, repeats, *, first=None):
     """Index of the candidate the guarded one-s.e. rule picks from out-of-fold and nested
     losses averaged over ``repeats`` partitions of ``train`` into folds, and the candidates.
 
     Partition 0 is the default one (instance ``i`` in fold ``i mod K``); partition ``r``
-    permutes the instances with ``numpy.random.default_rng(r)`` first."""
+    permutes the instances with ``numpy.random.default_rng(r)`` first. ``first`` is
+    partition 0's report if the caller already has it (``cross_validate(train, config)``),
+    so that it is not computed twice."""
     m = len(train)
     losses = nested = None
     for r in range(repeats):
         order = np.arange(m) if r == 0 else np.random.default_rng(r).permutation(m)
-        report = cross_validate([train[i] for i in order], config, nested=True)
+        report = (first if r == 0 and first is not None else
+                  cross_validate([train[i] for i in order], config, nested=True))
         if losses is None:
             losses, nested, cands = (np.zeros_like(report.losses), np.zeros(m),
                                      report.candidates)
@@ -81,7 +84,7 @@ def study(name, args, log):
             train = [results[i] for i in pick]
             mean = PiecewiseConstant.mean([r.curve(2.0) for r in train])
             report = cross_validate(train, config, nested=True)
-            s_avg, cands = averaged_selection(train, config, args.repeats)
+            s_avg, cands = averaged_selection(train, config, args.repeats, first=report)
             for sel, out in ((report.selected, one), (s_avg, avg)):
                 alpha = cands[sel].fit_alpha(mean)
                 out.append(float(np.mean([c(alpha) for c in test_curves])))
@@ -128,8 +131,7 @@ def main(argv=None):
         parser.error(f"--repeats must be at least 1; got {args.repeats}.")
     if args.smoke:
         args.pool, args.n_test, args.reps, args.m = 40, 15, 2, [10]
-    suffix = "" if args.heldout == "last" else "_heldout_first"
-    out = Path(args.out_dir) / f"selection_fold_repeats{suffix}.json"
+    out = Path(args.out_dir) / f"selection_fold_repeats{C.HELDOUT_SUFFIX[args.heldout]}.json"
     print_table(C.study_each(args.datasets, study, args, out))
     print(f"\nwrote {out}")
 

@@ -12,6 +12,7 @@ from dalgo.tuning import InstanceResult, TuneConfig, summarize
 from dalgo.tuning.model_selection import (
     candidates,
     cross_validate,
+    guard_check,
     plateau,
     smoothed_argmin,
     smoothed_risk,
@@ -388,3 +389,20 @@ def test_power_hint_suggests_the_draws_that_cost_what_the_main_job_costs(m, n_dr
 def test_power_hint_names_no_number_at_or_above_the_main_jobs_budget(m, n_draws):
     hint = _power_hint(TuneConfig(alpha_range=(0, np.inf), n_draws=n_draws), m, None)
     assert hint.endswith("(n_draws) would give the check more power.")
+
+
+def test_guard_check_is_the_paired_t_statistic_against_guard_se():
+    """The gain over its paired s.e. is scipy's paired t statistic; the check passes exactly
+    when that statistic exceeds ``guard_se``; unpaired input is refused by name."""
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        default = rng.uniform(0.2, 0.6, size=12)
+        procedure = default - rng.normal(0.01, 0.03, size=12)
+        t = ttest_rel(default, procedure).statistic
+        for guard_se in (0.0, 1.0, 2.0):
+            passed, gain, gain_se = guard_check(default, procedure, guard_se)
+            assert gain / gain_se == pytest.approx(t)
+            assert gain == pytest.approx(np.mean(default - procedure))
+            assert passed == (t > guard_se)
+    with pytest.raises(ValueError, match=r"shapes \(3,\) and \(4,\)"):
+        guard_check([0.1, 0.2, 0.3], [0.1, 0.2, 0.3, 0.4])

@@ -378,8 +378,13 @@ def guard_check(default_losses, procedure_losses, guard_se=DEFAULT_GUARD_SE):
     >>> guard_check([0.3, 0.4, 0.5, 0.3], [0.2, 0.5, 0.3, 0.4])[0]
     False
     """
-    gain, gain_se = mean_se(np.asarray(default_losses, dtype=float)
-                            - np.asarray(procedure_losses, dtype=float))
+    default_losses = np.asarray(default_losses, dtype=float)
+    procedure_losses = np.asarray(procedure_losses, dtype=float)
+    if default_losses.ndim != 1 or default_losses.shape != procedure_losses.shape:
+        raise ValueError(f"default_losses and procedure_losses must be 1-d and paired, unit for "
+                         f"unit; got shapes {default_losses.shape} and "
+                         f"{procedure_losses.shape}.")
+    gain, gain_se = mean_se(default_losses - procedure_losses)
     return bool(gain > (0.0 if np.isnan(gain_se) else guard_se * gain_se)), gain, gain_se
 
 
