@@ -18,6 +18,8 @@ held-out sample (same instances, same z for every rule):
   ``guard_2`` the one-s.e. rule guarded by nested cross-validation of the selection (k-means++
   kept unless the nested paired gain exceeds 0 / 1 / 2 paired s.e.); ``guard_1`` is dalgo's
   default (:data:`DEFAULT_VARIANT`, fixed before any held-out number was looked at);
+  ``guard_1_best`` the same, except that once k-means++ is left the one-s.e. rule takes the
+  lowest cv loss instead of the simplest kind within one s.e. (``simplest=False``);
 * ``kmeans++``: α = 2, fixed;
 * with ``--budget-draws``, ``guard_1+draws``: the default selection on the same training
   instances, each evaluated with :func:`~dalgo.tuning.config.budget_draws` (m) seeding draws
@@ -66,9 +68,13 @@ from dalgo.tuning.model_selection import DEFAULT_BANDWIDTHS, cross_validate, smo
 
 M_GRID = (10, 25, 50, 100, 200)
 GRID = np.concatenate([np.linspace(0.0, 20.0, 101), [np.inf]])
-#: The selection variants: name -> (n_se of the one-s.e. rule, guard_se of the nested guard).
-VARIANTS = {"cv_1se": (1.0, None), "cv_2se": (2.0, None), "cv_3se": (3.0, None),
-            "guard_0": (1.0, 0.0), "guard_1": (1.0, 1.0), "guard_2": (1.0, 2.0)}
+#: The selection variants: name -> (n_se of the one-s.e. rule, guard_se of the nested guard,
+#: ``simplest``: whether the rule prefers simpler kinds of candidate to the lowest cv loss once
+#: it has left the default member).
+VARIANTS = {"cv_1se": (1.0, None, True), "cv_2se": (2.0, None, True),
+            "cv_3se": (3.0, None, True), "guard_0": (1.0, 0.0, True),
+            "guard_1": (1.0, 1.0, True), "guard_2": (1.0, 2.0, True),
+            "guard_1_best": (1.0, 1.0, False)}
 #: dalgo's default (``summarize``'s ``n_se=1, guard_se=1``).
 DEFAULT_VARIANT = "guard_1"
 #: The default selection with :func:`budget_draws` draws per training instance.
@@ -182,6 +188,8 @@ def study(name, args, log):
                 "cv_abs_gap": mean_se(st["gap"]),
                 "cv_gap_in_cv_se_median": float(np.median(ratio)),
                 "cv_gap_within_2se": float(np.mean(ratio <= 2.0)),
+                # per training set: the default variant's held-out loss − this variant's
+                "diff_vs_default": mean_se(np.array(held[DEFAULT_VARIANT]) - np.array(held[v])),
             }
         if args.budget_draws:  # per training set: one draw's held-out loss − the draws'
             row["draws_gain_over_default"] = mean_se(np.array(held[DEFAULT_VARIANT])

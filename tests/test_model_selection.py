@@ -10,6 +10,7 @@ from scipy.stats import ttest_rel
 from dalgo import InvalidParameterError, PiecewiseConstant
 from dalgo.tuning import InstanceResult, TuneConfig, summarize
 from dalgo.tuning.model_selection import (
+    CVReport,
     candidates,
     cross_validate,
     guard_check,
@@ -198,7 +199,28 @@ def test_one_se_rule_ranks_classical_members_by_loss_not_by_order():
     assert "simplest kind" in report.reason
 
 
-def _one_se_brute(cands, losses, n_se):
+def test_one_se_rule_without_the_preference_for_simple_kinds_takes_the_lowest_cv_loss():
+    """k-means++ clearly beaten; α = ∞ within one s.e. of a window ERM that is best: the
+    default rule takes α = ∞ (simplest kind), ``simplest=False`` the window ERM."""
+    cands = candidates(TuneConfig(alpha_range=(0, np.inf)))
+    rng = np.random.default_rng(8)
+    losses = 0.3 + rng.normal(0, 0.01, size=(len(cands), 40))
+    inf = next(i for i, c in enumerate(cands) if c.fixed_alpha == np.inf)
+    smooth = next(i for i, c in enumerate(cands) if c.half_width is not None)
+    losses[0] += 0.05  # k-means++
+    noise = rng.normal(0, 0.01, 40)
+    losses[inf] = losses[smooth] + 0.0005 + noise - noise.mean()  # within one s.e.
+    losses[smooth] -= 0.02
+    losses[inf] -= 0.02
+    report = CVReport(cands, losses, 0, smooth, "", 5)
+    assert int(np.argmin(losses.mean(axis=1))) == smooth
+    assert report.one_se() == inf
+    assert report.one_se(simplest=False) == smooth
+    out = report.select(guard_se=None, simplest=False)
+    assert out.index == smooth and "the lowest 5-fold cv loss" in out.reason
+
+
+def _one_se_brute(cands, losses, n_se, simplest=True):
     """The one-s.e. rule written out directly (for the nested brute force)."""
     means = losses.mean(axis=1)
     best = int(np.argmin(means))
@@ -211,13 +233,16 @@ def _one_se_brute(cands, losses, n_se):
 
     if within(0):
         return 0
+    if not simplest:
+        return best
     ok = [i for i in range(len(cands)) if within(i)]
     kind = min(cands[i].complexity for i in ok)
     return min((i for i in ok if cands[i].complexity == kind), key=lambda i: (means[i], i))
 
 
+@pytest.mark.parametrize("simplest", [True, False])
 @pytest.mark.parametrize("n_se", [0.5, 1.0])
-def test_nested_cross_validation_equals_a_brute_force_recomputation(n_se):
+def test_nested_cross_validation_equals_a_brute_force_recomputation(n_se, simplest):
     """Outer fold f: the one-s.e. rule on the (K − 1)-fold cross-validation of the other
     folds, its choice fitted on all folds but f and scored on f — recomputed from scratch."""
     rng = np.random.default_rng(5)
@@ -244,18 +269,18 @@ def test_nested_cross_validation_equals_a_brute_force_recomputation(n_se):
                     if folds[u] == g:
                         inner[i, col] = res[u].curve(2.0)(a)
         np.testing.assert_array_equal(inner, report.inner_losses[f][:, units])
-        choice = _one_se_brute(cands, inner, n_se)
-        assert choice == report.nested_choices(n_se)[f]
+        choice = _one_se_brute(cands, inner, n_se, simplest)
+        assert choice == report.nested_choices(n_se, simplest)[f]
         a = cands[choice].fit_alpha(mean_of(others))
         for u in np.flatnonzero(folds == f):
             nested[u] = res[u].curve(2.0)(a)
-    np.testing.assert_array_equal(nested, report.nested_losses(n_se))
+    np.testing.assert_array_equal(nested, report.nested_losses(n_se, simplest))
     # the guard: k-means++ replaced only if the nested paired gain exceeds guard_se s.e.
     gain, gain_se = np.mean(report.losses[0] - nested), np.std(report.losses[0] - nested,
                                                               ddof=1) / np.sqrt(13)
     for guard_se in (0.0, 1.0, 2.0, 5.0):
-        out = report.select(n_se, guard_se)
-        unguarded = _one_se_brute(cands, report.losses, n_se)
+        out = report.select(n_se, guard_se, simplest)
+        unguarded = _one_se_brute(cands, report.losses, n_se, simplest)
         if unguarded == 0:
             assert out.index == 0 and not out.guarded
         elif gain > guard_se * gain_se:
@@ -265,8 +290,8 @@ def test_nested_cross_validation_equals_a_brute_force_recomputation(n_se):
             assert out.index == 0 and out.guarded and "nested check" in out.reason
             assert out.cv_loss == pytest.approx(report.losses[0].mean())
     # no guard: the one-s.e. rule alone, with the winner's own cv loss
-    old = report.select(n_se, None)
-    assert old.index == _one_se_brute(cands, report.losses, n_se)
+    old = report.select(n_se, None, simplest)
+    assert old.index == _one_se_brute(cands, report.losses, n_se, simplest)
     assert old.cv_loss == pytest.approx(report.losses[old.index].mean())
 
 

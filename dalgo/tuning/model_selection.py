@@ -290,27 +290,29 @@ class CVReport:
                          "diff_vs_best": d, "diff_se": ds})
         return rows
 
-    def one_se(self, n_se=DEFAULT_N_SE):
-        """Index chosen by the one-s.e. rule at ``n_se`` on the (outer) cross-validation."""
-        return _one_se_choice(self.candidates, self.losses, n_se)
+    def one_se(self, n_se=DEFAULT_N_SE, simplest=True):
+        """Index chosen by the one-s.e. rule at ``n_se`` on the (outer) cross-validation
+        (``simplest``: see :meth:`select`)."""
+        return _one_se_choice(self.candidates, self.losses, n_se, simplest)
 
-    def nested_choices(self, n_se=DEFAULT_N_SE):
+    def nested_choices(self, n_se=DEFAULT_N_SE, simplest=True):
         """Per outer fold ``f``, the candidate the one-s.e. rule at ``n_se`` picks from the
         inner cross-validation on the other folds."""
         if self.inner_losses is None:
             raise ValueError("nested cross-validation needs at least 3 folds (and nested=True).")
         return np.array([_one_se_choice(self.candidates,
-                                        self.inner_losses[f][:, self.folds != f], n_se)
+                                        self.inner_losses[f][:, self.folds != f], n_se,
+                                        simplest)
                          for f in range(self.n_folds)], dtype=np.intp)
 
-    def nested_losses(self, n_se=DEFAULT_N_SE):
+    def nested_losses(self, n_se=DEFAULT_N_SE, simplest=True):
         """Per unit, the loss of the whole selection procedure (one-s.e. rule at ``n_se``)
         under nested cross-validation: the candidate chosen without the unit's fold, fitted
         on the other folds, scored on the unit."""
-        choice = self.nested_choices(n_se)[self.folds]
+        choice = self.nested_choices(n_se, simplest)[self.folds]
         return self.losses[choice, np.arange(self.losses.shape[1])]
 
-    def select(self, n_se=DEFAULT_N_SE, guard_se=DEFAULT_GUARD_SE):
+    def select(self, n_se=DEFAULT_N_SE, guard_se=DEFAULT_GUARD_SE, simplest=True):
         """The one-s.e. rule at ``n_se``, guarded by nested cross-validation.
 
         Without a guard (``guard_se=None``) this is the one-s.e. rule alone. With it, a
@@ -320,23 +322,27 @@ class CVReport:
         otherwise (or with fewer than 3 folds, where no inner cross-validation is possible)
         the default member is kept.
 
+        ``simplest`` decides among the candidates other than the default member: True (the
+        default) takes the simplest kind within ``n_se`` paired s.e. of the best, False the
+        one with the lowest cross-validated loss (only the default member is preferred).
+
         Returns
         -------
         Selected
         """
-        sel = self.one_se(n_se)
+        sel = self.one_se(n_se, simplest)
         cands, default = self.candidates, _default_alpha(self.candidates)
         if guard_se is None or sel == 0:
             m, s = self.cv(sel)
             return Selected(sel, _reason(cands, self.losses, sel, _best(self.losses),
-                                         self.n_folds, default, n_se), m, s)
+                                         self.n_folds, default, n_se, simplest), m, s)
         label = cands[0].label
         if self.inner_losses is None:
             m, s = self.cv(0)
             return Selected(0, f"{label} kept: {self.n_folds} folds of training instances are "
                                "too few to check the selection by nested cross-validation.",
                             m, s, guarded=True)
-        nested = self.nested_losses(n_se)
+        nested = self.nested_losses(n_se, simplest)
         passed, gain, gain_se = guard_check(self.losses[0], nested, guard_se)
         check = (f"nested {self.n_folds}-fold cross-validation of the whole selection gains "
                  f"{gain:+.4f} ± {gain_se:.4f} over {label} (paired)")
@@ -348,7 +354,7 @@ class CVReport:
                                f"more than {guard_se:g} paired s.e.", m, s, True, gain, gain_se)
         m, s = mean_se(nested)
         reason = _reason(cands, self.losses, sel, _best(self.losses), self.n_folds, default,
-                         n_se)
+                         n_se, simplest)
         return Selected(sel, f"{reason} Confirmed: {check}, more than {guard_se:g} paired "
                              f"s.e.; cv loss = the nested estimate.", m, s, False, gain, gain_se)
 
@@ -494,13 +500,13 @@ def cross_validate(train_results, config, *, n_folds=DEFAULT_N_FOLDS,
     return report
 
 
-def _one_se_choice(cands, losses, n_se):
+def _one_se_choice(cands, losses, n_se, simplest=True):
     """The one-standard-error rule: the family's default member (candidate 0) if it trails
     the best by at most ``n_se`` paired s.e.; otherwise, among the candidates that do, the
     simplest kind (a classical member, then a smoothed ERM, then the exact ERM) and within
-    that kind the lowest cross-validated loss. Ranking the classical members by loss, not
-    by their order, matters: the rule must not prefer α = 0 (uniform seeding) to α = ∞
-    merely because it is listed first."""
+    that kind the lowest cross-validated loss (with ``simplest=False``: the best). Ranking
+    the classical members by loss, not by their order, matters: the rule must not prefer
+    α = 0 (uniform seeding) to α = ∞ merely because it is listed first."""
     cv_means = losses.mean(axis=1)
     best = int(np.argmin(cv_means))
 
@@ -510,13 +516,16 @@ def _one_se_choice(cands, losses, n_se):
 
     if near_best(0):
         return 0
+    if not simplest:
+        return best
     eligible = [i for i in range(len(cands)) if near_best(i)]  # holds best itself
     kind = min(cands[i].complexity for i in eligible)
     return min((i for i in eligible if cands[i].complexity == kind),
                key=lambda i: (cv_means[i], i))
 
 
-def _reason(cands, losses, selected, best, n_folds, default_alpha, n_se=DEFAULT_N_SE):
+def _reason(cands, losses, selected, best, n_folds, default_alpha, n_se=DEFAULT_N_SE,
+            simplest=True):
     sel, b = cands[selected], cands[best]
     m_sel, s_sel = mean_se(losses[selected])
     within = "one paired s.e." if n_se == 1 else f"{n_se:g} paired s.e."
@@ -528,10 +537,11 @@ def _reason(cands, losses, selected, best, n_folds, default_alpha, n_se=DEFAULT_
         return (f"{sel.label} kept: no candidate is better by more than {within} "
                 f"(best: {b.label}, {n_folds}-fold cv loss lower by {d:.4f} ± {se:.4f}).")
     d0, se0 = mean_se(losses[0] - losses[selected])
+    why = (f"the lowest {n_folds}-fold cv loss" if not simplest else
+           f"among the candidates within {within.replace('paired ', '')} of the best "
+           f"({b.label}), the best of the simplest kind")
     return (f"{sel.label} selected: {n_folds}-fold cv loss {m_sel:.4f} ± {s_sel:.4f}, better "
-            f"than {cands[0].label} by {d0:.4f} ± {se0:.4f} (paired); among the candidates "
-            f"within {within.replace('paired ', '')} of the best ({b.label}), the best of the "
-            "simplest kind.")
+            f"than {cands[0].label} by {d0:.4f} ± {se0:.4f} (paired); {why}.")
 
 
 def plateau(curve, half_width, tolerance):
