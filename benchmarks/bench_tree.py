@@ -64,6 +64,7 @@ from dalgo import (  # noqa: E402
     loss_curves,
 )
 from dalgo.datasets import load_digits, load_mnist  # noqa: E402
+from dalgo.seeding import MATH_FUNCTIONS  # noqa: E402
 
 OUT = REPO / "docs" / "results" / "bench_tree.md"
 K, PER_CLASS, ALPHA = 5, 100, (0.0, 20.0)
@@ -193,7 +194,8 @@ def part_a(names, n_instances, reps, seed, lines):
         f"Per instance the median of {reps} interleaved repetitions (curve, grid, curve on "
         "one thread, grid on one thread), each call after a 0.2 s pause (`SETTLE_SECONDS`: "
         "OpenMP pools spin-wait after a parallel region). Default threads: numba "
-        f"{numba.get_num_threads()} (dalgo), scikit-learn {describe_pools()}; one thread: "
+        f"{numba.get_num_threads()} (dalgo; `exp` / `log`: {MATH_FUNCTIONS}), scikit-learn "
+        f"{describe_pools()}; one thread: "
         "`numba.set_num_threads(1)` and `threadpool_limits(1)`. Wall = what a user waits "
         "for; CPU = process CPU time (all threads). Ratio = curve / grid (< 1: the exact "
         "curve is faster) and grid / curve.",

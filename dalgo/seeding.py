@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ._kernels import libm
 from ._kernels.distances import sq_distances_to_centers
 from ._kernels.seeding import dalpha_seeding_kernel
 from ._validation import (
@@ -14,7 +15,12 @@ from ._validation import (
     check_z,
 )
 
-__all__ = ["dalpha_seeding", "draw_z", "greedy_kmeans_plusplus"]
+__all__ = ["MATH_FUNCTIONS", "dalpha_seeding", "draw_z", "greedy_kmeans_plusplus"]
+
+#: Which ``exp`` / ``log`` the d^α rule (here and in the execution tree) calls, e.g.
+#: ``"glibc __exp_finite / __log_finite"``: the same values as numba's ``np.exp`` /
+#: ``np.log`` bit for bit, without their ``errno`` wrappers (:mod:`dalgo._kernels.libm`).
+MATH_FUNCTIONS = libm.SOURCE
 
 
 def draw_z(n_clusters, random_state=None):

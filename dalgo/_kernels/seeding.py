@@ -6,6 +6,7 @@ from numba import njit, prange
 
 from .arrays import copy_into
 from .distances import sq_dist
+from .libm import exp, log
 
 #: Multiply-adds of one distance pass (n × d) from which the seeding loop splits
 #: its rows across numba's threads (about 0.6 ms of serial work; a parallel region
@@ -92,7 +93,7 @@ def sort_by_distance(D, logw, order, logd, logw_sorted):
         v = D[order[j]]
         logw_sorted[j] = logw[order[j]]
         if v > 0.0:
-            logd[j] = np.log(v)
+            logd[j] = log(v)
         else:
             logd[j] = -np.inf
             n_zero += 1
@@ -121,7 +122,7 @@ def _prefix_exceeds(logd, logw, n_zero, alpha, z, j, wtop):
     R = 0.0
     lj = logd[j]
     for i in range(n_zero, n):
-        e = np.exp(alpha * (logd[i] - lj) + (logw[i] - wtop))
+        e = exp(alpha * (logd[i] - lj) + (logw[i] - wtop))
         if i <= j:
             L += e
         else:
@@ -175,13 +176,13 @@ def choose_position_buf(logd, logw, n_zero, alpha, z, weights):
         total = 0.0
         for j in range(n_zero, n):
             if logd[j] == top:
-                total += np.exp(logw[j] - wtop)
+                total += exp(logw[j] - wtop)
         threshold = z * total
         acc = 0.0
         last = -1
         for j in range(n_zero, n):
             if logd[j] == top and logw[j] > -np.inf:
-                acc += np.exp(logw[j] - wtop)
+                acc += exp(logw[j] - wtop)
                 last = j
                 if acc > threshold:
                     return j
@@ -190,7 +191,7 @@ def choose_position_buf(logd, logw, n_zero, alpha, z, weights):
         z = _SMALLEST_POSITIVE
     total = 0.0
     for j in range(n_zero, n):
-        weights[j] = np.exp(alpha * (logd[j] - top) + (logw[j] - wtop))
+        weights[j] = exp(alpha * (logd[j] - top) + (logw[j] - wtop))
         total += weights[j]
     # The prefix fraction F decides every position clearly away from z; within a
     # rounding band around z the monotone predicate decides (see _prefix_exceeds).
@@ -219,12 +220,12 @@ def first_seed(logw, z0):
     n = logw.shape[0]
     total = 0.0
     for i in range(n):
-        total += np.exp(logw[i])
+        total += exp(logw[i])
     threshold = z0 * total
     acc = 0.0
     last = -1
     for i in range(n):
-        v = np.exp(logw[i])
+        v = exp(logw[i])
         acc += v
         if v > 0.0:
             last = i
@@ -246,7 +247,7 @@ def _nearer_rows(X, c, D, logD, lo, hi):
         v = np.sqrt(sq_dist(X, i, C, 0))
         if v < D[i]:
             D[i] = v
-            logD[i] = np.log(v) if v > 0.0 else -np.inf
+            logD[i] = log(v) if v > 0.0 else -np.inf
 
 
 @njit(cache=True, nogil=True, parallel=True)

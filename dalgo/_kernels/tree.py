@@ -10,6 +10,7 @@ import numpy as np
 from numba import njit, prange
 
 from .distances import distances_to_point
+from .libm import exp, log
 from .seeding import choose_position_buf, sort_by_distance
 
 #: Bisection stops when the bracket is at most this many ulps wide; with 1 ulp
@@ -85,7 +86,7 @@ def _log_odds(logd, logw, n_zero, j, alpha, top, wtop, bufs, row):
         if row >= 0:
             v = bufs[row, i]
         else:
-            v = np.exp(alpha * r + (logw[i] - wtop))
+            v = exp(alpha * r + (logw[i] - wtop))
         if i <= j:
             left += v
             dleft += r * v
@@ -94,7 +95,7 @@ def _log_odds(logd, logw, n_zero, j, alpha, top, wtop, bufs, row):
             dright += r * v
     if left <= 0.0 or right <= 0.0:
         return np.nan, np.nan
-    return np.log(left) - np.log(right), dleft / left - dright / right
+    return log(left) - log(right), dleft / left - dright / right
 
 
 @njit(cache=True, nogil=True)
@@ -173,7 +174,7 @@ def _first_change(logd, logw, n_zero, z, lo, hi, j, jhi, top, wtop, bufs, at, ch
     """
     a = lo
     b = hi
-    target = np.log(z) - np.log1p(-z)  # F_j > z  <=>  log-odds > target
+    target = log(z) - np.log1p(-z)  # F_j > z  <=>  log-odds > target
     x = lo  # F_j(lo) > z: Newton moves right from the left end
     converged = False
     prev_step = 0.0
@@ -426,7 +427,7 @@ def child_sorted(parent_D, parent_order, parent_logd, row, logw, D, order, logd,
             order[pos] = u
             v = D[u]
             if v > 0.0:
-                logd[pos] = np.log(v)
+                logd[pos] = log(v)
             else:
                 logd[pos] = -np.inf
             ib += 1
