@@ -43,14 +43,14 @@ def test_bench_checkouts_many_instance_mode_sums_the_single_curves():
     assert both[2] not in (first[2], second[2])  # the hash covers both curves
 
 
-def test_thread_report_follows_the_limits_threadpoolctl_sets():
+def test_thread_report_follows_the_limits_threadpoolctl_sets(monkeypatch):
     """What the benchmarks print as each side's threads is what threadpoolctl and numba were
     told, not a constant."""
     import numba
     import numpy as np
     from threadpoolctl import threadpool_limits
 
-    sys.path.insert(0, str(BENCH.parent))
+    monkeypatch.syspath_prepend(str(BENCH.parent))  # undone after the test
     from benchmarks.threads import describe_pools, thread_counts
 
     np.ones((64, 64)) @ np.ones((64, 64))  # load the BLAS pool

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import dalgo._kernels as kernels
+from dalgo._kernels import libm
 from dalgo._kernels.cache_guard import (
     STAMP_NAME,
     drop_stale_caches,
@@ -45,7 +46,20 @@ def test_importing_dalgo_stamps_the_kernels_cache_folder():
     here = Path(kernels.__file__).parent
     folders = numba_cache_dirs(here)
     assert folders, "numba found no cache folder for the kernels"
-    assert (folders[0] / STAMP_NAME).read_text() == kernel_source_hash(here)
+    assert (folders[0] / STAMP_NAME).read_text() == kernel_source_hash(here, libm.SOURCE)
+
+
+def test_the_bound_math_functions_are_part_of_the_key(tmp_path):
+    """Kernels compiled against one ``exp`` / ``log`` binding are dropped under another."""
+    src, cache = tmp_path / "src", tmp_path / "cache"
+    src.mkdir()
+    cache.mkdir()
+    (src / "a.py").write_text("x = 1\n")
+    assert drop_stale_caches(src, [cache], extra="libm exp / log") == 0
+    (cache / "a.f-1.py311.nbi").write_bytes(b"index")
+    assert drop_stale_caches(src, [cache], extra="libm exp / log") == 0
+    assert drop_stale_caches(src, [cache], extra="numba np.exp / np.log") == 1
+    assert kernel_source_hash(src) != kernel_source_hash(src, "numba np.exp / np.log")
 
 
 _CALLEE = "from numba import njit\n\n\n@njit(cache=True)\ndef f():\n    return {}\n"

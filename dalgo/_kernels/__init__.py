@@ -22,13 +22,17 @@ No ``fastmath``: the exact solver compares floats and must see NaN and inf as
 they are.
 
 Importing this package first drops numba's cached kernels if any kernel source
-changed since they were compiled (:mod:`.cache_guard`).
+changed since they were compiled, or the ``exp`` / ``log`` they call (:mod:`.libm`) did
+(:mod:`.cache_guard`).
 """
 
 from pathlib import Path as _Path
 
+# Importing libm binds exp / log and compiles or loads nothing. Which functions were bound is
+# part of the cache key: a kernel compiled against dalgo_exp cannot link where it is unbound.
+from . import libm as _libm
 from .cache_guard import drop_stale_caches as _drop_stale_caches
 from .cache_guard import numba_cache_dirs as _numba_cache_dirs
 
 _HERE = _Path(__file__).parent
-_drop_stale_caches(_HERE, _numba_cache_dirs(_HERE))
+_drop_stale_caches(_HERE, _numba_cache_dirs(_HERE), extra=_libm.SOURCE)

@@ -20,14 +20,18 @@ from pathlib import Path
 STAMP_NAME = "dalgo-kernels.sha256"
 
 
-def kernel_source_hash(source_dir):
-    """SHA-256 of every ``*.py`` file of ``source_dir``, names and contents, in name order."""
+def kernel_source_hash(source_dir, extra=""):
+    """SHA-256 of every ``*.py`` file of ``source_dir``, names and contents, in name order,
+    and of ``extra`` when given: what else the compiled code depends on (the ``exp`` / ``log``
+    the kernels were bound to, :data:`dalgo._kernels.libm.SOURCE`)."""
     digest = hashlib.sha256()
     for path in sorted(Path(source_dir).glob("*.py")):
         digest.update(path.name.encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
+    if extra:
+        digest.update(extra.encode())
     return digest.hexdigest()
 
 
@@ -57,13 +61,14 @@ def _placeholder():
     """Stands in for a kernel when asking numba's locators for a folder."""
 
 
-def drop_stale_caches(source_dir, cache_dirs):
-    """Delete the numba cache files in ``cache_dirs`` unless their stamp matches the sources.
+def drop_stale_caches(source_dir, cache_dirs, extra=""):
+    """Delete the numba cache files in ``cache_dirs`` unless their stamp matches the sources
+    (and ``extra``, see :func:`kernel_source_hash`).
 
     Returns the number of files deleted.  Folders that cannot be written are left
     as they are (numba's per-file check still applies there).
     """
-    key = kernel_source_hash(source_dir)
+    key = kernel_source_hash(source_dir, extra)
     deleted = 0
     for folder in cache_dirs:
         stamp = Path(folder) / STAMP_NAME
