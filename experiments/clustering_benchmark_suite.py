@@ -195,11 +195,11 @@ def main(argv=None):
             report = (cross_validate(train, C.tune_config(), groups=groups, nested=True)
                       if len(set(groups)) >= 2 else None)  # one data set: the exact ERM
             variants = {}
-            for v, (n_se, guard_se) in VARIANTS.items():
+            for v, spec in VARIANTS.items():
                 if report is None:
                     va, rule, guarded, cvl, cvs = a, "exact", False, float("nan"), float("nan")
                 else:
-                    sel = report.select(n_se, guard_se)
+                    sel = report.select(*spec)  # n_se, guard_se, simplest
                     cand = report.candidates[sel.index]
                     va = cand.fit_alpha(PiecewiseConstant.mean([r.curve(2.0) for r in train]))
                     rule, guarded, cvl, cvs = cand.rule, sel.guarded, sel.cv_loss, sel.cv_se
