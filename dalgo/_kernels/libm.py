@@ -17,7 +17,7 @@ user's ``exp`` is left alone), the first of
 
 and exposes them as numba external functions :data:`exp` and :data:`log`. All of these run
 the same implementation as numba's ``np.exp`` / ``np.log`` on the same machine, so the values
-are the same bit for bit (the tests compare them on millions of arguments, the special values
+are the same bit for bit (the tests compare them on over a million arguments, the special values
 included) and no cached result changes. Where no math library can be opened by name (e.g.
 Windows), :data:`exp` and :data:`log` are jitted calls of ``np.exp`` / ``np.log``.
 
