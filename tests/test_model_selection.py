@@ -218,6 +218,8 @@ def test_one_se_rule_without_the_preference_for_simple_kinds_takes_the_lowest_cv
     assert report.one_se(simplest=False) == smooth
     out = report.select(guard_se=None, simplest=False)
     assert out.index == smooth and "the lowest 5-fold cv loss" in out.reason
+    with pytest.raises(InvalidParameterError, match="simplest must be True or False; got 'no'"):
+        report.select(simplest="no")
 
 
 def _one_se_brute(cands, losses, n_se, simplest=True):

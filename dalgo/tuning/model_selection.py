@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import InvalidParameterError
 from ..piecewise import PiecewiseConstant
 from ..stats import mean_se
 
@@ -507,6 +508,8 @@ def _one_se_choice(cands, losses, n_se, simplest=True):
     that kind the lowest cross-validated loss (with ``simplest=False``: the best). Ranking
     the classical members by loss, not by their order, matters: the rule must not prefer
     α = 0 (uniform seeding) to α = ∞ merely because it is listed first."""
+    if not isinstance(simplest, (bool, np.bool_)):  # "no" or 0 would pass silently
+        raise InvalidParameterError(f"simplest must be True or False; got {simplest!r}.")
     cv_means = losses.mean(axis=1)
     best = int(np.argmin(cv_means))
 
